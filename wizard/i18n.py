@@ -1,0 +1,107 @@
+"""The one translation catalog for everything a user reads (GUI, CLI, hints).
+
+The catalog is the set of TOML files in resources/i18n/, merged into one
+namespace of dotted keys. Each leaf table holds one value per language:
+
+    [fix.trimmed_whitespace]
+    es = "Quitamos espacios al inicio o al final"
+    en = "Removed spaces at the start or end"
+
+Values may be strings or lists of strings (numbered steps). Strings use
+str.format placeholders ("{seconds}"). Spanish is the default and the
+fallback; a key missing in both languages is a bug that tests catch.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from functools import cache
+from typing import Any
+
+from wizard.resources import resource
+
+LANGS: tuple[str, ...] = ("es", "en")
+DEFAULT_LANG = "es"
+
+
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, Any]]) -> None:
+    if any(lang in table for lang in LANGS):
+        out[prefix] = table
+        return
+    for key, value in table.items():
+        if isinstance(value, dict):
+            _flatten(f"{prefix}.{key}" if prefix else key, value, out)
+
+
+@cache
+def catalog() -> dict[str, dict[str, Any]]:
+    merged: dict[str, dict[str, Any]] = {}
+    folder = resource("i18n")
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        part: dict[str, dict[str, Any]] = {}
+        _flatten("", data, part)
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise ValueError(f"duplicate catalog keys in {path.name}: {sorted(clash)}")
+        merged.update(part)
+    return merged
+
+
+def normalize_lang(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT_LANG
+    short = lang.strip().lower().replace("-", "_").split("_")[0]
+    return short if short in LANGS else DEFAULT_LANG
+
+
+def system_lang() -> str:
+    """Spanish unless the environment or OS clearly says English."""
+    for var in ("ALEGRA_WIZARD_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "en" if value.lower().startswith("en") else DEFAULT_LANG
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "en" if loc.lower().startswith("en") else DEFAULT_LANG
+
+
+def _raw(key: str, lang: str) -> Any:
+    entry = catalog().get(key)
+    if entry is None:
+        raise KeyError(f"missing catalog key: {key}")
+    lang = normalize_lang(lang)
+    if lang in entry:
+        return entry[lang]
+    return entry[DEFAULT_LANG]
+
+
+def has(key: str) -> bool:
+    return key in catalog()
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
+    """The text of `key` in `lang`, formatted with `fmt`."""
+    value = _raw(key, lang)
+    if isinstance(value, list):
+        value = "\n".join(str(v) for v in value)
+    text = str(value)
+    return text.format(**fmt) if fmt else text
+
+
+def t_list(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> list[str]:
+    """A list value (numbered steps, causes); a plain string becomes a one-item list."""
+    value = _raw(key, lang)
+    items = value if isinstance(value, list) else [value]
+    return [str(item).format(**fmt) if fmt else str(item) for item in items]
+
+
+def both(key: str, /, **fmt: object) -> str:
+    """Spanish first, English second: for texts read by people who may use either."""
+    es, en = t(key, "es", **fmt), t(key, "en", **fmt)
+    return es if es == en else f"{es}\n{en}"
