@@ -1,0 +1,75 @@
+"""The hints catalog: every outcome code has a complete hint in every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard import i18n
+from wizard.hints import hint_for
+from wizard.outcomes import Code
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("code", list(Code))
+def test_every_code_has_a_hint_in_every_language(code: Code, lang: str) -> None:
+    for part in ("title", "causes", "steps"):
+        entry = i18n.catalog()[f"hint.{code.value}.{part}"]
+        assert lang in entry, f"hint.{code.value}.{part} lacks {lang}"
+    hint = hint_for(code, lang)
+    assert hint.title.strip()
+    assert hint.steps and all(step.strip() for step in hint.steps)
+    assert "{" not in hint.title + "".join(hint.steps), "unfilled placeholder"
+
+
+def test_spanish_and_english_differ() -> None:
+    for code in Code:
+        assert hint_for(code, "es").title != hint_for(code, "en").title, code
+
+
+def test_unauthorized_names_the_three_causes_and_the_path() -> None:
+    hint = hint_for(Code.UNAUTHORIZED, "es")
+    causes = " ".join(hint.causes)
+    assert "espacio" in causes
+    assert "exactamente" in causes
+    assert "Renovar token" in causes
+    steps = " ".join(hint.steps)
+    for place in ("Configuración", "Integraciones", "Integración Manual", "Datos de usuario"):
+        assert place in steps
+    assert hint.url is not None and hint.url.startswith("https://app.alegra.com")
+
+
+def test_forbidden_names_plan_tier_resources() -> None:
+    causes = " ".join(hint_for(Code.FORBIDDEN, "es").causes)
+    for resource in ("comprobantes contables", "activos fijos", "adjuntos", "formas de pago"):
+        assert resource in causes
+
+
+def test_forbidden_user_variant_is_sharper() -> None:
+    plain = hint_for(Code.FORBIDDEN, "es")
+    user = hint_for(Code.FORBIDDEN, "es", variant="user")
+    assert user.title != plain.title
+    assert "permiso" in " ".join(user.steps)
+    # An unknown variant falls back to the plain entry.
+    assert hint_for(Code.FORBIDDEN, "es", variant="nope") == plain
+
+
+def test_rate_limited_says_how_long_to_wait() -> None:
+    assert "Espera 30 segundos." in hint_for(Code.RATE_LIMITED, "es", seconds=30).steps
+    assert "Wait 0 seconds." in hint_for(Code.RATE_LIMITED, "en", seconds=-2).steps
+
+
+def test_dns_says_no_internet() -> None:
+    assert "No hay conexión a internet" in hint_for(Code.DNS_FAILURE, "es").title
+    assert "No internet connection" in hint_for(Code.DNS_FAILURE, "en").title
+
+
+def test_tls_names_the_issuer_and_office_inspection() -> None:
+    hint = hint_for(Code.TLS_ERROR, "es", issuer="Fortinet CA")
+    assert "Fortinet CA" in hint.title
+    assert "inspeccionando" in " ".join(hint.causes)
+    assert "desconocido" in hint_for(Code.TLS_ERROR, "es").title
+
+
+def test_as_text_numbers_the_steps() -> None:
+    text = hint_for(Code.TIMEOUT, "en").as_text()
+    assert "\n  1. " in text and "\n  2. " in text
