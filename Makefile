@@ -1,0 +1,66 @@
+# The two commands a newcomer types: `make run` and `make test`.
+# Both install what is missing (system packages when root, the virtualenv, the project).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ARGS   ?=
+
+# Tests run with the thorough hypothesis profile in CI.
+ifeq ($(CI),true)
+export HYPOTHESIS_PROFILE := ci
+endif
+
+.PHONY: run test lint format typecheck pytest install system-deps-run system-deps-test \
+        screenshots bench dist icons clean
+
+run: system-deps-run $(STAMP)
+	$(BIN)/alegra-wizard $(ARGS)
+
+test: system-deps-test $(STAMP) lint typecheck pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dev]'
+	touch $(STAMP)
+
+system-deps-run:
+	@bash scripts/install-system-deps.sh run
+
+system-deps-test:
+	@bash scripts/install-system-deps.sh test
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# The whole suite runs inside a throwaway HOME with a real, unlocked Secret Service.
+pytest: $(STAMP)
+	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider
+
+screenshots: system-deps-test $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
+bench: system-deps-test $(STAMP)
+	bash scripts/with-keyring.sh $(BIN)/python benchmarks/run_all.py
+
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_icons.py
+
+dist: system-deps-test $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dist]'
+	bash packaging/build-linux.sh
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
