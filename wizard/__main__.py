@@ -1,0 +1,15 @@
+"""`python -m wizard` and the `alegra-wizard` console script."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    from wizard.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

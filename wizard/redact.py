@@ -1,0 +1,62 @@
+"""Redaction: the last line of defence that keeps a token out of logs and reports.
+
+Code should never hand a token to a logger in the first place; this filter
+catches mistakes. Secrets are registered as soon as they are known (the
+cleaner's output, a loaded profile) and masked to "…" + last 4 wherever they
+appear, together with anything shaped like an Authorization header.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+# "Authorization: Basic xxx", "Basic xxx", "token=xxx", "token: xxx" (JSON-ish too).
+_PATTERNS = (
+    re.compile(r"(?i)(authorization\s*[:=]\s*)(basic|bearer)\s+[A-Za-z0-9+/=._-]+"),
+    re.compile(r"(?i)\b(basic)\s+[A-Za-z0-9+/]{12,}={0,2}"),
+    re.compile(r"(?i)(\"?token\"?\s*[:=]\s*\"?)([^\s\",]{4,})"),
+)
+
+
+def mask(token: str) -> str:
+    """The only way a token is ever shown: "…" + its last 4 characters."""
+    return "…" + token[-4:] if token else ""
+
+
+def register_secret(secret: str) -> None:
+    if secret and len(secret) >= 4:
+        with _lock:
+            _secrets.add(secret)
+
+
+def redact(text: str) -> str:
+    with _lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, mask(secret))
+    text = _PATTERNS[0].sub(lambda m: m.group(1) + m.group(2) + " [redacted]", text)
+    text = _PATTERNS[1].sub(lambda m: m.group(1) + " [redacted]", text)
+    return _PATTERNS[2].sub(lambda m: m.group(1) + mask(m.group(2)), text)
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def install_redaction(logger: logging.Logger | None = None) -> None:
+    """Attach the filter to every handler of `logger` (root by default), once."""
+    target = logger or logging.getLogger()
+    for handler in target.handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
