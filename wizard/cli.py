@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--https", action="store_true")
     sandbox.add_argument("--lang", choices=i18n.LANGS, default=None)
 
+    doctor = sub.add_parser("doctor", help="checklist of what this computer needs")
+    doctor.add_argument("--json", action="store_true")
+    doctor.add_argument("--offline", action="store_true", help="skip the network items")
+    doctor.add_argument("--base-url", help="API base URL to test (or ALEGRA_API_URL)")
+    doctor.add_argument("--timeout", type=float, default=10.0)
+    doctor.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
+    doctor.add_argument("--lang", choices=i18n.LANGS, default=None)
+
     credential = sub.add_parser("credential", help="for other programs")
     cred_sub = credential.add_subparsers(dest="action", metavar="ACTION", required=True)
     get = cred_sub.add_parser("get", help="print email and token to a pipe")
