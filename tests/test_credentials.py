@@ -1,0 +1,147 @@
+"""The paste cleaner: real pastes with exact results, and properties over arbitrary Unicode."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wizard import i18n
+from wizard.credentials import FIXES, PROBLEMS, WARNINGS, clean, describe, summary, token_hint
+
+TOKEN = "a1b2c3d4e5f6a7b8c9d0"
+EMAIL = "ana@empresa.co"
+
+
+def ids(notes) -> set[str]:  # type: ignore[no-untyped-def]
+    return {n.id for n in notes}
+
+
+@pytest.mark.parametrize(
+    ("email", "token", "fix"),
+    [
+        (f"  {EMAIL}\t", f"{TOKEN}\n", "trimmed_whitespace"),
+        (EMAIL, f"\u200b{TOKEN}\ufeff", "removed_invisible"),
+        (EMAIL, f"{TOKEN}\u00ad", "removed_invisible"),
+        (f"\u200e{EMAIL}\u2060", TOKEN, "removed_invisible"),
+        (EMAIL, f"“{TOKEN}”", "removed_quotes"),
+        (f"'{EMAIL}'", f"`{TOKEN}`", "removed_quotes"),
+        (f"Usuario: {EMAIL}", f"Token: {TOKEN}", "removed_label"),
+        (f"Email: {EMAIL}", f"API token = {TOKEN}", "removed_label"),
+        (f"mailto:{EMAIL}", TOKEN, "removed_mailto"),
+        (TOKEN, EMAIL, "swapped_fields"),
+        ("ana@Empresa.CO", TOKEN, "lowercased_domain"),
+        ("ａｎａ＠empresa.co", TOKEN, "normalized_fullwidth"),
+    ],
+)
+def test_real_pastes_are_cleaned(email: str, token: str, fix: str) -> None:
+    result = clean(email, token)
+    assert (result.email, result.token) == (EMAIL, TOKEN)
+    assert fix in ids(result.fixes)
+    assert result.ok
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        f"Datos de usuario\nUsuario\n{EMAIL}\nToken\n{TOKEN}\nRenovar token",
+        f"Usuario: {EMAIL}  Token: {TOKEN}",
+        f"{EMAIL}:{TOKEN}",
+        f"User data\r\nUser: {EMAIL}\r\nToken: {TOKEN}\r\n",
+    ],
+)
+@pytest.mark.parametrize("into", ["email", "token"])
+def test_a_whole_card_in_either_field_fills_both(block: str, into: str) -> None:
+    result = clean(block, "") if into == "email" else clean("", block)
+    assert (result.email, result.token) == (EMAIL, TOKEN)
+    assert "split_combined" in ids(result.fixes)
+
+
+def test_basic_header_is_decoded() -> None:
+    import base64
+
+    header = "Authorization: Basic " + base64.b64encode(f"{EMAIL}:{TOKEN}".encode()).decode()
+    result = clean(header, "")
+    assert (result.email, result.token) == (EMAIL, TOKEN)
+    assert "decoded_basic_header" in ids(result.fixes)
+
+
+def test_token_case_is_never_changed_and_shape_only_warns() -> None:
+    result = clean(EMAIL, "ABCdef0123456789XYZ")
+    assert result.token == "ABCdef0123456789XYZ"
+    assert result.ok
+    assert {"token_unusual_shape", "token_has_uppercase"} <= ids(result.warnings)
+
+
+def test_email_local_part_is_not_rewritten() -> None:
+    assert clean("Ana.Perez@EMPRESA.co", TOKEN).email == "Ana.Perez@empresa.co"
+
+
+def test_example_credentials_warn() -> None:
+    assert "example_credentials" in ids(clean("ejemploapi@alegra.com", "tokenejemploapi12345").warnings)
+
+
+@pytest.mark.parametrize(
+    ("email", "token", "problem"),
+    [
+        ("", TOKEN, "empty_email"),
+        (EMAIL, "", "empty_token"),
+        ("ana.empresa.co", TOKEN, "email_invalid"),
+        ("ana @empresa.co", TOKEN, "email_forbidden_char"),
+        (EMAIL, "a1b2c3 d4e5", "token_forbidden_char"),
+        (EMAIL, "a1b2c3\u00a0d4e5", "token_forbidden_char"),
+        (EMAIL, "a1b2ñc3d4", "token_non_ascii"),
+    ],
+)
+def test_problems_block(email: str, token: str, problem: str) -> None:
+    result = clean(email, token)
+    assert problem in ids(result.problems)
+    assert not result.ok
+
+
+def test_every_id_is_explained_in_both_languages() -> None:
+    for table in (FIXES, WARNINGS, PROBLEMS):
+        for key in table.values():
+            for lang in i18n.LANGS:
+                assert i18n.t(key, lang).strip()
+
+
+def test_summary_counts_in_plain_words() -> None:
+    result = clean(EMAIL, f'  "{TOKEN}"')
+    assert summary(result.fixes, "token", "es") == "Quitamos 2 espacios y 2 comillas."
+    assert summary(result.fixes, "token", "en") == "Removed 2 spaces and 2 quotes."
+    assert summary(result.fixes, "email", "es") == ""
+    assert describe(result.fixes, "en")
+
+
+def test_token_hint_and_repr_never_show_the_token() -> None:
+    assert token_hint(TOKEN) == "…c9d0"
+    assert token_hint("") == ""
+    assert TOKEN not in repr(clean(EMAIL, TOKEN))
+
+
+_INVISIBLE_CATS = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+@given(st.text(), st.text())
+def test_total_idempotent_and_clean_output(email: str, token: str) -> None:
+    first = clean(email, token)
+    second = clean(first.email, first.token)
+    assert (second.email, second.token) == (first.email, first.token)
+    assert second.fixes == ()
+    for field, value in (("email", first.email), ("token", first.token)):
+        assert value == value.strip()
+        if any(ch.isspace() for ch in value):
+            assert any(p.field == field for p in first.problems)
+        assert not value or not value[0].isspace()
+        assert all(unicodedata.category(ch) not in _INVISIBLE_CATS for ch in value)
+        assert "\u00a0" not in value and "\ufeff" not in value
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_token_shaped_values_survive(noise: str) -> None:
+    result = clean(f" {EMAIL} ", f"\u200b{TOKEN} ")
+    assert (result.email, result.token) == (EMAIL, TOKEN)
+    clean(noise, noise)  # never raises

@@ -1,0 +1,331 @@
+"""Paste cleaning and offline validation of an Alegra email + API token (Qt-free, pure).
+
+`clean()` is total (never raises), idempotent (cleaning its output changes
+nothing) and never changes a token's case. Every fix, warning and problem is
+one row of a table below, explained in the catalog (resources/i18n/cleaner.toml).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wizard import i18n
+
+FIXES: dict[str, str] = {
+    name: f"fix.{name}"
+    for name in (
+        "trimmed_whitespace",
+        "removed_invisible",
+        "removed_quotes",
+        "removed_label",
+        "removed_mailto",
+        "split_combined",
+        "swapped_fields",
+        "lowercased_domain",
+        "decoded_basic_header",
+        "normalized_fullwidth",
+    )
+}
+WARNINGS: dict[str, str] = {
+    name: f"warning.{name}"
+    for name in ("token_unusual_shape", "token_has_uppercase", "example_credentials")
+}
+PROBLEMS: dict[str, str] = {
+    name: f"problem.{name}"
+    for name in (
+        "empty_email",
+        "empty_token",
+        "email_invalid",
+        "email_forbidden_char",
+        "token_forbidden_char",
+        "token_non_ascii",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    field: str
+    id: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    email: str
+    token: str
+    fixes: tuple[Note, ...]
+    warnings: tuple[Note, ...]
+    problems: tuple[Note, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __repr__(self) -> str:  # never the token
+        return f"Cleaned(email={self.email!r}, token={token_hint(self.token)!r}, ok={self.ok})"
+
+
+EXAMPLE_EMAIL = "ejemploapi@alegra.com"
+EXAMPLE_TOKEN = "tokenejemploapi12345"
+
+_QUOTES = "\"'`‘’‚‛“”„‟«»‹›＂＇"
+_LABEL = re.compile(
+    r"^\s*(?:api[\s_-]*)?(?:token|usuario|user(?:name)?|e-?mail|correo(?:\s+electr[oó]nico)?|"
+    r"clave|password)\s*(?:de\s+(?:la\s+)?api\s*)?[:=]\s*",
+    re.IGNORECASE,
+)
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+_BASIC = re.compile(r"^(?:authorization\s*:\s*)?basic\s+([A-Za-z0-9+/=_-]+)$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_TOKEN_SHAPE = re.compile(r"^[a-z0-9]{20}$")
+_CARD_LABEL = re.compile(
+    r"(?i)^(datos de usuario|user data|renovar token|renew token|copiar|copy|usuario|user|"
+    r"token|correo|email)\s*:?\s*$"
+)
+
+
+def _is_invisible(ch: str) -> bool:
+    if ch in "\u00a0\u00ad\ufeff\u2060\u180e":
+        return True
+    cat = unicodedata.category(ch)
+    return cat in ("Cf", "Cc", "Cs", "Co", "Cn", "Zl", "Zp") and ch not in "\t\n\r"
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) == "Zs"
+
+
+def token_hint(token: str) -> str:
+    """The only way a token is shown: "…" + its last 4 characters."""
+    return "…" + token[-4:] if token else ""
+
+
+class _Field:
+    """One field's text and the fixes applied to it."""
+
+    def __init__(self, name: str, raw: str) -> None:
+        self.name = name
+        self.text = raw
+        self.fixes: dict[str, int] = {}
+
+    def note(self, fix: str, count: int = 1) -> None:
+        self.fixes[fix] = self.fixes.get(fix, 0) + count
+
+    def strip_invisible(self) -> None:
+        kept = [ch for ch in self.text if not _is_invisible(ch) or ch == "\u00a0"]
+        # NBSP counts as an invisible character but becomes a plain space first, so that a
+        # NBSP *between* two words still blocks a token rather than silently joining it.
+        nbsp = sum(1 for ch in kept if ch == "\u00a0")
+        removed = len(self.text) - len(kept)
+        text = "".join(kept).replace("\u00a0", " ")
+        if removed or nbsp:
+            self.note("removed_invisible", removed + nbsp)
+        self.text = text
+
+    def fullwidth(self) -> None:
+        out = []
+        changed = 0
+        for ch in self.text:
+            if "\uff01" <= ch <= "\uff5e" or ch == "\u3000":
+                out.append(unicodedata.normalize("NFKC", ch))
+                changed += 1
+            else:
+                out.append(ch)
+        if changed:
+            self.note("normalized_fullwidth", changed)
+            self.text = "".join(out)
+
+    def trim(self) -> None:
+        stripped = "".join(_strip_edges(self.text))
+        if stripped != self.text:
+            self.note("trimmed_whitespace", len(self.text) - len(stripped))
+            self.text = stripped
+
+    def unwrap(self) -> None:
+        """Labels, mailto: and quotes, repeated until nothing changes (idempotence)."""
+        for _ in range(8):
+            before = self.text
+            self.trim()
+            label = _LABEL.match(self.text)
+            if label and label.end() < len(self.text):
+                self.text = self.text[label.end() :]
+                self.note("removed_label")
+            if _MAILTO.match(self.text):
+                self.text = _MAILTO.sub("", self.text)
+                self.note("removed_mailto")
+            quotes = 0
+            while len(self.text) >= 1 and self.text[0] in _QUOTES:
+                self.text = self.text[1:]
+                quotes += 1
+            while len(self.text) >= 1 and self.text[-1] in _QUOTES:
+                self.text = self.text[:-1]
+                quotes += 1
+            if quotes:
+                self.note("removed_quotes", quotes)
+            if self.text == before:
+                return
+
+
+def _strip_edges(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _is_space(text[start]):
+        start += 1
+    while end > start and _is_space(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _decode_basic(text: str) -> tuple[str, str] | None:
+    match = _BASIC.match(text.strip())
+    if not match:
+        return None
+    try:
+        decoded = base64.b64decode(match.group(1) + "==", validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if ":" not in decoded:
+        return None
+    email, token = decoded.split(":", 1)
+    return (email, token) if "@" in email else None
+
+
+def _split_combined(text: str) -> tuple[str, str] | None:
+    """A whole "Datos de usuario" card, `Usuario: x Token: y`, or `email:token` in one field."""
+    parts = [p for p in re.split(r"[\s,;|]+", text) if p]
+    values = []
+    for part in parts:
+        unlabelled = _LABEL.sub("", part)
+        unlabelled = unlabelled.strip(_QUOTES)
+        if not unlabelled or _CARD_LABEL.match(part) or _CARD_LABEL.match(unlabelled):
+            continue
+        if re.fullmatch(r"(?i)(datos|de|usuario|user|data|renovar|renew|token|copiar|copy)", part):
+            continue
+        values.append(unlabelled)
+    emails = [v for v in values if "@" in v and ":" not in v]
+    others = [v for v in values if "@" not in v]
+    if len(emails) == 1 and len(others) == 1:
+        return emails[0], others[0]
+    if len(values) == 1 and values[0].count(":") == 1 and "@" in values[0]:
+        email, token = values[0].split(":", 1)
+        if "@" in email and "@" not in token and token:
+            return email, token
+    return None
+
+
+def _looks_like_email(text: str) -> bool:
+    return "@" in text
+
+
+def _lower_domain(field: _Field) -> None:
+    if field.text.count("@") != 1:
+        return
+    local, domain = field.text.split("@")
+    if domain != domain.lower():
+        field.text = f"{local}@{domain.lower()}"
+        field.note("lowercased_domain")
+
+
+def clean(email_raw: str, token_raw: str) -> Cleaned:
+    email = _Field("email", email_raw if isinstance(email_raw, str) else "")
+    token = _Field("token", token_raw if isinstance(token_raw, str) else "")
+    both: dict[str, int] = {}
+    for field in (email, token):
+        field.strip_invisible()
+        field.fullwidth()
+        field.trim()
+
+    # A pasted Authorization header, or a whole card/combined value, in either field.
+    for field, other in ((email, token), (token, email)):
+        decoded = _decode_basic(field.text)
+        if decoded is not None and not other.text.strip():
+            email.text, token.text = decoded
+            both["decoded_basic_header"] = 1
+            break
+        if ("\n" in field.text or ":" in field.text or " " in field.text.strip()) and (
+            not other.text.strip() or other.text.strip() in field.text
+        ):
+            split = _split_combined(field.text)
+            if split is not None:
+                email.text, token.text = split
+                both["split_combined"] = 1
+                break
+
+    for field in (email, token):
+        field.unwrap()
+        field.strip_invisible()
+        field.trim()
+        # Line breaks and tabs left *inside* a value become spaces: a visible problem the
+        # user can fix, never a silent join of two halves.
+        field.text = re.sub(r"[\t\n\r]", " ", field.text)
+
+    if _looks_like_email(token.text) and not _looks_like_email(email.text) and email.text:
+        email.text, token.text = token.text, email.text
+        both["swapped_fields"] = 1
+    _lower_domain(email)
+
+    fixes: list[Note] = [Note("both", fid, n) for fid, n in both.items()]
+    for field in (email, token):
+        fixes += [Note(field.name, fid, n) for fid, n in field.fixes.items()]
+    return Cleaned(
+        email=email.text,
+        token=token.text,
+        fixes=tuple(fixes),
+        warnings=tuple(_warnings(email.text, token.text)),
+        problems=tuple(_problems(email.text, token.text)),
+    )
+
+
+def _problems(email: str, token: str) -> Iterable[Note]:
+    if not email:
+        yield Note("email", "empty_email")
+    elif any(_is_space(ch) or _is_invisible(ch) for ch in email):
+        yield Note("email", "email_forbidden_char")
+    elif not _EMAIL.match(email):
+        yield Note("email", "email_invalid")
+    if not token:
+        yield Note("token", "empty_token")
+    elif any(_is_space(ch) or _is_invisible(ch) or ch in "@:" for ch in token):
+        yield Note("token", "token_forbidden_char")
+    elif not token.isascii():
+        yield Note("token", "token_non_ascii")
+
+
+def _warnings(email: str, token: str) -> Iterable[Note]:
+    if token and not _TOKEN_SHAPE.match(token):
+        yield Note("token", "token_unusual_shape")
+    if token != token.lower():
+        yield Note("token", "token_has_uppercase")
+    if email.lower() == EXAMPLE_EMAIL or token == EXAMPLE_TOKEN:
+        yield Note("both", "example_credentials")
+
+
+def _key(note: Note) -> str:
+    return FIXES.get(note.id) or WARNINGS.get(note.id) or PROBLEMS[note.id]
+
+
+def describe(notes: Iterable[Note], lang: str = i18n.DEFAULT_LANG) -> list[str]:
+    """One sentence per note, from the catalog."""
+    return [i18n.t(_key(n), lang, n=n.count) for n in notes]
+
+
+def summary(fixes: Iterable[Note], field: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    """One short line for the GUI under a field: "Quitamos 2 espacios y una comilla"."""
+    parts = []
+    for note in fixes:
+        if note.field not in (field, "both"):
+            continue
+        form = "one" if note.count == 1 else "many"
+        key = f"summary.{note.id}.{form}"
+        parts.append(i18n.t(key if i18n.has(key) else f"summary.{note.id}.one", lang, n=note.count))
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + i18n.t(
+        "summary.and", lang
+    ) + parts[-1]
+    return i18n.t("summary.prefix", lang, what=joined)
