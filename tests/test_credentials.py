@@ -80,7 +80,9 @@ def test_email_local_part_is_not_rewritten() -> None:
 
 
 def test_example_credentials_warn() -> None:
-    assert "example_credentials" in ids(clean("ejemploapi@alegra.com", "tokenejemploapi12345").warnings)
+    assert "example_credentials" in ids(
+        clean("ejemploapi@alegra.com", "tokenejemploapi12345").warnings
+    )
 
 
 @pytest.mark.parametrize(

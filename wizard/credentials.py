@@ -72,7 +72,7 @@ class Cleaned:
 
 
 EXAMPLE_EMAIL = "ejemploapi@alegra.com"
-EXAMPLE_TOKEN = "tokenejemploapi12345"
+EXAMPLE_TOKEN = "tokenejemploapi12345"  # noqa: S105 (Alegra docs example)
 
 _QUOTES = "\"'`‘’‚‛“”„‟«»‹›＂＇"
 _LABEL = re.compile(
@@ -325,7 +325,9 @@ def summary(fixes: Iterable[Note], field: str, lang: str = i18n.DEFAULT_LANG) ->
         parts.append(i18n.t(key if i18n.has(key) else f"summary.{note.id}.one", lang, n=note.count))
     if not parts:
         return ""
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + i18n.t(
-        "summary.and", lang
-    ) + parts[-1]
+    joined = (
+        parts[0]
+        if len(parts) == 1
+        else ", ".join(parts[:-1]) + i18n.t("summary.and", lang) + parts[-1]
+    )
     return i18n.t("summary.prefix", lang, what=joined)

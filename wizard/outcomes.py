@@ -1,4 +1,4 @@
-"""Outcome codes and exit codes: the stable contract shared by the CLI JSON, GUI, hints and tests."""
+"""Outcome and exit codes: the stable contract shared by CLI JSON, GUI, hints and tests."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where the resources/ folder is: beside the package in a checkout, inside the bundle when frozen."""
+"""Where resources/ is: beside the package in a checkout, inside the bundle when frozen."""
 
 from __future__ import annotations
 
