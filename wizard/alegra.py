@@ -253,11 +253,15 @@ def _get(
         chunks: list[bytes] = []
         size = 0
         # A per-read timeout never trips on a server dripping a byte a second: keep a clock.
-        for chunk in response.iter_content(8192):
+        # read1 returns whatever has arrived (iter_content would wait for a full chunk).
+        while True:
             if cancel is not None and cancel.is_set():
                 raise _Cancelled
             if time.monotonic() > deadline:
                 raise TimeoutError("overall deadline")
+            chunk = response.raw.read1(8192, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > MAX_BODY:
                 return response.status_code, response.headers, None

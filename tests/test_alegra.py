@@ -1,0 +1,303 @@
+"""The client against real loopback servers: classification, redirects, cookies, deadlines, TLS."""
+
+from __future__ import annotations
+
+import base64
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import trustme
+from pytest_httpserver import HTTPServer
+
+from wizard.alegra import check_connection, parse_company, validate_base_url
+from wizard.outcomes import Code
+
+EMAIL, TOKEN = "ana@empresa.co", "c4n4ryt0k3n5ecr3t9z7"
+
+
+def base(server: HTTPServer) -> str:
+    return server.url_for("/api/v1")
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(401, Code.UNAUTHORIZED), (402, Code.PAYMENT_REQUIRED), (404, Code.NOT_FOUND),
+     (405, Code.UNEXPECTED_RESPONSE), (429, Code.RATE_LIMITED), (500, Code.SERVER_ERROR),
+     (502, Code.SERVER_ERROR), (503, Code.SERVER_ERROR), (407, Code.PROXY_ERROR)],
+)  # fmt: skip
+def test_status_codes(httpserver: HTTPServer, status: int, code: Code) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_data("", status=status)
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert result.code is code and result.http_status == status
+
+
+@pytest.mark.parametrize("body", ["[]", "null", '{"name": "trunc', "<html>portal</html>", ""])
+def test_a_200_that_is_not_a_json_object(httpserver: HTTPServer, body: str) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_data(body, status=200)
+    assert (
+        check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).code is Code.UNEXPECTED_RESPONSE
+    )
+
+
+def test_header_is_utf8_basic_and_user_agent_set(httpserver: HTTPServer) -> None:
+    email = "josé@empresa.co"
+    expected = "Basic " + base64.b64encode(f"{email}:{TOKEN}".encode()).decode()
+    httpserver.expect_request(
+        "/api/v1/company", headers={"Authorization": expected}
+    ).respond_with_json({"name": "X", "decimalPrecision": 2})
+    result = check_connection(email, TOKEN, base(httpserver), timeout=5)
+    assert result.code is Code.CONNECTED
+    assert httpserver.log[0][0].headers["User-Agent"].startswith("alegra-wizard/")
+
+
+def test_rate_limit_reset_is_clamped(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_data(
+        "", status=429,
+        headers={"X-Rate-Limit-Limit": "150", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "-2"},
+    )  # fmt: skip
+    rl = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).rate_limit
+    assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 0, 0)
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirect_never_carries_credentials(status: int) -> None:
+    with HTTPServer() as first, HTTPServer() as target:
+        target.expect_request("/api/v1/company").respond_with_json({"name": "evil"})
+        first.expect_request("/api/v1/company").respond_with_data(
+            "", status=status, headers={"Location": target.url_for("/api/v1/company")}
+        )
+        result = check_connection(EMAIL, TOKEN, base(first), timeout=5)
+        assert result.code is Code.UNEXPECTED_RESPONSE and result.http_status == status
+        assert target.log == []  # the redirect target never heard from us
+
+
+def test_cookies_are_not_kept(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_data(
+        "", status=403, headers={"Set-Cookie": "PHPSESSID=abc; path=/"}
+    )
+    httpserver.expect_request("/api/v1/users/self").respond_with_json({"email": EMAIL})
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert result.code is Code.FORBIDDEN and result.can_read_company is False
+    assert "Cookie" not in httpserver.log[1][0].headers
+
+
+def test_company_parsing_is_defensive() -> None:
+    odd = parse_company(
+        {
+            "name": 5,
+            "identificationObject": {"number": "123"},
+            "currency": "COP",
+            "applicationVersion": None,
+            "decimalPrecision": "2",
+        }
+    )
+    assert (odd.name, odd.identification, odd.currency, odd.country) == ("5", "123", "COP", None)
+    assert parse_company({}).name is None
+
+
+def test_base_url_rules() -> None:
+    assert validate_base_url("https://api.alegra.com/api/v1") is None
+    assert validate_base_url("http://127.0.0.1:8000/api/v1") is None
+    assert validate_base_url("http://[::1]:8000/api/v1") is None
+    assert validate_base_url("http://api.alegra.com/api/v1") == "insecure_url"
+    assert validate_base_url("ftp://x") == "bad_url"
+    assert validate_base_url("https://user:pw@api.alegra.com") == "bad_url"
+
+
+# --- raw socket faults ---------------------------------------------------------------
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], str]]:
+    sockets: list[socket.socket] = []
+    stop = threading.Event()
+
+    def start(behaviour: Callable[[socket.socket], None]) -> str:
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen()
+        srv.settimeout(0.2)
+        sockets.append(srv)
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = srv.accept()
+                except OSError:
+                    continue
+                threading.Thread(target=behaviour, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=loop, daemon=True).start()
+        return f"http://127.0.0.1:{srv.getsockname()[1]}/api/v1"
+
+    yield start
+    stop.set()
+    for srv in sockets:
+        srv.close()
+
+
+def _read_request(conn: socket.socket) -> None:
+    conn.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        data += chunk
+
+
+def test_slow_drip_hits_the_overall_deadline(raw_server) -> None:  # type: ignore[no-untyped-def]
+    def drip(conn: socket.socket) -> None:
+        _read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{")
+        try:
+            for _ in range(60):
+                time.sleep(0.3)
+                conn.sendall(b" ")
+        except OSError:
+            pass
+        conn.close()
+
+    start = time.monotonic()
+    result = check_connection(EMAIL, TOKEN, raw_server(drip), timeout=1.5)
+    assert result.code is Code.TIMEOUT and time.monotonic() - start < 2.5
+
+
+def test_silence_after_accept_times_out(raw_server) -> None:  # type: ignore[no-untyped-def]
+    def silent(conn: socket.socket) -> None:
+        time.sleep(5)
+        conn.close()
+
+    start = time.monotonic()
+    assert check_connection(EMAIL, TOKEN, raw_server(silent), timeout=1).code is Code.TIMEOUT
+    assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("mid", [False, True])
+def test_reset_is_connection_failed(raw_server, mid: bool) -> None:  # type: ignore[no-untyped-def]
+    def reset(conn: socket.socket) -> None:
+        _read_request(conn)
+        if mid:
+            conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{"na')
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        conn.close()
+
+    result = check_connection(EMAIL, TOKEN, raw_server(reset), timeout=3)
+    assert result.code in ((Code.CONNECTION_FAILED,) if not mid else (Code.CONNECTION_FAILED,))
+
+
+def test_huge_body_is_capped(raw_server) -> None:  # type: ignore[no-untyped-def]
+    def huge(conn: socket.socket) -> None:
+        _read_request(conn)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 52428800\r\n\r\n")
+            block = b"a" * 65536
+            for _ in range(800):
+                conn.sendall(block)
+        except OSError:
+            pass
+        conn.close()
+
+    result = check_connection(EMAIL, TOKEN, raw_server(huge), timeout=10)
+    assert result.code is Code.UNEXPECTED_RESPONSE and result.detail == "body too large"
+
+
+# --- TLS -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_env_trust(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def tls_server(cert_host: str, **kw: object) -> tuple[HTTPServer, trustme.CA]:
+    ca = trustme.CA(organization_name="Oficina Proxy Inspección")
+    cert = ca.issue_cert(cert_host, **kw)  # type: ignore[arg-type]
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    server = HTTPServer(ssl_context=context)
+    server.expect_request("/api/v1/company").respond_with_json({"name": "Segura"})
+    server.start()
+    return server, ca
+
+
+def test_untrusted_ca_names_the_issuer(no_env_trust: None) -> None:
+    server, _ca = tls_server("127.0.0.1")
+    try:
+        url = f"https://127.0.0.1:{server.port}/api/v1"
+        result = check_connection(EMAIL, TOKEN, url, timeout=5)
+        assert result.code is Code.TLS_ERROR
+        assert result.tls_issuer == "Oficina Proxy Inspección"
+        assert server.log == []  # nothing with credentials got through
+    finally:
+        server.stop()
+
+
+def test_trusted_with_a_ca_bundle(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    server, ca = tls_server("127.0.0.1")
+    try:
+        pem = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(pem))
+        url = f"https://127.0.0.1:{server.port}/api/v1"
+        assert (
+            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
+            is Code.CONNECTED
+        )
+    finally:
+        server.stop()
+
+
+def test_wrong_host_name_is_tls_error(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    server, ca = tls_server("other.example")
+    try:
+        pem = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(pem))
+        url = f"https://127.0.0.1:{server.port}/api/v1"
+        assert (
+            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
+            is Code.TLS_ERROR
+        )
+    finally:
+        server.stop()
+
+
+def test_expired_certificate_is_tls_error(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    past = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    server, ca = tls_server(
+        "127.0.0.1", not_after=past, not_before=past - datetime.timedelta(days=2)
+    )
+    try:
+        pem = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(pem))
+        url = f"https://127.0.0.1:{server.port}/api/v1"
+        assert (
+            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
+            is Code.TLS_ERROR
+        )
+    finally:
+        server.stop()
+
+
+def test_cancel_stops_reading(raw_server) -> None:  # type: ignore[no-untyped-def]
+    def drip(conn: socket.socket) -> None:
+        _read_request(conn)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
+            for _ in range(50):
+                time.sleep(0.1)
+                conn.sendall(b" ")
+        except OSError:
+            pass
+        conn.close()
+
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    result = check_connection(EMAIL, TOKEN, raw_server(drip), timeout=10, cancel=cancel)
+    assert result.code is Code.CANCELLED and result.elapsed_ms < 1500
