@@ -55,10 +55,9 @@ def test_header_is_utf8_basic_and_user_agent_set(httpserver: HTTPServer) -> None
 
 
 def test_rate_limit_reset_is_clamped(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/api/v1/company").respond_with_data(
-        "", status=429,
-        headers={"X-Rate-Limit-Limit": "150", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "-2"},
-    )  # fmt: skip
+    headers = {"X-Rate-Limit-Limit": "150", "X-Rate-Limit-Remaining": "0"}
+    headers["X-Rate-Limit-Reset"] = "-2"
+    httpserver.expect_request("/api/v1/company").respond_with_data("", status=429, headers=headers)
     rl = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).rate_limit
     assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 0, 0)
 
@@ -269,7 +268,7 @@ def test_wrong_host_name_is_tls_error(no_env_trust: None, tmp_path) -> None:  # 
 def test_expired_certificate_is_tls_error(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import datetime
 
-    past = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    past = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
     server, ca = tls_server(
         "127.0.0.1", not_after=past, not_before=past - datetime.timedelta(days=2)
     )
