@@ -237,51 +237,34 @@ def test_untrusted_ca_names_the_issuer(no_env_trust: None) -> None:
         server.stop()
 
 
-def test_trusted_with_a_ca_bundle(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    server, ca = tls_server("127.0.0.1")
+def check_with_ca(tmp_path, cert_host: str, **cert: object) -> Code:  # type: ignore[no-untyped-def]
+    """Check against a trustme server whose CA we pass explicitly as --ca-bundle."""
+    server, ca = tls_server(cert_host, **cert)
     try:
         pem = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(pem))
         url = f"https://127.0.0.1:{server.port}/api/v1"
-        assert (
-            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
-            is Code.CONNECTED
-        )
+        return check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
     finally:
         server.stop()
+
+
+def test_trusted_with_a_ca_bundle(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert check_with_ca(tmp_path, "127.0.0.1") is Code.CONNECTED
 
 
 def test_wrong_host_name_is_tls_error(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    server, ca = tls_server("other.example")
-    try:
-        pem = tmp_path / "ca.pem"
-        ca.cert_pem.write_to_path(str(pem))
-        url = f"https://127.0.0.1:{server.port}/api/v1"
-        assert (
-            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
-            is Code.TLS_ERROR
-        )
-    finally:
-        server.stop()
+    assert check_with_ca(tmp_path, "other.example") is Code.TLS_ERROR
 
 
 def test_expired_certificate_is_tls_error(no_env_trust: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import datetime
 
     past = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
-    server, ca = tls_server(
-        "127.0.0.1", not_after=past, not_before=past - datetime.timedelta(days=2)
+    expired = check_with_ca(
+        tmp_path, "127.0.0.1", not_after=past, not_before=past - datetime.timedelta(days=2)
     )
-    try:
-        pem = tmp_path / "ca.pem"
-        ca.cert_pem.write_to_path(str(pem))
-        url = f"https://127.0.0.1:{server.port}/api/v1"
-        assert (
-            check_connection(EMAIL, TOKEN, url, timeout=5, ca_bundle=str(pem)).code
-            is Code.TLS_ERROR
-        )
-    finally:
-        server.stop()
+    assert expired is Code.TLS_ERROR
 
 
 def test_cancel_stops_reading(raw_server) -> None:  # type: ignore[no-untyped-def]
