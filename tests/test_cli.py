@@ -251,3 +251,23 @@ def test_version(run_cli) -> None:  # type: ignore[no-untyped-def]
 
     result = run_cli("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize(
+    "email", [*sorted(__import__("wizard.sandbox").sandbox.SCENARIOS), "x@y.co"]
+)
+def test_human_output_never_contains_the_token(run_cli, sandbox, email: str) -> None:  # type: ignore[no-untyped-def]
+    for token in (DEMO_TOKEN, CANARY_TOKEN):
+        result = run_cli(
+            "check",
+            "--base-url",
+            sandbox.url,
+            "--email",
+            email,
+            "--token-stdin",
+            "--timeout",
+            "1",
+            stdin=f"  {token}\n",
+        )
+        assert result.returncode in EXIT_CODES.values()
+        assert token not in result.stdout + result.stderr

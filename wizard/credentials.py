@@ -207,13 +207,13 @@ def _split_combined(text: str) -> tuple[str, str] | None:
         if re.fullmatch(r"(?i)(datos|de|usuario|user|data|renovar|renew|token|copiar|copy)", part):
             continue
         values.append(unlabelled)
-    emails = [v for v in values if "@" in v and ":" not in v]
+    emails = [v for v in values if _EMAIL.match(v) and ":" not in v]
     others = [v for v in values if "@" not in v]
     if len(emails) == 1 and len(others) == 1:
         return emails[0], others[0]
     if len(values) == 1 and values[0].count(":") == 1 and "@" in values[0]:
         email, token = values[0].split(":", 1)
-        if "@" in email and "@" not in token and token:
+        if _EMAIL.match(email) and "@" not in token and token:
             return email, token
     return None
 
@@ -247,7 +247,8 @@ def clean(email_raw: str, token_raw: str) -> Cleaned:
             email.text, token.text = decoded
             both["decoded_basic_header"] = 1
             break
-        if ("\n" in field.text or ":" in field.text or " " in field.text.strip()) and (
+        inner = field.text.strip()
+        if (":" in inner or any(_is_space(ch) for ch in inner)) and (
             not other.text.strip() or other.text.strip() in field.text
         ):
             split = _split_combined(field.text)

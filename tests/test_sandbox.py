@@ -1,0 +1,118 @@
+"""The embedded fake Alegra: start/stop, scenarios, HTTPS, concurrency, nothing secret kept."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from wizard.sandbox import DEMO_TOKEN, SCENARIOS, Sandbox
+
+
+def get(url: str, email: str, token: str = DEMO_TOKEN, context: ssl.SSLContext | None = None):  # type: ignore[no-untyped-def]
+    auth = base64.b64encode(f"{email}:{token}".encode()).decode()
+    request = urllib.request.Request(url, headers={"Authorization": f"Basic {auth}"})
+    try:
+        with urllib.request.urlopen(request, timeout=15, context=context) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_starts_fast_and_stop_frees_the_port() -> None:
+    start = time.perf_counter()
+    box = Sandbox().start()
+    assert time.perf_counter() - start < 1.0
+    port = int(box.url.split(":")[2].split("/")[0])
+    box.stop()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # free again
+
+
+@pytest.mark.parametrize(
+    ("email", "company", "gated"),
+    [
+        ("demo@alegra.test", 200, 200),
+        ("mx@alegra.test", 200, 200),
+        ("basico@alegra.test", 200, 403),
+        ("sinpermiso@alegra.test", 403, 403),
+        ("suspendida@alegra.test", 402, 402),
+        ("limite@alegra.test", 429, 429),
+        ("caido@alegra.test", 503, 503),
+        ("otro@alegra.test", 401, 401),
+    ],
+)
+def test_scenarios(sandbox, email: str, company: int, gated: int) -> None:  # type: ignore[no-untyped-def]
+    status, headers, body = get(f"{sandbox.url}/company", email)
+    assert status == company
+    assert headers["X-Rate-Limit-Limit"] == "150" and "PHPSESSID" in headers["Set-Cookie"]
+    assert get(f"{sandbox.url}/journals?limit=1", email)[0] == gated
+    if company == 503:
+        assert body.startswith(b"<html>")
+    elif company != 200:
+        assert json.loads(body)["code"] == company
+
+
+def test_wrong_token_and_users_self(sandbox) -> None:  # type: ignore[no-untyped-def]
+    assert get(f"{sandbox.url}/company", "demo@alegra.test", "x" * 20)[0] == 401
+    assert get(f"{sandbox.url}/users/self", "sinpermiso@alegra.test")[0] == 200
+    assert get(f"{sandbox.url}/nope", "demo@alegra.test")[0] == 404
+
+
+def test_every_scenario_row_is_tested() -> None:
+    assert set(SCENARIOS) == {
+        "demo@alegra.test", "mx@alegra.test", "basico@alegra.test", "sinpermiso@alegra.test",
+        "suspendida@alegra.test", "limite@alegra.test", "caido@alegra.test", "lento@alegra.test",
+    }  # fmt: skip
+
+
+def test_slow_scenario_waits_and_stop_interrupts_it() -> None:
+    box = Sandbox(slow_seconds=30).start()
+    done = threading.Event()
+    url = f"{box.url}/company"
+
+    def slow_request() -> None:
+        try:
+            get(url, "lento@alegra.test")
+        except OSError:
+            pass  # the server went away under it: that is the point
+        done.set()
+
+    threading.Thread(target=slow_request, daemon=True).start()
+    time.sleep(0.3)
+    assert not done.is_set()
+    start = time.perf_counter()
+    box.stop()
+    assert time.perf_counter() - start < 2.0
+
+
+def test_concurrent_requests_and_nothing_secret_recorded(sandbox) -> None:  # type: ignore[no-untyped-def]
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(get(f"{sandbox.url}/company",
+                                                           "demo@alegra.test")[0]))
+        for _ in range(20)
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert results == [200] * 20
+    assert DEMO_TOKEN not in repr(sandbox.requests_seen)
+    assert ("GET", "/api/v1/company", "demo@alegra.test") in sandbox.requests_seen
+
+
+def test_https_with_its_ca_file() -> None:
+    with Sandbox(https=True) as box:
+        assert box.url.startswith("https://") and box.ca_file is not None
+        trusted = ssl.create_default_context(cafile=str(box.ca_file))
+        assert get(f"{box.url}/company", "demo@alegra.test", context=trusted)[0] == 200
+        with pytest.raises(urllib.error.URLError):
+            get(f"{box.url}/company", "demo@alegra.test", context=ssl.create_default_context())
