@@ -210,7 +210,7 @@ def _classify_exception(exc: BaseException) -> Code:
         chain.append(cur)
         cur = cur.__cause__ or cur.__context__
     text = " ".join(repr(e) for e in chain)
-    if isinstance(exc, requests.exceptions.ProxyError) or "407" in text and "Proxy" in text:
+    if isinstance(exc, requests.exceptions.ProxyError) or ("407" in text and "Proxy" in text):
         return Code.PROXY_ERROR
     if isinstance(exc, requests.exceptions.SSLError) or any(
         isinstance(e, ssl.SSLError) for e in chain

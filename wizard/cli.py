@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,12 +32,8 @@ SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential", "doctor")
 DEFAULT_TIMEOUT = 20.0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors kept at exit 2, as DESIGN says."""
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="alegra-wizard", description=i18n.both("cli.description"))
+    parser = argparse.ArgumentParser(prog="alegra-wizard", description=i18n.both("cli.description"))
     parser.add_argument("--version", action="version", version=f"alegra-wizard {__version__}")
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -96,10 +92,9 @@ class Inputs:
     base_url: str | None = None
     profile: Any = None  # wizard.store.Profile
     stored_token: str | None = None
-    errors: list[str] = field(default_factory=list)
 
 
-def _read_token(args: argparse.Namespace, stdin: TextIO, lang: str) -> str | None:
+def _read_token(args: argparse.Namespace, stdin: TextIO) -> str | None:
     if args.token_stdin:
         # One line is the token; a whole pasted card may span lines, the cleaner handles it.
         return stdin.read()
@@ -119,7 +114,7 @@ def _gather(args: argparse.Namespace, stdin: TextIO, lang: str) -> Inputs:
         if inputs.profile is None:
             raise _Outcome(Code.NOT_CONFIGURED)
         inputs.stored_token = st.load(args.profile).token
-    token = _read_token(args, stdin, lang)
+    token = _read_token(args, stdin)
     if token is None and inputs.stored_token is not None and not args.offline:
         token = inputs.stored_token
     if token is None and stdin.isatty() and not args.token_stdin:
