@@ -28,7 +28,7 @@ from wizard.version import __version__
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential", "doctor")
+SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential")
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -48,7 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--lang", choices=i18n.LANGS, default=None)
-    check.add_argument("--probe", action="store_true", help="also probe resource permissions")
 
     status = sub.add_parser("status", help="what is stored (offline, no token)")
     status.add_argument("--profile")
@@ -63,14 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0)
     sandbox.add_argument("--https", action="store_true")
     sandbox.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    doctor = sub.add_parser("doctor", help="checklist of what this computer needs")
-    doctor.add_argument("--json", action="store_true")
-    doctor.add_argument("--offline", action="store_true", help="skip the network items")
-    doctor.add_argument("--base-url", help="API base URL to test (or ALEGRA_API_URL)")
-    doctor.add_argument("--timeout", type=float, default=10.0)
-    doctor.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
-    doctor.add_argument("--lang", choices=i18n.LANGS, default=None)
 
     credential = sub.add_parser("credential", help="for other programs")
     cred_sub = credential.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -284,32 +275,12 @@ def _check_inputs(
         _record_last_check(inputs.profile.id, result.code)
     if result.code is Code.CONNECTED:
         messages.append(_connected_line(result.company, lang))
-        if args.probe:
-            _probe(args, cleaned, base_url, timeout, lang, messages, report)
         return Code.CONNECTED, None
     variant = "user" if result.can_read_company is False else None
     reset = rl.reset_s if rl is not None else None
     return result.code, hint_for(
         result.code, lang, variant=variant, seconds=reset, issuer=result.tls_issuer
     )
-
-
-def _probe(
-    args: argparse.Namespace,
-    cleaned: Any,
-    base_url: str,
-    timeout: float,
-    lang: str,
-    messages: list[str],
-    report: dict[str, Any],
-) -> None:
-    from wizard import alegra
-
-    results = alegra.probe_permissions(
-        cleaned.email, cleaned.token, base_url=base_url, timeout=timeout, ca_bundle=args.ca_bundle
-    )
-    report["permissions"] = [r.to_json() for r in results]
-    messages += [r.describe(lang) for r in results]
 
 
 def _record_last_check(profile_id: str, code: Code) -> None:
@@ -487,10 +458,6 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         return run_sandbox(args, stdout, stderr)
     if args.command == "credential":
         return run_credential_get(args, stdout, stderr)
-    if args.command == "doctor":
-        from wizard import doctor
-
-        return doctor.main(args, stdout)
     raise AssertionError(args.command)
 
 
