@@ -19,6 +19,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Real widgets without a display (pytest-qt); screenshots use Xvfb instead.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 # A token-shaped canary: if these characters show up anywhere they must not, a test fails.
 CANARY_TOKEN = "c4n4ryt0k3n5ecr3t9z7"
 

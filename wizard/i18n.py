@@ -45,6 +45,10 @@ _PREFIX_FILES = {
     "warning": "cleaner",
     "problem": "cleaner",
     "summary": "cleaner",
+    "country": "countries",
+    "gui": "gui",
+    "mockup": "mockups",
+    "storage": "store",
 }
 
 

@@ -49,6 +49,17 @@ class Credentials:
     __str__ = __repr__
 
 
+def profile_id_for(name: str) -> str:
+    """A stable, shell- and keyring-friendly id from a profile name: "Café Núñez S.A.S."
+    becomes "cafe-nunez-s-a-s"."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
+    return slug or "alegra"
+
+
 def _config_dir() -> Path:
     override = os.environ.get("ALEGRA_WIZARD_CONFIG_DIR")
     if override:

@@ -1,0 +1,74 @@
+"""Fixtures for the wizard's widget tests: the real wizard, a real in-process sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from wizard.app import create_wizard
+from wizard.sandbox import Sandbox
+from wizard.ui.wizard import AlegraWizard
+
+SLOW_S = 1.5  # the "lento" scenario, short enough that a late answer arrives within a test
+
+
+class Browser:
+    """Stands in for the desktop's browser: records what the wizard asked to open."""
+
+    def __init__(self, works: bool = True) -> None:
+        self.opened: list[str] = []
+        self.works = works
+
+    def __call__(self, url: str) -> bool:
+        self.opened.append(url)
+        return self.works
+
+
+@pytest.fixture
+def browser() -> Browser:
+    return Browser()
+
+
+@pytest.fixture
+def make_wizard(qtbot, browser: Browser) -> Iterator[Callable[..., AlegraWizard]]:  # type: ignore[no-untyped-def]
+    made: list[AlegraWizard] = []
+
+    def make(*argv: str, **services: object) -> AlegraWizard:
+        services.setdefault("open_url", browser)
+        services.setdefault("sandbox", lambda: Sandbox(slow_seconds=SLOW_S).start())
+        wizard = create_wizard(list(argv), **services)
+        qtbot.addWidget(wizard)
+        made.append(wizard)
+        wizard.resize(880, 720)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        with qtbot.waitActive(wizard):
+            wizard.activateWindow()
+        return wizard
+
+    yield make
+    for wizard in made:
+        wizard.test.runner.cancel()
+        wizard.ctx.shutdown()
+
+
+def go_to(wizard: AlegraWizard, page: QWidget) -> None:
+    """Press Next until `page` shows (the path a user clicks)."""
+    for _ in range(12):
+        if wizard.currentPage() is page:
+            return
+        wizard.next()
+    raise AssertionError(f"could not reach {page.objectName()}")
+
+
+def fill(wizard: AlegraWizard, email: str, token: str) -> None:
+    go_to(wizard, wizard.credentials)
+    wizard.credentials.emailEdit.setText(email)
+    wizard.credentials.tokenEdit.setText(token)
+    wizard.credentials.apply_cleaning()
+
+
+def focus_widget() -> QWidget | None:
+    return QApplication.focusWidget()

@@ -1,0 +1,116 @@
+"""The GUI entry point as a user starts it (a subprocess), and the step pictures."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtSvg import QSvgRenderer
+
+from tests.conftest import ROOT
+from wizard import i18n
+from wizard.ui.images import StepImage, step_image_path
+
+STEPS = ("sign_in", "open_settings", "manual_api", "copy_credentials")
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize("extra", [[], ["--sandbox", "--lang", "en"]])
+def test_smoke_test_paints_and_exits_without_heavy_imports(extra: list[str]) -> None:
+    proc = _run(
+        ["--smoke-test", *extra], _env(QT_QPA_PLATFORM="offscreen", ALEGRA_WIZARD_SMOKE_REPORT="1")
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["rss_kb"] > 0
+    assert report["heavy_modules_loaded"] == []
+
+
+def test_without_a_display_says_what_to_do_instead_of_aborting() -> None:
+    env = _env()
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        env.pop(name, None)
+    proc = _run([], env)
+    assert proc.returncode == 1
+    assert "No hay una pantalla disponible" in proc.stderr
+    assert "alegra-wizard check" in proc.stderr
+    assert "No display is available" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Aborted" not in proc.stderr
+
+
+def test_bad_gui_flag_is_a_usage_error() -> None:
+    proc = _run(["--lang", "fr"], _env(QT_QPA_PLATFORM="offscreen"))
+    assert proc.returncode == 2
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("step", STEPS)
+def test_every_step_has_a_valid_svg_per_language(qapp, step: str, lang: str) -> None:
+    path = step_image_path(step, lang)
+    assert path == ROOT / "resources" / "screenshots" / lang / f"{step}.svg"
+    assert QSvgRenderer(str(path)).isValid()
+
+
+def test_mockups_are_up_to_date_with_the_catalog() -> None:
+    spec = importlib.util.spec_from_file_location("make_mockups", ROOT / "scripts/make_mockups.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for lang in i18n.LANGS:
+        for step, draw in module.STEPS.items():
+            svg = module.Svg(lang)
+            draw(svg)
+            on_disk = (ROOT / "resources/screenshots" / lang / f"{step}.svg").read_text("utf-8")
+            assert svg.render() == on_disk, f"re-run scripts/make_mockups.py ({lang}/{step})"
+
+
+def test_a_png_beside_the_svg_overrides_it(qapp, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "resources/screenshots", tmp_path / "shots")
+    png = tmp_path / "shots/en/sign_in.png"
+    image = QImage(400, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#123456"))
+    image.save(str(png))
+    assert step_image_path("sign_in", "en", tmp_path / "shots") == png
+    assert step_image_path("sign_in", "es", tmp_path / "shots").suffix == ".svg"
+    widget = StepImage("sign_in", "en", root=tmp_path / "shots")
+    widget.resize(600, 300)
+    assert widget.heightForWidth(600) == 300  # the PNG's own aspect ratio
+    grabbed = widget.grab().toImage()
+    assert grabbed.pixelColor(300, 150) == QColor("#123456")
+
+
+def test_svg_picture_scales_with_its_width_and_is_drawn_from_the_vector(qapp) -> None:
+    widget = StepImage("copy_credentials", "es")
+    assert widget.heightForWidth(400) == 250
+    assert widget.heightForWidth(700) == 438
+    assert widget.heightForWidth(2000) == round(StepImage.MAX_WIDTH * 0.625)
+    # Rendered from the SVG at paint time (crisp at any device pixel ratio), no bitmap.
+    assert widget._svg is not None and widget._png is None
+    widget.resize(700, 438)
+    image = widget.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, 700, 7) for y in range(0, 438, 7)}
+    assert "#d92d20" in colours  # the red callouts are there

@@ -1,0 +1,449 @@
+"""The wizard end to end: real widgets (offscreen), the real in-process sandbox."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QTextBrowser,
+    QWidget,
+    QWizard,
+)
+
+from tests.conftest import CANARY_TOKEN
+from tests.ui.conftest import fill, focus_widget, go_to
+from wizard import hints
+from wizard.outcomes import Code
+from wizard.sandbox import DEMO_TOKEN
+
+PAGES = [
+    "welcomePage",
+    "signInPage",
+    "openSettingsPage",
+    "manualApiPage",
+    "copyCredentialsPage",
+    "credentialsPage",
+    "testPage",
+    "savePage",
+    "donePage",
+]
+
+
+def key(qtbot, wizard, k, modifier=Qt.KeyboardModifier.NoModifier):  # type: ignore[no-untyped-def]
+    qtbot.keyClick(focus_widget() or wizard, k, modifier)
+
+
+def test_pages_and_object_names_follow_design(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard()
+    names = [wizard.page(i).objectName() for i in wizard.pageIds()]
+    assert names == PAGES
+    for name in (
+        "emailEdit",
+        "tokenEdit",
+        "testButton",
+        "cancelButton",
+        "statusLabel",
+        "hintView",
+        "companyLabel",
+        "profileNameEdit",
+    ):
+        assert wizard.findChild(QWidget, name) is not None, name
+
+
+def test_happy_path_by_keyboard_only(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    # Welcome: Tab to the test-mode box, Space ticks it.
+    for _ in range(10):
+        if focus_widget() is wizard.welcome.demo_check:
+            break
+        key(qtbot, wizard, Qt.Key.Key_Tab)
+    assert focus_widget() is wizard.welcome.demo_check
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    assert wizard.ctx.demo and wizard.welcome.banner.isVisible()
+    for _ in range(5):  # welcome → the four guide steps → credentials
+        key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.credentials
+    assert wizard.credentials.banner.isVisible()
+    assert focus_widget() is wizard.credentials.emailEdit
+    qtbot.keyClicks(wizard.credentials.emailEdit, "demo@alegra.test")
+    key(qtbot, wizard, Qt.Key.Key_Tab)
+    assert focus_widget() is wizard.credentials.tokenEdit
+    qtbot.keyClicks(wizard.credentials.tokenEdit, DEMO_TOKEN)
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.test
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    assert wizard.test.companyLabel.text() == "Panadería La Espiga S.A.S."
+    assert "NIT: 900123456-7" in wizard.test.company_details.text()
+    qtbot.waitUntil(lambda: focus_widget() is wizard.button(QWizard.WizardButton.NextButton))
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.save
+    assert wizard.save.profileNameEdit.text() == "Panadería La Espiga S.A.S."
+    key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.done_page
+    assert "panaderia-la-espiga-s-a-s" in wizard.done_page.programs.text()
+    with qtbot.waitSignal(wizard.finished, timeout=5000):
+        key(qtbot, wizard, Qt.Key.Key_Return)
+    assert wizard.result() == QWizard.DialogCode.Accepted
+
+
+def test_happy_path_by_clicks(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "en")
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    for _ in range(5):
+        qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.credentials.demo_button, Qt.MouseButton.LeftButton)
+    assert next_button.isEnabled()
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: next_button.isEnabled(), timeout=10_000)
+    assert wizard.test.statusLabel.text().startswith("✔ Connected")
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.done_page
+
+
+def test_sign_in_opens_the_country_link(make_wizard, browser, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--country", "mx")
+    go_to(wizard, wizard.sign_in)
+    qtbot.mouseClick(wizard.sign_in.open_button, Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://app.alegra.com/mx"]
+    assert not wizard.sign_in.error.isVisible()
+
+
+def test_a_browser_that_fails_leaves_the_address_to_copy(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--country", "pe", open_url=lambda url: False)
+    go_to(wizard, wizard.sign_in)
+    qtbot.mouseClick(wizard.sign_in.open_button, Qt.MouseButton.LeftButton)
+    assert wizard.sign_in.error.isVisible()
+    assert "https://app.alegra.com/pe" in wizard.sign_in.error.text()
+
+
+def test_cant_find_it_panel_offers_the_shortcut(make_wizard, browser, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.manual_api)
+    assert not wizard.manual_api.more_panel.isVisible()
+    qtbot.mouseClick(wizard.manual_api.more_button, Qt.MouseButton.LeftButton)
+    assert wizard.manual_api.more_panel.isVisible()
+    assert "administrador" in wizard.manual_api.help.text()
+    qtbot.mouseClick(wizard.manual_api.shortcut_button, Qt.MouseButton.LeftButton)
+    assert browser.opened == ["https://app.alegra.com/configuration/api"]
+
+
+def test_copy_page_warns_about_renovar_token(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.copy_credentials)
+    assert "Renovar token" in wizard.copy_credentials.warning.text()
+    assert wizard.copy_credentials.warning.isVisible()
+
+
+SCENARIOS = [
+    ("nadie@alegra.test", Code.UNAUTHORIZED, None),
+    ("sinpermiso@alegra.test", Code.FORBIDDEN, "user"),
+    ("suspendida@alegra.test", Code.PAYMENT_REQUIRED, None),
+    ("limite@alegra.test", Code.RATE_LIMITED, None),
+    ("caido@alegra.test", Code.SERVER_ERROR, None),
+]
+
+
+@pytest.mark.parametrize(("email", "code", "variant"), SCENARIOS)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_failing_scenario_shows_its_hint(make_wizard, qtbot, email, code, variant, lang):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", lang)
+    fill(wizard, email, DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert wizard.ctx.result.code == code
+    hint = hints.hint_for(code, lang, variant=variant, seconds=30)
+    assert wizard.test.statusLabel.text() == hint.title
+    shown = wizard.test.hintView.toPlainText()
+    for step in hint.steps:
+        assert step in shown
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert wizard.test.backButton.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("email", "company"),
+    [
+        ("demo@alegra.test", "Panadería La Espiga S.A.S."),
+        ("mx@alegra.test", None),
+        ("basico@alegra.test", None),
+    ],
+)
+def test_connected_scenarios_show_the_company(make_wizard, qtbot, email, company):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, email, DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    expected = company or wizard.ctx.result.company.name
+    assert wizard.test.companyLabel.text() == expected
+    assert wizard.test.companyLabel.isVisible()
+    assert not wizard.test.hintView.isVisible()
+
+
+def test_rate_limit_counts_down_before_retry(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "limite@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert not wizard.test.testButton.isEnabled()
+    first = wizard.test.countdown_label.text()
+    assert "30 s" in first
+    qtbot.waitUntil(lambda: wizard.test.countdown_label.text() != first, timeout=3000)
+    assert "29 s" in wizard.test.countdown_label.text()
+
+
+def test_outage_allows_continuing_unverified_only_when_chosen(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    fill(wizard, "caido@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert wizard.test.continueCheck.isVisible() and not next_button.isEnabled()
+    wizard.test.continueCheck.setChecked(True)
+    assert next_button.isEnabled()
+    wizard.next()
+    status = wizard.save.findChild(QLabel, "summary_status").text()
+    assert "SIN VERIFICAR" in status
+
+
+def test_wrong_credentials_never_offer_continuing(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "demo@alegra.test", CANARY_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert wizard.ctx.result.code == Code.UNAUTHORIZED
+    assert not wizard.test.continueCheck.isVisible()
+
+
+def test_paste_of_a_messy_card_fills_both_fields(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.credentials)
+    page = wizard.credentials
+    QGuiApplication.clipboard().setText(
+        "Datos de usuario\n Usuario:  \u201cAna.Perez@Empresa.COM\u201d \n"
+        f"Token: \u200b{DEMO_TOKEN}\u00a0\n"
+    )
+    page.emailEdit.setFocus()
+    qtbot.keyClick(page.emailEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert page.emailEdit.text() == "Ana.Perez@empresa.com"
+    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.both_label.isVisible()
+    assert page.notes["email"].text().startswith("Quitamos")
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_paste_of_token_with_spaces_says_what_was_fixed(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.credentials)
+    page = wizard.credentials
+    page.emailEdit.setText("ana@empresa.com")
+    QGuiApplication.clipboard().setText(f'  "{DEMO_TOKEN}" ')
+    page.tokenEdit.setFocus()
+    qtbot.keyClick(page.tokenEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.notes["token"].text() == "Quitamos 3 espacios y 2 comillas."
+
+
+def test_problems_block_next_and_are_explained_inline(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard()
+    go_to(wizard, wizard.credentials)
+    page = wizard.credentials
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert not next_button.isEnabled()
+    assert not page.problems["email"].isVisible()  # empty fields are not shouted at
+    qtbot.keyClicks(page.emailEdit, "ana-sin-arroba")
+    qtbot.keyClicks(page.tokenEdit, DEMO_TOKEN)
+    assert page.problems["email"].isVisible() and page.problems["email"].text()
+    assert not next_button.isEnabled()
+    page.emailEdit.clear()
+    qtbot.keyClicks(page.emailEdit, "ana@empresa.com")
+    assert not page.problems["email"].isVisible()
+    assert next_button.isEnabled()
+
+
+def test_token_is_masked_until_the_user_asks(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard()
+    go_to(wizard, wizard.credentials)
+    page = wizard.credentials
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert page.tokenEdit.text() == ""  # never pre-filled from the clipboard
+    qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Normal
+    page.emailEdit.setText("ana@empresa.com")
+    page.tokenEdit.setText(DEMO_TOKEN)
+    page.apply_cleaning()
+    wizard.next()
+    wizard.back()
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_cancel_during_slow_check_is_immediate_and_late_answer_ignored(make_wizard, qtbot):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "lento@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    page = wizard.test
+    qtbot.waitUntil(lambda: page.busy and page.progress.isVisible())
+    assert page.cancelButton.isEnabled()
+    with qtbot.waitSignal(page.runner._delivered, timeout=10_000):  # the late answer
+        started = time.perf_counter()
+        qtbot.mouseClick(page.cancelButton, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        assert elapsed_ms < 200
+        assert not page.busy
+        assert page.testButton.isEnabled() and not page.progress.isVisible()
+        assert page.statusLabel.text() == wizard.ctx.t("gui.test.cancelled")
+    QApplication.processEvents()
+    assert wizard.ctx.result is None  # dropped
+    assert page.statusLabel.text() == wizard.ctx.t("gui.test.cancelled")
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_back_during_a_check_drops_its_result(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "lento@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.test.busy)
+    with qtbot.waitSignal(wizard.test.runner._delivered, timeout=10_000):
+        qtbot.mouseClick(wizard.test.backButton, Qt.MouseButton.LeftButton)
+        assert wizard.currentPage() is wizard.credentials
+    QApplication.processEvents()
+    assert wizard.ctx.result is None
+    assert wizard.test.runner.busy is False
+
+
+def test_escape_cancels_a_running_check_instead_of_closing(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "lento@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.test.busy)
+    key(qtbot, wizard, Qt.Key.Key_Escape)
+    assert not wizard.test.busy
+    assert wizard.isVisible()
+
+
+def test_closing_with_typed_data_asks_first(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard()
+    fill(wizard, "ana@empresa.com", DEMO_TOKEN)
+    wizard.reject()
+    qtbot.waitUntil(lambda: wizard._quit_box is not None and wizard._quit_box.isVisible())
+    box = wizard._quit_box
+    box.button(box.escapeButton().standardButton()) if False else None
+    stay = box.escapeButton()
+    qtbot.mouseClick(stay, Qt.MouseButton.LeftButton)
+    assert wizard.isVisible()
+    assert wizard.credentials.emailEdit.text() == "ana@empresa.com"
+    wizard.reject()
+    box = wizard._quit_box
+    quit_button = next(b for b in box.buttons() if b is not box.escapeButton())
+    with qtbot.waitSignal(wizard.finished):
+        qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+
+
+def test_back_keeps_what_was_typed(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    go_to(wizard, wizard.credentials)
+    qtbot.keyClicks(wizard.credentials.emailEdit, "nadie@alegra.test")
+    qtbot.keyClicks(wizard.credentials.tokenEdit, DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    qtbot.mouseClick(wizard.test.backButton, Qt.MouseButton.LeftButton)
+    assert wizard.currentPage() is wizard.credentials
+    assert wizard.credentials.emailEdit.text() == "nadie@alegra.test"
+    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+    wizard.back()
+    wizard.back()
+    go_to(wizard, wizard.credentials)
+    assert wizard.credentials.emailEdit.text() == "nadie@alegra.test"
+    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+
+
+def _visible_texts(wizard: QWizard) -> list[str]:
+    texts = [wizard.windowTitle()]
+    for widget in wizard.findChildren(QWidget):
+        texts += [
+            widget.toolTip(),
+            widget.accessibleName(),
+            widget.accessibleDescription(),
+            widget.whatsThis(),
+            widget.statusTip(),
+        ]
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        if isinstance(widget, QTextBrowser):
+            texts.append(widget.toHtml())
+        if isinstance(widget, QLineEdit) and widget.objectName() != "tokenEdit":
+            texts += [widget.text(), widget.placeholderText()]
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        texts += [page.title(), page.subTitle()]
+    return texts
+
+
+@pytest.mark.parametrize("token", [DEMO_TOKEN, CANARY_TOKEN])
+def test_token_never_appears_in_any_text(make_wizard, qtbot, token) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    seen: list[str] = []
+    fill(wizard, "demo@alegra.test", f"  {token} ")
+    seen += _visible_texts(wizard)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    seen += _visible_texts(wizard)
+    if wizard.ctx.verified:
+        wizard.next()
+        seen += _visible_texts(wizard)
+        wizard.next()
+        seen += _visible_texts(wizard)
+    assert wizard.currentPage() is (wizard.done_page if token == DEMO_TOKEN else wizard.test)
+    leaks = [text for text in seen if token in text or token[:12] in text]
+    assert leaks == []
+    assert any(f"…{token[-4:]}" in text for text in seen)  # the masked form is shown
+
+
+def test_language_switch_retranslates_everything(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "&Siguiente >"
+    combo = wizard.welcome.language_combo
+    combo.setCurrentIndex(combo.findData("en"))
+    assert wizard.ctx.lang == "en"
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "&Next >"
+    assert wizard.welcome.title() == "Connect your Alegra account"
+    assert wizard.welcome.country_combo.itemText(0) == "Colombia"
+    assert wizard.welcome.country_combo.findText("Mexico") >= 0
+    go_to(wizard, wizard.copy_credentials)
+    assert "Renew token" in wizard.copy_credentials.warning.text()
+    assert wizard.copy_credentials.image.source.parent.name == "en"
+
+
+def test_every_input_has_an_accessible_name_and_a_buddy(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard()
+    from PySide6.QtWidgets import QComboBox
+
+    inputs = [w for w in wizard.findChildren(QWidget) if isinstance(w, (QLineEdit, QComboBox))]
+    inputs = [w for w in inputs if w.objectName()]  # the combo's own inner line edit aside
+    assert {w.objectName() for w in inputs} >= {
+        "emailEdit",
+        "tokenEdit",
+        "profileNameEdit",
+        "languageCombo",
+        "countryCombo",
+    }
+    buddies = {label.buddy() for label in wizard.findChildren(QLabel) if label.buddy()}
+    for widget in inputs:
+        assert widget.accessibleName(), widget.objectName()
+        assert widget in buddies, widget.objectName()
+
+
+def test_qt_own_texts_are_spanish(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    from wizard.app import install_translations
+
+    install_translations(QApplication.instance(), "es")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"

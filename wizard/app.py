@@ -1,0 +1,166 @@
+"""GUI entry: checks a display exists, builds the QApplication with Qt's own Spanish
+translations, shows the wizard, and only then loads the heavy modules."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from collections.abc import Sequence
+
+from wizard import countries, i18n
+
+SMOKE_TIMEOUT_MS = 30_000
+# Loaded only after the first paint (DESIGN: the window appears first).
+HEAVY_MODULES = ("requests", "keyring", "urllib3", "truststore")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="alegra-wizard", description=i18n.t("cli.description"))
+    parser.add_argument("--sandbox", action="store_true", help="modo de prueba / test mode")
+    parser.add_argument("--base-url", help="API base URL (default: https://api.alegra.com/api/v1)")
+    parser.add_argument("--lang", choices=i18n.LANGS)
+    parser.add_argument("--country", choices=[c.code for c in countries.COUNTRIES])
+    parser.add_argument("--profile", help=argparse.SUPPRESS)
+    parser.add_argument("--support", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--theme", choices=("auto", "light", "dark"), default="auto")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
+    from wizard.ui.context import Options
+
+    args = build_parser().parse_args(list(argv))
+    return (
+        Options(
+            lang=args.lang or i18n.system_lang(),
+            country=args.country or countries.DEFAULT_COUNTRY,
+            base_url=args.base_url or os.environ.get("ALEGRA_API_URL") or None,
+            sandbox=args.sandbox,
+            profile=args.profile,
+            support=args.support,
+            smoke_test=args.smoke_test,
+        ),
+        args.theme,
+    )
+
+
+def display_available() -> bool:
+    """False where Qt would abort for lack of a display (Linux/BSD without X or Wayland)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def install_translations(app, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Qt's own texts (context menus, message box buttons) in the user's language."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    if lang == "en":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(f"qtbase_{lang}", folder):
+        app.installTranslator(translator)
+
+
+def apply_theme(app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    if theme == "auto":
+        return
+    app.setStyle("Fusion")  # follows the colour scheme hint on every platform
+    scheme = Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light
+    app.styleHints().setColorScheme(scheme)
+
+
+def create_wizard(argv: Sequence[str], **services):  # type: ignore[no-untyped-def]
+    """The wizard for these GUI flags, not shown. A QApplication must exist.
+
+    `services` go to WizardContext (check=, store=, open_url=, sandbox=), so tests can
+    hand in a failing keyring or a fake browser without touching globals.
+    """
+    from wizard.ui.context import WizardContext
+    from wizard.ui.wizard import AlegraWizard
+
+    options, _theme = parse_options(argv)
+    ctx = WizardContext(options, **services)
+    if options.sandbox:
+        ctx.set_demo(True)
+    return AlegraWizard(ctx)
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _preload_heavy_modules() -> None:
+    """requests and keyring cost ~0.3 s to import: do it after the window is up, off the
+    GUI thread, so the first check does not pay for it."""
+
+    def load() -> None:
+        import keyring  # noqa: F401
+        import requests  # noqa: F401
+
+    threading.Thread(target=load, name="preload", daemon=True).start()
+
+
+def main(argv: Sequence[str]) -> int:
+    options, theme = parse_options(argv)
+    if not display_available():
+        sys.stderr.write(i18n.both("gui.no_display") + "\n")
+        return 1
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("alegra-wizard")
+    app.setApplicationDisplayName(i18n.t("gui.window_title", options.lang))
+    apply_theme(app, theme)
+    install_translations(app, options.lang)
+    wizard = create_wizard(argv)
+    exit_code = {"value": 0}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
+                if options.smoke_test:
+                    if os.environ.get("ALEGRA_WIZARD_SMOKE_REPORT"):
+                        heavy = [m for m in HEAVY_MODULES if m in sys.modules]
+                        report = {"rss_kb": _rss_kb(), "heavy_modules_loaded": heavy}
+                        print(json.dumps(report), flush=True)
+                    QTimer.singleShot(0, app.quit)
+                else:
+                    QTimer.singleShot(0, _preload_heavy_modules)
+            return False
+
+    watcher = FirstPaint()
+    wizard.installEventFilter(watcher)
+    if options.smoke_test:
+
+        def too_slow() -> None:
+            exit_code["value"] = 1
+            app.quit()
+
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
+    wizard.finished.connect(app.quit)
+    wizard.show()
+    try:
+        app.exec()
+    finally:
+        wizard.ctx.shutdown()
+    return exit_code["value"]

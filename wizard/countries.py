@@ -1,0 +1,70 @@
+"""The countries Alegra serves: one row each (data, not branches).
+
+A row picks the sign-in link the wizard opens and the words later steps use
+(the tax id's local name: NIT, RFC, RUC...). Names and labels are catalog
+entries (`country.<CODE>.name`, `country.<CODE>.tax_id`); this table holds only
+what is not text a person reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard import i18n
+
+SIGN_IN_BASE = "https://app.alegra.com"
+# Reported by third parties, not confirmed by Alegra: offered as a shortcut only.
+API_SETTINGS_URL = "https://app.alegra.com/configuration/api"
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str  # ISO 3166-1 alpha-2, lowercase; "other" for the rest
+    path: str  # sign-in path on app.alegra.com ("" for the plain address)
+    edition: str | None  # /company's applicationVersion for this country
+
+    @property
+    def sign_in_url(self) -> str:
+        return f"{SIGN_IN_BASE}/{self.path}" if self.path else SIGN_IN_BASE
+
+    def name(self, lang: str) -> str:
+        return i18n.t(f"country.{self.code.upper()}.name", lang)
+
+    def tax_id_label(self, lang: str) -> str:
+        return i18n.t(f"country.{self.code.upper()}.tax_id", lang)
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country("co", "co", "colombia"),
+    Country("mx", "mx", "mexico"),
+    Country("pe", "pe", "peru"),
+    Country("cr", "cr", "costaRica"),
+    Country("do", "do", "republicaDominicana"),
+    Country("ar", "ar", "argentina"),
+    Country("cl", "cl", "chile"),
+    Country("pa", "pa", "panama"),
+    Country("es", "es", "spain"),
+    Country("other", "", None),
+)
+DEFAULT_COUNTRY = "co"
+
+_BY_CODE = {c.code: c for c in COUNTRIES}
+_BY_EDITION = {c.edition.lower(): c for c in COUNTRIES if c.edition}
+
+
+def by_code(code: str | None) -> Country:
+    """The row for `code` (case-insensitive); unknown codes get the "other" row."""
+    return _BY_CODE.get((code or "").strip().lower(), _BY_CODE["other"])
+
+
+def by_edition(edition: str | None) -> Country | None:
+    """The row for a /company applicationVersion such as "costaRica", or None."""
+    return _BY_EDITION.get((edition or "").strip().lower())
+
+
+def edition_name(edition: str | None, lang: str) -> str | None:
+    """A readable country name for an applicationVersion; the raw value if unknown."""
+    if not edition:
+        return None
+    country = by_edition(edition)
+    return country.name(lang) if country else edition

@@ -1,0 +1,85 @@
+"""What every page has: the test-mode banner, and texts that follow the language.
+
+Pages declare their texts once with `bind(setter, key)`; a language change on the
+first page re-runs every binding, so no page keeps a hard-coded string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+
+from wizard.ui.context import WizardContext
+
+BANNER_STYLE = (
+    "QLabel#sandboxBanner { background: #FEF3C7; color: #78350F; border: 1px solid #F59E0B;"
+    " border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
+)
+
+
+def make_label(
+    parent: QWidget, *, name: str | None = None, selectable: bool = False, wrap: bool = True
+) -> QLabel:
+    """A plain-text label (never rich text: nothing a user pasted can inject markup)."""
+    label = QLabel(parent)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    if selectable:
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+    return label
+
+
+class BasePage(QWizardPage):
+    title_key = ""
+    subtitle_key = ""
+
+    def __init__(self, ctx: WizardContext, object_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(object_name)
+        self._bindings: list[
+            tuple[Callable[[str], object], str, Callable[[], dict[str, object]]]
+        ] = []
+        outer = QVBoxLayout(self)
+        # QWizard's start page has no header frame around it: give it the same inset.
+        inset = 12 if object_name == "welcomePage" else 0
+        outer.setContentsMargins(inset, 0, inset, 0)
+        self.banner = make_label(self, name="sandboxBanner")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setVisible(ctx.demo)
+        outer.addWidget(self.banner)
+        self.body = QVBoxLayout()
+        outer.addLayout(self.body, 1)
+        self.bind(self.banner.setText, "gui.banner")
+        if self.title_key:
+            self.bind(self.setTitle, self.title_key)
+        if self.subtitle_key:
+            self.bind(self.setSubTitle, self.subtitle_key)
+        ctx.languageChanged.connect(self.retranslate)
+        ctx.demoChanged.connect(self.banner.setVisible)
+
+    def bind(
+        self,
+        setter: Callable[[str], object],
+        key: str,
+        fmt: Callable[[], dict[str, object]] | None = None,
+    ) -> None:
+        """Set a text now and again on every language change."""
+        fmt = fmt or dict
+        self._bindings.append((setter, key, fmt))
+        setter(self.ctx.t(key, **fmt()))
+
+    def retranslate(self, *_: object) -> None:
+        for setter, key, fmt in self._bindings:
+            setter(self.ctx.t(key, **fmt()))
+        self.on_language_changed()
+
+    def on_language_changed(self) -> None:
+        """Pages with texts built from state (results, summaries) refresh them here."""

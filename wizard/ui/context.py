@@ -1,0 +1,151 @@
+"""What every page shares: the options the wizard was started with, the services it
+talks to (passed in, so tests hand in a sandbox URL or a failing keyring), and the
+flow's state (the cleaned credentials, the last check result).
+
+The token lives only here, in memory, until the save page hands it to the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+
+from wizard import countries, i18n
+from wizard.outcomes import UNVERIFIABLE, Code
+
+if TYPE_CHECKING:
+    from wizard.alegra import CheckResult
+    from wizard.sandbox import Sandbox
+    from wizard.store import Store
+
+CheckFn = Callable[[str, str, str, threading.Event], "CheckResult"]
+
+
+@dataclass
+class Options:
+    lang: str = i18n.DEFAULT_LANG
+    country: str = countries.DEFAULT_COUNTRY
+    base_url: str | None = None
+    sandbox: bool = False
+    profile: str | None = None
+    support: bool = False
+    smoke_test: bool = False
+
+
+def default_check(email: str, token: str, base_url: str, cancel: threading.Event) -> CheckResult:
+    from wizard.alegra import check_connection
+
+    return check_connection(email, token, base_url, cancel=cancel)
+
+
+def default_store() -> Store:
+    from wizard.store import Store
+
+    return Store()
+
+
+def default_open_url(url: str) -> bool:
+    return bool(QDesktopServices.openUrl(QUrl(url)))
+
+
+def default_sandbox() -> Sandbox:
+    from wizard.sandbox import Sandbox
+
+    return Sandbox().start()
+
+
+class WizardContext(QObject):
+    languageChanged = Signal(str)
+    demoChanged = Signal(bool)
+
+    def __init__(
+        self,
+        options: Options,
+        *,
+        check: CheckFn = default_check,
+        store: Callable[[], Store] = default_store,
+        open_url: Callable[[str], bool] = default_open_url,
+        sandbox: Callable[[], Sandbox] = default_sandbox,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.lang = i18n.normalize_lang(options.lang)
+        self.country = countries.by_code(options.country)
+        self.check = check
+        self.open_url = open_url
+        self._store_factory = store
+        self._store: Store | None = None
+        self._sandbox_factory = sandbox
+        self._sandbox: Sandbox | None = None
+        self.demo = False
+        # Flow state.
+        self.email = ""
+        self.token = ""
+        self.result: CheckResult | None = None
+        self.continue_unverified = False
+        self.saved_profile: Any = None
+
+    # --- language and country ---
+    def t(self, key: str, /, **fmt: object) -> str:
+        return i18n.t(key, self.lang, **fmt)
+
+    def t_list(self, key: str, /, **fmt: object) -> list[str]:
+        return i18n.t_list(key, self.lang, **fmt)
+
+    def set_lang(self, lang: str) -> None:
+        lang = i18n.normalize_lang(lang)
+        if lang != self.lang:
+            self.lang = lang
+            self.languageChanged.emit(lang)
+
+    def set_country(self, code: str) -> None:
+        self.country = countries.by_code(code)
+
+    # --- test mode ---
+    def set_demo(self, on: bool) -> None:
+        """Start (or leave) test mode; raises the sandbox's error if it can't start."""
+        if on and self._sandbox is None:
+            self._sandbox = self._sandbox_factory()
+        if on != self.demo:
+            self.demo = on
+            self.demoChanged.emit(on)
+
+    @property
+    def base_url(self) -> str:
+        if self.demo and self._sandbox is not None:
+            return self._sandbox.url
+        if self.options.base_url:
+            return self.options.base_url
+        from wizard.alegra import DEFAULT_BASE_URL
+
+        return DEFAULT_BASE_URL
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self._store_factory()
+        return self._store
+
+    # --- flow state ---
+    @property
+    def verified(self) -> bool:
+        return self.result is not None and self.result.code == Code.CONNECTED
+
+    @property
+    def may_continue_unverified(self) -> bool:
+        return (
+            self.result is not None
+            and self.result.code in UNVERIFIABLE
+            and self.result.code != Code.FORMAT_OK
+        )
+
+    def shutdown(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None

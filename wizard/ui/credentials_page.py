@@ -1,0 +1,214 @@
+"""The paste page: email and token, cleaned as the user pastes, explained under each field.
+
+A paste (or leaving a field) replaces the text with the cleaned value and says what
+was fixed; typing only updates the checks, so the cursor never jumps. What the user
+typed stays in the fields on Back and after a failed test.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from wizard import credentials
+from wizard.credentials import Cleaned, Note
+from wizard.ui.base import BasePage, make_label
+from wizard.ui.context import WizardContext
+
+FIX_STYLE = "QLabel { color: #067647; }"
+WARN_STYLE = "QLabel { color: #93370D; }"
+PROBLEM_STYLE = "QLabel { color: #B42318; font-weight: bold; }"
+# Problems about an empty field are not shown as errors: Next simply stays disabled.
+QUIET_PROBLEMS = {"empty_email", "empty_token"}
+FIELDS = ("email", "token")
+
+
+class CredentialsPage(BasePage):
+    title_key = "gui.credentials.title"
+    subtitle_key = "gui.credentials.subtitle"
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "credentialsPage", parent)
+        self.emailEdit = QLineEdit(self)  # noqa: N815 (DESIGN's object names)
+        self.emailEdit.setObjectName("emailEdit")
+        self.bind(self.emailEdit.setPlaceholderText, "gui.credentials.email_placeholder")
+        self.bind(self.emailEdit.setAccessibleName, "gui.credentials.email_name")
+        self.tokenEdit = QLineEdit(self)  # noqa: N815
+        self.tokenEdit.setObjectName("tokenEdit")
+        self.tokenEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.bind(self.tokenEdit.setPlaceholderText, "gui.credentials.token_placeholder")
+        self.bind(self.tokenEdit.setAccessibleName, "gui.credentials.token_name")
+        for edit in (self.emailEdit, self.tokenEdit):
+            edit.setClearButtonEnabled(True)
+            edit.setMinimumWidth(320)
+
+        self.show_button = QToolButton(self)
+        self.show_button.setObjectName("showTokenButton")
+        self.show_button.setCheckable(True)
+        self.bind(self.show_button.setAccessibleName, "gui.credentials.show_name")
+        self.show_button.toggled.connect(self._show_token)
+
+        email_label, token_label = make_label(self, wrap=False), make_label(self, wrap=False)
+        email_label.setBuddy(self.emailEdit)
+        token_label.setBuddy(self.tokenEdit)
+        self.bind(email_label.setText, "gui.credentials.email")
+        self.bind(token_label.setText, "gui.credentials.token")
+
+        self.notes: dict[str, QLabel] = {}
+        self.problems: dict[str, QLabel] = {}
+        for field in FIELDS:
+            self.notes[field] = make_label(self, name=f"{field}FixLabel")
+            self.notes[field].setStyleSheet(FIX_STYLE)
+            self.problems[field] = make_label(self, name=f"{field}ProblemLabel")
+            self.problems[field].setStyleSheet(PROBLEM_STYLE)
+        self.token_hint = make_label(self, name="tokenHintLabel")
+
+        grid = QGridLayout()
+        grid.addWidget(email_label, 0, 0)
+        grid.addWidget(self.emailEdit, 0, 1, 1, 2)
+        grid.addWidget(self.notes["email"], 1, 1, 1, 2)
+        grid.addWidget(self.problems["email"], 2, 1, 1, 2)
+        grid.addWidget(token_label, 3, 0)
+        grid.addWidget(self.tokenEdit, 3, 1)
+        grid.addWidget(self.show_button, 3, 2)
+        grid.addWidget(self.token_hint, 4, 1, 1, 2)
+        grid.addWidget(self.notes["token"], 5, 1, 1, 2)
+        grid.addWidget(self.problems["token"], 6, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        self.body.addLayout(grid)
+
+        self.both_label = make_label(self, name="filledBothLabel")
+        self.both_label.setStyleSheet(FIX_STYLE)
+        self.warnings = make_label(self, name="warningLabel")
+        self.warnings.setStyleSheet(WARN_STYLE)
+        self.ready = make_label(self, name="readyLabel")
+        self.bind(self.ready.setText, "gui.credentials.ready")
+        self.body.addWidget(self.both_label)
+        self.body.addWidget(self.warnings)
+        self.body.addStretch(1)
+        self.body.addWidget(self.ready)
+
+        demo_row = QHBoxLayout()
+        self.demo_button = QPushButton(self)
+        self.demo_button.setObjectName("useDemoButton")
+        self.bind(self.demo_button.setText, "gui.credentials.use_demo")
+        self.demo_button.clicked.connect(self.use_demo_account)
+        self.demo_accounts = make_label(self, name="demoAccounts")
+        self.bind(self.demo_accounts.setText, "gui.credentials.demo_accounts")
+        demo_row.addWidget(self.demo_button)
+        demo_row.addWidget(self.demo_accounts, 1)
+        self.body.addLayout(demo_row)
+
+        self._previous = {"email": "", "token": ""}
+        self._fixes: list[Note] = []  # what the last paste or cleanup changed
+        self._filled_both = False
+        self._cleaned: Cleaned = credentials.clean("", "")
+        self.emailEdit.textEdited.connect(lambda text: self._edited("email", text))
+        self.tokenEdit.textEdited.connect(lambda text: self._edited("token", text))
+        self.emailEdit.editingFinished.connect(self.apply_cleaning)
+        self.tokenEdit.editingFinished.connect(self.apply_cleaning)
+        self._show_token(False)
+        self._refresh()
+
+    # --- Qt wizard hooks ---
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        self.demo_button.setVisible(self.ctx.demo)
+        self.demo_accounts.setVisible(self.ctx.demo)
+        self.emailEdit.setFocus()
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+        """Back from here keeps what was typed (QWizard would reset registered fields)."""
+        self.show_button.setChecked(False)
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        c = self._cleaned
+        return c.ok and bool(c.email) and bool(c.token)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+        self.apply_cleaning()
+        self.show_button.setChecked(False)
+        return self.isComplete()
+
+    # --- editing ---
+    def _raw(self) -> tuple[str, str]:
+        return self.emailEdit.text(), self.tokenEdit.text()
+
+    def _edited(self, field: str, text: str) -> None:
+        # Earlier explanations about this field no longer describe it.
+        self._fixes = [n for n in self._fixes if n.field not in (field, "both")]
+        self._filled_both = False
+        if abs(len(text) - len(self._previous[field])) >= 2:  # a paste, not a keystroke
+            self.apply_cleaning()
+        else:
+            self._refresh()
+
+    def apply_cleaning(self) -> None:
+        raw_email, raw_token = self._raw()
+        cleaned = credentials.clean(raw_email, raw_token)
+        if (cleaned.email, cleaned.token) != (raw_email, raw_token):
+            self._set_texts(cleaned.email, cleaned.token)
+            self._fixes = list(cleaned.fixes)
+            self._filled_both = any(
+                n.id in ("split_combined", "decoded_basic_header") for n in cleaned.fixes
+            ) and bool(raw_email.strip()) != bool(raw_token.strip())
+        self._refresh()
+
+    def _set_texts(self, email: str, token: str) -> None:
+        for edit, value in ((self.emailEdit, email), (self.tokenEdit, token)):
+            if edit.text() != value:
+                edit.setText(value)  # setText does not emit textEdited
+
+    def use_demo_account(self) -> None:
+        from wizard.sandbox import DEMO_TOKEN
+
+        self._set_texts("demo@alegra.test", DEMO_TOKEN)
+        self._fixes, self._filled_both = [], False
+        self._refresh()
+
+    def _show_token(self, shown: bool) -> None:
+        self.tokenEdit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+        self.show_button.setText(
+            self.ctx.t("gui.credentials.hide" if shown else "gui.credentials.show")
+        )
+
+    def on_language_changed(self) -> None:
+        self._show_token(self.show_button.isChecked())
+        self._refresh()
+
+    # --- what the page says ---
+    def _refresh(self) -> None:
+        self._previous = {"email": self.emailEdit.text(), "token": self.tokenEdit.text()}
+        self._cleaned = c = credentials.clean(*self._raw())
+        self.ctx.email, self.ctx.token = c.email, c.token
+        lang = self.ctx.lang
+        for field in FIELDS:
+            self.notes[field].setText(credentials.summary(self._fixes, field, lang))
+            problems = [
+                n for n in c.problems if n.field in (field, "both") and n.id not in QUIET_PROBLEMS
+            ]
+            self.problems[field].setText("\n".join(credentials.describe(problems, lang)))
+        hint = credentials.token_hint(c.token)
+        self.token_hint.setText(self.ctx.t("gui.credentials.token_hint", hint=hint) if hint else "")
+        self.both_label.setText(
+            self.ctx.t("gui.credentials.filled_both") if self._filled_both else ""
+        )
+        self.warnings.setText("\n".join(credentials.describe(c.warnings, lang)))
+        for label in (
+            *self.notes.values(),
+            *self.problems.values(),
+            self.token_hint,
+            self.both_label,
+            self.warnings,
+        ):
+            label.setVisible(bool(label.text()))
+        self.ready.setVisible(self.isComplete())
+        self.completeChanged.emit()

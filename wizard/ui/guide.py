@@ -1,0 +1,281 @@
+"""The first five pages: welcome (language, country, test mode) and the four steps
+that show where Alegra keeps the credentials, each with its picture."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard import countries
+from wizard.ui.base import BasePage, make_label
+from wizard.ui.context import WizardContext
+from wizard.ui.images import StepImage
+
+# Language names are shown in their own language, whatever the current one is.
+LANGUAGE_NAMES = (("es", "Español"), ("en", "English"))
+GUIDE_STEPS = 4
+
+WARNING_STYLE = (
+    "QLabel { background: #FEE4E2; color: #7A271A; border: 1px solid #D92D20;"
+    " border-radius: 4px; padding: 8px 10px; font-weight: bold; }"
+)
+ERROR_STYLE = "QLabel { color: #B42318; }"
+
+
+def numbered(items: list[str]) -> str:
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+
+
+class WelcomePage(BasePage):
+    title_key = "gui.welcome.title"
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "welcomePage", parent)
+        intro = make_label(self, name="introLabel")
+        self.bind(intro.setText, "gui.welcome.intro")
+        needs = make_label(self, name="needsLabel")
+        self.bind(needs.setText, "gui.welcome.needs")
+        self.need_items = make_label(self, name="needItemsLabel")
+        self.need_items.setText(self._bullets())
+        self.body.addWidget(intro)
+        self.body.addSpacing(8)
+        self.body.addWidget(needs)
+        self.body.addWidget(self.need_items)
+        self.body.addSpacing(12)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("languageCombo")
+        for code, name in LANGUAGE_NAMES:
+            self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(
+            next(i for i, (code, _) in enumerate(LANGUAGE_NAMES) if code == ctx.lang)
+        )
+        self.country_combo = QComboBox(self)
+        self.country_combo.setObjectName("countryCombo")
+        for country in countries.COUNTRIES:
+            self.country_combo.addItem(country.name(ctx.lang), country.code)
+        for combo in (self.language_combo, self.country_combo):
+            combo.setMinimumWidth(280)
+        self.country_combo.setCurrentIndex(self.country_combo.findData(ctx.country.code))
+        language_label = make_label(self, wrap=False)
+        country_label = make_label(self, wrap=False)
+        language_label.setBuddy(self.language_combo)
+        country_label.setBuddy(self.country_combo)
+        self.bind(language_label.setText, "gui.welcome.language")
+        self.bind(country_label.setText, "gui.welcome.country")
+        self.bind(self.language_combo.setAccessibleName, "gui.welcome.language")
+        self.bind(self.country_combo.setAccessibleName, "gui.welcome.country")
+        form.addRow(language_label, self.language_combo)
+        form.addRow(country_label, self.country_combo)
+        self.body.addLayout(form)
+        self.body.addSpacing(12)
+
+        self.demo_check = QCheckBox(self)
+        self.demo_check.setObjectName("demoCheck")
+        self.bind(self.demo_check.setText, "gui.welcome.demo")
+        demo_help = make_label(self, name="demoHelp")
+        demo_help.setIndent(24)
+        self.bind(demo_help.setText, "gui.welcome.demo_help")
+        self.demo_error = make_label(self, name="demoError")
+        self.demo_error.setStyleSheet(ERROR_STYLE)
+        self.demo_error.hide()
+        self.body.addWidget(self.demo_check)
+        self.body.addWidget(demo_help)
+        self.body.addWidget(self.demo_error)
+        self.body.addStretch(1)
+        next_help = make_label(self, name="nextHelp")
+        self.bind(next_help.setText, "gui.welcome.next_help")
+        self.body.addWidget(next_help)
+
+        self.language_combo.currentIndexChanged.connect(self._language_chosen)
+        self.country_combo.currentIndexChanged.connect(self._country_chosen)
+        self.demo_check.toggled.connect(self._demo_toggled)
+        self.demo_check.setChecked(ctx.demo)
+
+    def _bullets(self) -> str:
+        return "\n".join(f"  •  {item}" for item in self.ctx.t_list("gui.welcome.need_items"))
+
+    def on_language_changed(self) -> None:
+        self.need_items.setText(self._bullets())
+        for index, country in enumerate(countries.COUNTRIES):
+            self.country_combo.setItemText(index, country.name(self.ctx.lang))
+
+    def _language_chosen(self, index: int) -> None:
+        self.ctx.set_lang(self.language_combo.itemData(index))
+
+    def _country_chosen(self, index: int) -> None:
+        self.ctx.set_country(self.country_combo.itemData(index))
+
+    def _demo_toggled(self, on: bool) -> None:
+        try:
+            self.ctx.set_demo(on)
+        except Exception as exc:  # the sandbox could not bind a port, or similar
+            self.demo_error.setText(self.ctx.t("gui.sandbox_failed", error=type(exc).__name__))
+            self.demo_error.show()
+            self.demo_check.setChecked(False)
+            return
+        self.demo_error.hide()
+
+
+class GuidePage(BasePage):
+    """A step with an explanation above its picture."""
+
+    step = ""  # picture name under resources/screenshots/<lang>/
+    number = 0
+    text_key = ""
+
+    def __init__(self, ctx: WizardContext, object_name: str, parent: QWidget | None = None):
+        super().__init__(ctx, object_name, parent)
+        self.setSubTitle(self._step_text())
+        self.text = make_label(self, name="stepText")
+        if self.text_key:
+            self.bind(self.text.setText, self.text_key)
+        self.body.addWidget(self.text)
+        self.extras = QVBoxLayout()
+        self.body.addLayout(self.extras)
+        self.image = StepImage(self.step, ctx.lang, self)
+        self.body.addWidget(self.image, 1)
+
+    def _step_text(self) -> str:
+        return self.ctx.t("gui.step", n=self.number, total=GUIDE_STEPS)
+
+    def on_language_changed(self) -> None:
+        self.setSubTitle(self._step_text())
+        self.image.set_lang(self.ctx.lang)
+        self.image.setAccessibleName(self.title())
+
+    def open_link(self, url: str, error_label: QWidget) -> None:
+        if not self.ctx.open_url(url):
+            error_label.setText(self.ctx.t("gui.open_failed", url=url))  # type: ignore[attr-defined]
+            error_label.show()
+
+
+class SignInPage(GuidePage):
+    title_key = "gui.sign_in.title"
+    text_key = "gui.sign_in.text"
+    step = "sign_in"
+    number = 1
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "signInPage", parent)
+        row = QHBoxLayout()
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("openAlegraButton")
+        self.bind(self.open_button.setText, "gui.sign_in.open")
+        self.open_button.clicked.connect(self._open)
+        self.address = make_label(self, name="addressLabel", selectable=True)
+        row.addWidget(self.open_button)
+        row.addWidget(self.address, 1)
+        self.extras.addLayout(row)
+        self.demo_note = make_label(self, name="demoNote")
+        self.bind(self.demo_note.setText, "gui.sign_in.demo")
+        self.error = make_label(self, name="openError", selectable=True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        self.extras.addWidget(self.demo_note)
+        self.extras.addWidget(self.error)
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        url = self.ctx.country.sign_in_url
+        self.address.setText(self.ctx.t("gui.sign_in.address", url=url))
+        self.demo_note.setVisible(self.ctx.demo)
+        self.error.hide()
+
+    def on_language_changed(self) -> None:
+        super().on_language_changed()
+        self.address.setText(self.ctx.t("gui.sign_in.address", url=self.ctx.country.sign_in_url))
+
+    def _open(self) -> None:
+        self.open_link(self.ctx.country.sign_in_url, self.error)
+
+
+class OpenSettingsPage(GuidePage):
+    title_key = "gui.open_settings.title"
+    step = "open_settings"
+    number = 2
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "openSettingsPage", parent)
+        self.text.setText(numbered(ctx.t_list("gui.open_settings.steps")))
+
+    def on_language_changed(self) -> None:
+        super().on_language_changed()
+        self.text.setText(numbered(self.ctx.t_list("gui.open_settings.steps")))
+
+
+class ManualApiPage(GuidePage):
+    title_key = "gui.manual_api.title"
+    text_key = "gui.manual_api.text"
+    step = "manual_api"
+    number = 3
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "manualApiPage", parent)
+        self.more_button = QToolButton(self)
+        self.more_button.setObjectName("cantFindButton")
+        self.more_button.setCheckable(True)
+        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.more_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.bind(self.more_button.setText, "gui.manual_api.more")
+        self.more_panel = QFrame(self)
+        self.more_panel.setObjectName("cantFindPanel")
+        self.more_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel = QVBoxLayout(self.more_panel)
+        self.help = make_label(self.more_panel, name="cantFindText")
+        self.help.setText(numbered(ctx.t_list("gui.manual_api.help")))
+        row = QHBoxLayout()
+        self.shortcut_button = QPushButton(self.more_panel)
+        self.shortcut_button.setObjectName("shortcutButton")
+        self.bind(self.shortcut_button.setText, "gui.manual_api.shortcut")
+        shortcut_url = make_label(self.more_panel, selectable=True)
+        shortcut_url.setText(countries.API_SETTINGS_URL)
+        row.addWidget(self.shortcut_button)
+        row.addWidget(shortcut_url, 1)
+        self.error = make_label(self.more_panel, selectable=True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        panel.addWidget(self.help)
+        panel.addLayout(row)
+        panel.addWidget(self.error)
+        self.more_panel.hide()
+        self.extras.addWidget(self.more_button)
+        self.extras.addWidget(self.more_panel)
+        self.more_button.toggled.connect(self._toggle_more)
+        self.shortcut_button.clicked.connect(
+            lambda: self.open_link(countries.API_SETTINGS_URL, self.error)
+        )
+
+    def _toggle_more(self, on: bool) -> None:
+        self.more_panel.setVisible(on)
+        self.image.setVisible(not on)  # keep the page's height: the panel replaces the picture
+        self.more_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    def on_language_changed(self) -> None:
+        super().on_language_changed()
+        self.help.setText(numbered(self.ctx.t_list("gui.manual_api.help")))
+
+
+class CopyCredentialsPage(GuidePage):
+    title_key = "gui.copy.title"
+    text_key = "gui.copy.text"
+    step = "copy_credentials"
+    number = 4
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "copyCredentialsPage", parent)
+        self.warning = make_label(self, name="renewWarning")
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.bind(self.warning.setText, "gui.copy.warning")
+        self.extras.addWidget(self.warning)

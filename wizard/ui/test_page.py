@@ -1,0 +1,333 @@
+"""The live test: runs the check on entering, shows progress, and renders the one
+result object: the company on success, the hint (title, causes, numbered steps,
+link) on failure, a countdown after a 429."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
+
+from wizard import countries, hints
+from wizard.outcomes import Code
+from wizard.ui.base import BasePage, make_label
+from wizard.ui.context import WizardContext
+from wizard.ui.worker import CheckRunner
+
+if TYPE_CHECKING:
+    from wizard.alegra import CheckResult
+
+SLOW_AFTER_S = 5
+OK_STYLE = "QLabel { color: #067647; font-weight: bold; }"
+FAIL_STYLE = "QLabel { color: #B42318; font-weight: bold; }"
+PLAIN_STYLE = "QLabel { font-weight: bold; }"
+
+
+class TestPage(BasePage):
+    title_key = "gui.test.title"
+    subtitle_key = "gui.test.subtitle"
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "testPage", parent)
+        self.runner = CheckRunner(ctx.check, self)
+        self.runner.finished.connect(self._finished)
+        self._clock = QElapsedTimer()
+        self._tick = QTimer(self)
+        self._tick.setInterval(200)
+        self._tick.timeout.connect(self._show_elapsed)
+        self._wait_left = 0
+        self._countdown_used = False
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._count_down)
+        self._state = "idle"  # idle | running | cancelled | done
+
+        self.statusLabel = make_label(self, name="statusLabel")  # noqa: N815 (DESIGN names)
+        status_font = QFont(self.statusLabel.font())
+        status_font.setPointSizeF(status_font.pointSizeF() * 1.25)
+        self.statusLabel.setFont(status_font)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("progressBar")
+        self.progress.setRange(0, 0)  # busy indicator
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.companyLabel = make_label(self, name="companyLabel", selectable=True)  # noqa: N815
+        big = QFont(self.companyLabel.font())
+        big.setPointSizeF(big.pointSizeF() * 1.9)
+        big.setBold(True)
+        self.companyLabel.setFont(big)
+        self.company_details = make_label(self, name="companyDetails", selectable=True)
+        details_font = QFont(self.company_details.font())
+        details_font.setPointSizeF(details_font.pointSizeF() * 1.2)
+        self.company_details.setFont(details_font)
+        self.hintView = QTextBrowser(self)  # noqa: N815
+        self.hintView.setObjectName("hintView")
+        self.hintView.setOpenExternalLinks(True)
+        self.hintView.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.hintView.viewport().setAutoFillBackground(False)
+        self.bind(self.hintView.setAccessibleName, "gui.test.steps")
+        self.countdown_label = make_label(self, name="countdownLabel")
+
+        buttons = QHBoxLayout()
+        self.cancelButton = QPushButton(self)  # noqa: N815
+        self.cancelButton.setObjectName("cancelButton")
+        self.testButton = QPushButton(self)  # noqa: N815
+        self.testButton.setObjectName("testButton")
+        self.backButton = QPushButton(self)  # noqa: N815
+        self.backButton.setObjectName("backToDataButton")
+        self.bind(self.cancelButton.setText, "gui.test.cancel")
+        self.bind(self.testButton.setText, "gui.test.retry")
+        self.bind(self.backButton.setText, "gui.test.back_to_data")
+        for button in (self.cancelButton, self.testButton, self.backButton):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.cancelButton.clicked.connect(self.cancel)
+        self.testButton.clicked.connect(self.start)
+        self.backButton.clicked.connect(self._back_to_data)
+
+        self.continueCheck = QCheckBox(self)  # noqa: N815
+        self.continueCheck.setObjectName("continueUnverifiedCheck")
+        self.bind(self.continueCheck.setText, "gui.test.continue_unverified")
+        self.continueCheck.toggled.connect(self._continue_toggled)
+
+        self.body.addWidget(self.statusLabel)
+        self.body.addWidget(self.progress)
+        self.body.addWidget(self.companyLabel)
+        self.body.addWidget(self.company_details)
+        self.body.addWidget(self.hintView, 10)
+        self.body.addWidget(self.countdown_label)
+        self.body.addWidget(self.continueCheck)
+        self.body.addStretch(1)  # keeps the success view at the top when hintView is hidden
+        self.body.addLayout(buttons)
+        self._show_idle()
+
+    # --- Qt wizard hooks ---
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        self.start()
+
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+        """Back: drop whatever is in flight; its late answer will be ignored."""
+        self.runner.cancel()
+        self._tick.stop()
+        # The wait belongs to these credentials; new ones get their own answer.
+        self._countdown.stop()
+        self._wait_left = 0
+        self._countdown_used = False
+        self.ctx.result = None
+        self._show_idle()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        if self._state != "done":
+            return False
+        return self.ctx.verified or (
+            self.ctx.may_continue_unverified and self.continueCheck.isChecked()
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    # --- actions ---
+    def start(self) -> None:
+        if self._wait_left > 0:
+            return
+        self.ctx.result = None
+        self.ctx.continue_unverified = False
+        self._countdown_used = False
+        from wizard.alegra import validate_base_url
+
+        problem = validate_base_url(self.ctx.base_url)
+        if problem is not None:
+            self._state = "done"
+            self._show_failure(Code.INVALID_INPUT, detail=problem)
+            return
+        self.runner.start(self.ctx.email, self.ctx.token, self.ctx.base_url)
+        self._state = "running"
+        self._clock.start()
+        self._tick.start()
+        self._show_running()
+
+    def cancel(self) -> None:
+        if not self.runner.busy:
+            return
+        self.runner.cancel()
+        self._tick.stop()
+        self._state = "cancelled"
+        self._show_idle()
+        self.statusLabel.setStyleSheet(PLAIN_STYLE)
+        self.statusLabel.setText(self.ctx.t("gui.test.cancelled"))
+        self.testButton.setFocus()
+        self.completeChanged.emit()
+
+    def _back_to_data(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.back()
+
+    def _continue_toggled(self, on: bool) -> None:
+        self.ctx.continue_unverified = on
+        self.completeChanged.emit()
+
+    # --- results ---
+    def _finished(self, result: CheckResult | None) -> None:
+        self._tick.stop()
+        self._state = "done"
+        self.ctx.result = result
+        if result is None:  # the client itself failed: a bug, reported as such
+            self._show_failure(Code.UNEXPECTED_RESPONSE, detail="internal error")
+        elif result.code == Code.CONNECTED:
+            self._show_success(result)
+        else:
+            self._show_failure(result.code, result=result)
+        self.completeChanged.emit()
+
+    def _render(self) -> None:
+        result = self.ctx.result
+        if self._state == "done" and result is not None:
+            if result.code == Code.CONNECTED:
+                self._show_success(result)
+            else:
+                self._show_failure(result.code, result=result)
+
+    def on_language_changed(self) -> None:
+        self._render()
+
+    # --- views ---
+    def _show_idle(self) -> None:
+        self.progress.hide()
+        self.cancelButton.setEnabled(False)
+        self.testButton.setEnabled(self._wait_left == 0)
+        for widget in (self.companyLabel, self.company_details, self.hintView, self.continueCheck):
+            widget.hide()
+        self.countdown_label.setVisible(self._countdown_used)
+        self.statusLabel.setText("")
+
+    def _show_running(self) -> None:
+        self._show_idle()
+        self.progress.show()
+        self.cancelButton.setEnabled(True)
+        self.testButton.setEnabled(False)
+        self.statusLabel.setStyleSheet(PLAIN_STYLE)
+        self._show_elapsed()
+        self.cancelButton.setFocus()
+        self.completeChanged.emit()
+
+    def _show_elapsed(self) -> None:
+        seconds = int(self._clock.elapsed() / 1000) if self._clock.isValid() else 0
+        key = "gui.test.running_slow" if seconds >= SLOW_AFTER_S else "gui.test.running"
+        self.statusLabel.setText(self.ctx.t(key, seconds=seconds))
+
+    def _show_success(self, result: CheckResult) -> None:
+        self._show_idle()
+        self.statusLabel.setStyleSheet(OK_STYLE)
+        self.statusLabel.setText(self.ctx.t("gui.test.connected"))
+        company = result.company
+        name = company.name if company and company.name else self.ctx.t("gui.test.company_unnamed")
+        self.companyLabel.setText(name)
+        lines = []
+        if company and company.identification:
+            country = countries.by_edition(company.country) or self.ctx.country
+            lines.append(
+                self.ctx.t(
+                    "gui.test.identification",
+                    label=country.tax_id_label(self.ctx.lang),
+                    value=company.identification,
+                )
+            )
+        country_name = countries.edition_name(company.country if company else None, self.ctx.lang)
+        if country_name:
+            lines.append(self.ctx.t("gui.test.country", value=country_name))
+        self.company_details.setText("\n".join(lines))
+        self.companyLabel.show()
+        self.company_details.setVisible(bool(lines))
+        wizard = self.wizard()
+        if wizard is not None:
+            QTimer.singleShot(0, lambda: _focus_next(wizard))
+
+    def _show_failure(
+        self, code: Code, *, result: CheckResult | None = None, detail: str = ""
+    ) -> None:
+        self._show_idle()
+        seconds = None
+        if code == Code.RATE_LIMITED:
+            reset = result.rate_limit.reset_s if result and result.rate_limit else None
+            seconds = hints.DEFAULT_WAIT_SECONDS if reset is None else reset
+        variant = "user" if result is not None and result.can_read_company is False else None
+        hint = hints.hint_for(
+            code,
+            self.ctx.lang,
+            variant=variant,
+            seconds=seconds,
+            issuer=result.tls_issuer if result else None,
+        )
+        self.statusLabel.setStyleSheet(FAIL_STYLE)
+        self.statusLabel.setText(hint.title)
+        self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
+        self.hintView.show()
+        self.continueCheck.setVisible(self.ctx.may_continue_unverified)
+        self.continueCheck.setChecked(self.ctx.continue_unverified)
+        if seconds is not None and self._wait_left == 0 and self._state == "done":
+            self._start_countdown(seconds)
+        self.testButton.setEnabled(self._wait_left == 0)
+        (self.testButton if self._wait_left == 0 else self.backButton).setFocus()
+
+    def _hint_html(self, hint: hints.Hint, detail: str) -> str:
+        parts = []
+        if hint.causes:
+            parts.append(f"<p><b>{html.escape(self.ctx.t('gui.test.causes'))}</b></p><ul>")
+            parts += [f"<li>{html.escape(c)}</li>" for c in hint.causes]
+            parts.append("</ul>")
+        if hint.steps:
+            parts.append(f"<p><b>{html.escape(self.ctx.t('gui.test.steps'))}</b></p><ol>")
+            parts += [f"<li>{html.escape(s)}</li>" for s in hint.steps]
+            parts.append("</ol>")
+        if hint.url:
+            url = html.escape(hint.url, quote=True)
+            more = html.escape(self.ctx.t("gui.test.more"))
+            parts.append(f'<p>{more}: <a href="{url}">{url}</a></p>')
+        if detail:
+            text = html.escape(self.ctx.t("gui.test.detail", detail=detail))
+            parts.append(f'<p style="color:#667085; font-size:small">{text}</p>')
+        return "".join(parts)
+
+    # --- 429 countdown ---
+    def _start_countdown(self, seconds: int) -> None:
+        self._wait_left = max(0, int(seconds))
+        self._countdown_used = True
+        if self._wait_left:
+            self._countdown.start()
+        self._update_countdown()
+
+    def _count_down(self) -> None:
+        self._wait_left = max(0, self._wait_left - 1)
+        if self._wait_left == 0:
+            self._countdown.stop()
+        self._update_countdown()
+
+    def _update_countdown(self) -> None:
+        if self._wait_left > 0:
+            self.countdown_label.setText(self.ctx.t("gui.test.wait", seconds=self._wait_left))
+        else:
+            self.countdown_label.setText(self.ctx.t("gui.test.wait_over"))
+        self.countdown_label.setVisible(self._countdown_used)
+        self.testButton.setEnabled(self._wait_left == 0 and not self.runner.busy)
+
+
+def _focus_next(wizard: QWidget) -> None:
+    from PySide6.QtWidgets import QWizard
+
+    if isinstance(wizard, QWizard):
+        button = wizard.button(QWizard.WizardButton.NextButton)
+        if button.isEnabled():
+            button.setFocus(Qt.FocusReason.OtherFocusReason)

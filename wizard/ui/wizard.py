@@ -1,0 +1,133 @@
+"""The QWizard that holds the pages, in DESIGN's order, plus what spans pages:
+button texts in the chosen language, Esc/close that never loses work silently."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
+
+from wizard.ui.context import WizardContext
+from wizard.ui.credentials_page import CredentialsPage
+from wizard.ui.finish import DonePage, SavePage
+from wizard.ui.guide import (
+    CopyCredentialsPage,
+    ManualApiPage,
+    OpenSettingsPage,
+    SignInPage,
+    WelcomePage,
+)
+from wizard.ui.test_page import TestPage
+
+BUTTON_KEYS = {
+    QWizard.WizardButton.NextButton: "gui.button.next",
+    QWizard.WizardButton.BackButton: "gui.button.back",
+    QWizard.WizardButton.CancelButton: "gui.button.cancel",
+    QWizard.WizardButton.FinishButton: "gui.button.finish",
+    QWizard.WizardButton.CommitButton: "gui.button.commit",
+}
+
+
+class AlegraWizard(QWizard):
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("alegraWizard")
+        # One look on every OS (macOS's own style drops the title header the steps use).
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.welcome = WelcomePage(ctx)
+        self.sign_in = SignInPage(ctx)
+        self.open_settings = OpenSettingsPage(ctx)
+        self.manual_api = ManualApiPage(ctx)
+        self.copy_credentials = CopyCredentialsPage(ctx)
+        self.credentials = CredentialsPage(ctx)
+        self.test = TestPage(ctx)
+        self.save = SavePage(ctx)
+        self.done_page = DonePage(ctx)
+        for page in (
+            self.welcome,
+            self.sign_in,
+            self.open_settings,
+            self.manual_api,
+            self.copy_credentials,
+            self.credentials,
+            self.test,
+            self.save,
+            self.done_page,
+        ):
+            self.addPage(page)
+            # Enter always means Next (Space presses the focused button): a focused
+            # "Abrir Alegra" must not swallow Enter as dialogs' auto-default buttons do.
+            for button in page.findChildren(QPushButton):
+                button.setAutoDefault(False)
+        self._quit_box: QMessageBox | None = None
+        self._allow_close = False
+        self._retranslate()
+        ctx.languageChanged.connect(self._retranslate)
+        self.currentIdChanged.connect(self._page_changed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(880, 720)
+
+    def _retranslate(self, *_: object) -> None:
+        self.setWindowTitle(self.ctx.t("gui.window_title"))
+        for button, key in BUTTON_KEYS.items():
+            self.setButtonText(button, self.ctx.t(key))
+
+    def _page_changed(self, _page_id: int) -> None:
+        if self.currentPage() is self.done_page:
+            self.done_page.profile_name = self.save.profile_name
+            self.done_page.profile_id = self.save.profile_id
+            self.done_page.initializePage()
+
+    # --- leaving ---
+    def _unsaved(self) -> bool:
+        return bool(self.ctx.email or self.ctx.token) and self.currentPage() is not self.done_page
+
+    def reject(self) -> None:
+        """Esc or Cancel: first stop a running test; then ask before dropping typed data."""
+        if self.test.busy:
+            self.test.cancel()
+            return
+        if self._allow_close or not self._unsaved():
+            self._finish_reject()
+            return
+        self._ask_quit()
+
+    def _ask_quit(self) -> None:
+        # open(), not exec(): the event loop keeps running and tests can answer the box.
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.ctx.t("gui.quit.title"),
+            self.ctx.t("gui.quit.text"),
+            parent=self,
+        )
+        box.setObjectName("quitBox")
+        quit_button = box.addButton(self.ctx.t("gui.quit.yes"), QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(self.ctx.t("gui.quit.no"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+
+        def answered() -> None:
+            if box.clickedButton() is quit_button:
+                self._allow_close = True
+                self._finish_reject()
+
+        box.finished.connect(answered)
+        self._quit_box = box
+        box.open()
+
+    def _finish_reject(self) -> None:
+        self.test.runner.cancel()
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._allow_close or not self._unsaved():
+            self.test.runner.cancel()
+            event.accept()
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self.reject()
