@@ -70,14 +70,46 @@ def install_translations(app, lang: str) -> None:  # type: ignore[no-untyped-def
         app.installTranslator(translator)
 
 
+# Fusion's palette for --theme dark: platforms without a dark theme of their own (X11
+# without a desktop, screenshots under Xvfb) ignore the colour-scheme hint.
+DARK_PALETTE = {
+    "Window": "#2B2D30",
+    "WindowText": "#E6E6E6",
+    "Base": "#1E1F22",
+    "AlternateBase": "#2B2D30",
+    "ToolTipBase": "#3C3F41",
+    "ToolTipText": "#E6E6E6",
+    "Text": "#E6E6E6",
+    "Button": "#3C3F41",
+    "ButtonText": "#E6E6E6",
+    "BrightText": "#FF6B6B",
+    "Link": "#6CB6FF",
+    "Highlight": "#2F65CA",
+    "HighlightedText": "#FFFFFF",
+    "PlaceholderText": "#8C8C8C",
+}
+
+
 def apply_theme(app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """ "auto" leaves the platform's look (and its dark mode) alone."""
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
 
     if theme == "auto":
         return
-    app.setStyle("Fusion")  # follows the colour scheme hint on every platform
-    scheme = Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light
-    app.styleHints().setColorScheme(scheme)
+    app.setStyle("Fusion")
+    dark = theme == "dark"
+    app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+    palette = app.style().standardPalette()
+    if dark:
+        for role, colour in DARK_PALETTE.items():
+            palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+        disabled = QColor("#7A7A7A")
+        for role in ("WindowText", "Text", "ButtonText"):
+            palette.setColor(
+                QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role), disabled
+            )
+    app.setPalette(palette)
 
 
 def create_wizard(argv: Sequence[str], **services):  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.ui.context import WizardContext
 
@@ -17,6 +18,23 @@ BANNER_STYLE = (
     "QLabel#sandboxBanner { background: #FEF3C7; color: #78350F; border: 1px solid #F59E0B;"
     " border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
 )
+
+
+# Text colours that keep their contrast on light and dark palettes: (light, dark).
+TONES = {
+    "ok": ("#067647", "#75E0A7"),
+    "warn": ("#93370D", "#FEC84B"),
+    "error": ("#B42318", "#FDA29B"),
+    "caution": ("#B54708", "#FDB022"),
+}
+
+
+def tone(kind: str, *, bold: bool = False) -> str:
+    """A label style sheet in the `kind` colour suited to the current palette."""
+    dark = QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    colour = TONES[kind][1 if dark else 0]
+    weight = " font-weight: bold;" if bold else ""
+    return f"QLabel {{ color: {colour};{weight} }}"
 
 
 def make_label(
@@ -49,7 +67,7 @@ class BasePage(QWizardPage):
         ] = []
         outer = QVBoxLayout(self)
         # QWizard's start page has no header frame around it: give it the same inset.
-        inset = 12 if object_name == "welcomePage" else 0
+        inset = 16 if object_name == "welcomePage" else 0
         outer.setContentsMargins(inset, 0, inset, 0)
         self.banner = make_label(self, name="sandboxBanner")
         self.banner.setStyleSheet(BANNER_STYLE)

@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
 
 from wizard import credentials
 from wizard.credentials import Cleaned, Note
-from wizard.ui.base import BasePage, make_label
+from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
 
-FIX_STYLE = "QLabel { color: #067647; }"
-WARN_STYLE = "QLabel { color: #93370D; }"
-PROBLEM_STYLE = "QLabel { color: #B42318; font-weight: bold; }"
 # Problems about an empty field are not shown as errors: Next simply stays disabled.
 QUIET_PROBLEMS = {"empty_email", "empty_token"}
 FIELDS = ("email", "token")
@@ -65,9 +62,9 @@ class CredentialsPage(BasePage):
         self.problems: dict[str, QLabel] = {}
         for field in FIELDS:
             self.notes[field] = make_label(self, name=f"{field}FixLabel")
-            self.notes[field].setStyleSheet(FIX_STYLE)
+            self.notes[field].setStyleSheet(tone("ok"))
             self.problems[field] = make_label(self, name=f"{field}ProblemLabel")
-            self.problems[field].setStyleSheet(PROBLEM_STYLE)
+            self.problems[field].setStyleSheet(tone("error", bold=True))
         self.token_hint = make_label(self, name="tokenHintLabel")
 
         grid = QGridLayout()
@@ -85,15 +82,16 @@ class CredentialsPage(BasePage):
         self.body.addLayout(grid)
 
         self.both_label = make_label(self, name="filledBothLabel")
-        self.both_label.setStyleSheet(FIX_STYLE)
+        self.both_label.setStyleSheet(tone("ok"))
         self.warnings = make_label(self, name="warningLabel")
-        self.warnings.setStyleSheet(WARN_STYLE)
+        self.warnings.setStyleSheet(tone("warn"))
         self.ready = make_label(self, name="readyLabel")
         self.bind(self.ready.setText, "gui.credentials.ready")
         self.body.addWidget(self.both_label)
         self.body.addWidget(self.warnings)
-        self.body.addStretch(1)
+        self.body.addSpacing(8)
         self.body.addWidget(self.ready)
+        self.body.addStretch(1)
 
         demo_row = QHBoxLayout()
         self.demo_button = QPushButton(self)

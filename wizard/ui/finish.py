@@ -7,10 +7,8 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
 
 from wizard import countries, credentials
 from wizard.store import profile_id_for
-from wizard.ui.base import BasePage, make_label
+from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
-
-UNVERIFIED_STYLE = "QLabel { color: #B54708; font-weight: bold; }"
 
 
 class SavePage(BasePage):
@@ -74,7 +72,9 @@ class SavePage(BasePage):
         }
         for key, text in values.items():
             self.summary_rows[key][1].setText(text)  # type: ignore[attr-defined]
-        self.summary_rows["status"][1].setStyleSheet("" if ctx.verified else UNVERIFIED_STYLE)
+        self.summary_rows["status"][1].setStyleSheet(
+            "" if ctx.verified else tone("caution", bold=True)
+        )
 
     @property
     def profile_name(self) -> str:
@@ -95,7 +95,7 @@ class DonePage(BasePage):
         super().__init__(ctx, "donePage", parent)
         self.saved = make_label(self, name="savedLabel")
         self.unverified = make_label(self, name="unverifiedLabel", selectable=True)
-        self.unverified.setStyleSheet(UNVERIFIED_STYLE)
+        self.unverified.setStyleSheet(tone("caution", bold=True))
         self.programs_title = make_label(self, name="programsTitle")
         self.bind(self.programs_title.setText, "gui.done.programs")
         self.programs = make_label(self, name="programsLabel", selectable=True)

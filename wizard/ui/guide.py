@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import countries
-from wizard.ui.base import BasePage, make_label
+from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.images import StepImage
 
@@ -29,7 +29,10 @@ WARNING_STYLE = (
     "QLabel { background: #FEE4E2; color: #7A271A; border: 1px solid #D92D20;"
     " border-radius: 4px; padding: 8px 10px; font-weight: bold; }"
 )
-ERROR_STYLE = "QLabel { color: #B42318; }"
+PRIMARY_STYLE = (
+    "QPushButton { background: #00857C; color: white; font-weight: bold; border-radius: 4px;"
+    " padding: 8px 16px; } QPushButton:focus { border: 2px solid #1F2937; }"
+)
 
 
 def numbered(items: list[str]) -> str:
@@ -89,7 +92,7 @@ class WelcomePage(BasePage):
         demo_help.setIndent(24)
         self.bind(demo_help.setText, "gui.welcome.demo_help")
         self.demo_error = make_label(self, name="demoError")
-        self.demo_error.setStyleSheet(ERROR_STYLE)
+        self.demo_error.setStyleSheet(tone("error"))
         self.demo_error.hide()
         self.body.addWidget(self.demo_check)
         self.body.addWidget(demo_help)
@@ -175,6 +178,7 @@ class SignInPage(GuidePage):
         self.open_button.setObjectName("openAlegraButton")
         self.bind(self.open_button.setText, "gui.sign_in.open")
         self.open_button.clicked.connect(self._open)
+        self.open_button.setStyleSheet(PRIMARY_STYLE)
         self.address = make_label(self, name="addressLabel", selectable=True)
         row.addWidget(self.open_button)
         row.addWidget(self.address, 1)
@@ -182,7 +186,7 @@ class SignInPage(GuidePage):
         self.demo_note = make_label(self, name="demoNote")
         self.bind(self.demo_note.setText, "gui.sign_in.demo")
         self.error = make_label(self, name="openError", selectable=True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(tone("error"))
         self.error.hide()
         self.extras.addWidget(self.demo_note)
         self.extras.addWidget(self.error)
@@ -244,7 +248,7 @@ class ManualApiPage(GuidePage):
         row.addWidget(self.shortcut_button)
         row.addWidget(shortcut_url, 1)
         self.error = make_label(self.more_panel, selectable=True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(tone("error"))
         self.error.hide()
         panel.addWidget(self.help)
         panel.addLayout(row)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from wizard import countries, hints
 from wizard.outcomes import Code
-from wizard.ui.base import BasePage, make_label
+from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import CheckRunner
 
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from wizard.alegra import CheckResult
 
 SLOW_AFTER_S = 5
-OK_STYLE = "QLabel { color: #067647; font-weight: bold; }"
-FAIL_STYLE = "QLabel { color: #B42318; font-weight: bold; }"
 PLAIN_STYLE = "QLabel { font-weight: bold; }"
 
 
@@ -102,12 +100,12 @@ class TestPage(BasePage):
         self.continueCheck.toggled.connect(self._continue_toggled)
 
         self.body.addWidget(self.statusLabel)
+        self.body.addWidget(self.countdown_label)
         self.body.addWidget(self.progress)
         self.body.addWidget(self.companyLabel)
         self.body.addWidget(self.company_details)
-        self.body.addWidget(self.hintView, 10)
-        self.body.addWidget(self.countdown_label)
         self.body.addWidget(self.continueCheck)
+        self.body.addWidget(self.hintView, 10)
         self.body.addStretch(1)  # keeps the success view at the top when hintView is hidden
         self.body.addLayout(buttons)
         self._show_idle()
@@ -207,6 +205,7 @@ class TestPage(BasePage):
     def _show_idle(self) -> None:
         self.progress.hide()
         self.cancelButton.setEnabled(False)
+        self.cancelButton.hide()  # only there while a test runs
         self.testButton.setEnabled(self._wait_left == 0)
         for widget in (self.companyLabel, self.company_details, self.hintView, self.continueCheck):
             widget.hide()
@@ -217,6 +216,7 @@ class TestPage(BasePage):
         self._show_idle()
         self.progress.show()
         self.cancelButton.setEnabled(True)
+        self.cancelButton.show()
         self.testButton.setEnabled(False)
         self.statusLabel.setStyleSheet(PLAIN_STYLE)
         self._show_elapsed()
@@ -230,7 +230,7 @@ class TestPage(BasePage):
 
     def _show_success(self, result: CheckResult) -> None:
         self._show_idle()
-        self.statusLabel.setStyleSheet(OK_STYLE)
+        self.statusLabel.setStyleSheet(tone("ok", bold=True))
         self.statusLabel.setText(self.ctx.t("gui.test.connected"))
         company = result.company
         name = company.name if company and company.name else self.ctx.t("gui.test.company_unnamed")
@@ -271,7 +271,7 @@ class TestPage(BasePage):
             seconds=seconds,
             issuer=result.tls_issuer if result else None,
         )
-        self.statusLabel.setStyleSheet(FAIL_STYLE)
+        self.statusLabel.setStyleSheet(tone("error", bold=True))
         self.statusLabel.setText(hint.title)
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
         self.hintView.show()
@@ -298,7 +298,7 @@ class TestPage(BasePage):
             parts.append(f'<p>{more}: <a href="{url}">{url}</a></p>')
         if detail:
             text = html.escape(self.ctx.t("gui.test.detail", detail=detail))
-            parts.append(f'<p style="color:#667085; font-size:small">{text}</p>')
+            parts.append(f'<p style="font-size:small">{text}</p>')
         return "".join(parts)
 
     # --- 429 countdown ---
