@@ -125,7 +125,10 @@ def create_wizard(argv: Sequence[str], **services):  # type: ignore[no-untyped-d
     ctx = WizardContext(options, **services)
     if options.sandbox:
         ctx.set_demo(True)
-    return AlegraWizard(ctx)
+    wizard = AlegraWizard(ctx)
+    if options.profile:
+        wizard.start_update(options.profile)
+    return wizard
 
 
 def _rss_kb() -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wizard.app import create_wizard
 from wizard.sandbox import Sandbox
+from wizard.store import Store
 from wizard.ui.wizard import AlegraWizard
 
 SLOW_S = 1.5  # the "lento" scenario, short enough that a late answer arrives within a test
@@ -32,11 +34,18 @@ def browser() -> Browser:
 
 
 @pytest.fixture
-def make_wizard(qtbot, browser: Browser) -> Iterator[Callable[..., AlegraWizard]]:  # type: ignore[no-untyped-def]
+def config_dir(tmp_path: Path) -> Path:
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def make_wizard(qtbot, browser: Browser, config_dir: Path) -> Iterator[Callable[..., AlegraWizard]]:  # type: ignore[no-untyped-def]
     made: list[AlegraWizard] = []
 
     def make(*argv: str, **services: object) -> AlegraWizard:
         services.setdefault("open_url", browser)
+        # The real keyring (Secret Service under scripts/with-keyring.sh), a private folder.
+        services.setdefault("store", lambda: Store(config_dir=config_dir))
         services.setdefault("sandbox", lambda: Sandbox(slow_seconds=SLOW_S).start())
         wizard = create_wizard(list(argv), **services)
         qtbot.addWidget(wizard)
@@ -72,3 +81,10 @@ def fill(wizard: AlegraWizard, email: str, token: str) -> None:
 
 def focus_widget() -> QWidget | None:
     return QApplication.focusWidget()
+
+
+def save_and_finish(qtbot, wizard: AlegraWizard) -> None:  # type: ignore[no-untyped-def]
+    """Press Save on the save page and wait for the worker to reach the done page."""
+    assert wizard.currentPage() is wizard.save
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -21,7 +22,7 @@ from wizard.outcomes import UNVERIFIABLE, Code
 if TYPE_CHECKING:
     from wizard.alegra import CheckResult
     from wizard.sandbox import Sandbox
-    from wizard.store import Store
+    from wizard.store import Profile, Store
 
 CheckFn = Callable[[str, str, str, threading.Event], "CheckResult"]
 
@@ -89,7 +90,10 @@ class WizardContext(QObject):
         self.token = ""
         self.result: CheckResult | None = None
         self.continue_unverified = False
-        self.saved_profile: Any = None
+        self.saved_profile: Profile | None = None
+        self.set_aside: Path | None = None  # a damaged profiles file the save moved aside
+        self.backend_kind = "other"  # known once the keyring was used (off the GUI thread)
+        self.updating: Profile | None = None  # --profile P: replacing that profile's token
 
     # --- language and country ---
     def t(self, key: str, /, **fmt: object) -> str:
@@ -139,8 +143,10 @@ class WizardContext(QObject):
 
     @property
     def may_continue_unverified(self) -> bool:
+        # Rotation replaces a stored token only with one that was seen working.
         return (
-            self.result is not None
+            self.updating is None
+            and self.result is not None
             and self.result.code in UNVERIFIABLE
             and self.result.code != Code.FORMAT_OK
         )

@@ -7,6 +7,8 @@ typed stays in the fields on Back and after a failed test.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -21,6 +23,10 @@ from wizard import credentials
 from wizard.credentials import Cleaned, Note
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
+from wizard.ui.guide import WARNING_STYLE
+
+if TYPE_CHECKING:
+    from wizard.store import Profile
 
 # Problems about an empty field are not shown as errors: Next simply stays disabled.
 QUIET_PROBLEMS = {"empty_email", "empty_token"}
@@ -57,6 +63,11 @@ class CredentialsPage(BasePage):
         token_label.setBuddy(self.tokenEdit)
         self.bind(email_label.setText, "gui.credentials.email")
         self.bind(token_label.setText, "gui.credentials.token")
+
+        self.update_notice = make_label(self, name="updateNotice")
+        self.update_notice.setStyleSheet(WARNING_STYLE)
+        self.update_notice.hide()
+        self.body.addWidget(self.update_notice)
 
         self.notes: dict[str, QLabel] = {}
         self.problems: dict[str, QLabel] = {}
@@ -115,11 +126,18 @@ class CredentialsPage(BasePage):
         self._show_token(False)
         self._refresh()
 
+    def start_update(self, profile: Profile) -> None:
+        """Rotation: the stored email is filled in, and the page says what happens."""
+        self.update_notice.setText(self.ctx.t("gui.update.notice", name=profile.name))
+        self.update_notice.show()
+        self._set_texts(profile.email, "")
+        self._refresh()
+
     # --- Qt wizard hooks ---
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         self.demo_button.setVisible(self.ctx.demo)
         self.demo_accounts.setVisible(self.ctx.demo)
-        self.emailEdit.setFocus()
+        (self.tokenEdit if self.ctx.updating else self.emailEdit).setFocus()
 
     def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
         """Back from here keeps what was typed (QWizard would reset registered fields)."""

@@ -1,14 +1,42 @@
-"""The last two pages: what will be stored (never the token itself), and where other
-programs find it."""
+"""The last two pages: saving (a commit page: the keyring work runs on a worker
+thread, failures are explained with a way forward, nothing typed is lost), and
+where other programs find the profile."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+import html
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from wizard import countries, credentials
-from wizard.store import profile_id_for
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
+
+from wizard import countries, credentials, i18n
+from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
+from wizard.ui.worker import Worker
+
+if TYPE_CHECKING:
+    from wizard.store import Profile
+
+SUMMARY_ROWS = ("email", "token", "company", "server", "status", "where")
+
+
+def storage_hint_html(reason: str, lang: str) -> tuple[str, str]:
+    """(title, steps as HTML) for a StorageError reason."""
+    key = f"storage.{reason}" if i18n.has(f"storage.{reason}.title") else "storage.failed"
+    steps = "".join(f"<li>{html.escape(s)}</li>" for s in i18n.t_list(f"{key}.steps", lang))
+    return i18n.t(f"{key}.title", lang), f"<ol>{steps}</ol>"
 
 
 class SavePage(BasePage):
@@ -17,83 +45,246 @@ class SavePage(BasePage):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "savePage", parent)
+        self.setCommitPage(True)
         self.profileNameEdit = QLineEdit(self)  # noqa: N815 (DESIGN's object names)
         self.profileNameEdit.setObjectName("profileNameEdit")
         self.bind(self.profileNameEdit.setAccessibleName, "gui.save.name_name")
         self.bind(self.profileNameEdit.setPlaceholderText, "gui.save.name_placeholder")
-        self.profileNameEdit.textChanged.connect(self.completeChanged)
+        self.profileNameEdit.textChanged.connect(self._refresh)
         name_label = make_label(self, wrap=False)
         name_label.setBuddy(self.profileNameEdit)
         self.bind(name_label.setText, "gui.save.name")
         form = QFormLayout()
         form.addRow(name_label, self.profileNameEdit)
-        self.summary_rows: dict[str, tuple[QWidget, QWidget]] = {}
-        for key in ("email", "token", "company", "server", "status", "where"):
+        self.values: dict[str, QLabel] = {}
+        for key in SUMMARY_ROWS:
             label = make_label(self, wrap=False)
-            value = make_label(self, name=f"summary_{key}", selectable=True)
+            self.values[key] = make_label(self, name=f"summary_{key}", selectable=True)
             self.bind(
                 label.setText, f"gui.save.summary_{key}" if key != "where" else "gui.save.where"
             )
-            form.addRow(label, value)
-            self.summary_rows[key] = (label, value)
+            form.addRow(label, self.values[key])
         self.body.addLayout(form)
-        self.body.addStretch(1)
-        self._suggested = ""
 
+        self.duplicate = make_label(self, name="duplicateLabel")
+        self.new_copy = QCheckBox(self)
+        self.new_copy.setObjectName("saveAsNewCheck")
+        self.bind(self.new_copy.setText, "gui.save.duplicate_keep")
+        self.new_copy.toggled.connect(self._refresh)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumHeight(10)
+        self.progress_label = make_label(self, name="savingLabel")
+        self.error_title = make_label(self, name="saveErrorLabel")
+        self.error_title.setStyleSheet(tone("error", bold=True))
+        self.error_steps = QTextBrowser(self)
+        self.error_steps.setObjectName("saveHintView")
+        self.error_steps.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.error_steps.setMaximumHeight(130)
+        self.skip_button = QPushButton(self)
+        self.skip_button.setObjectName("skipSaveButton")
+        self.bind(self.skip_button.setText, "gui.save.skip")
+        self.skip_button.clicked.connect(self.finish_without_saving)
+        self.set_aside = make_label(self, name="setAsideLabel", selectable=True)
+        for widget in (
+            self.duplicate,
+            self.new_copy,
+            self.progress,
+            self.progress_label,
+            self.error_title,
+            self.error_steps,
+            self.skip_button,
+        ):
+            self.body.addWidget(widget)
+        self.body.addStretch(1)
+
+        self.worker = Worker(self)
+        self.worker.done.connect(self._saved)
+        self._suggested = ""
+        self._existing: Profile | None = None
+        self._reset_outcome()
+
+    # --- Qt wizard hooks ---
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
-        company = self.ctx.result.company if self.ctx.result else None
-        suggested = (company.name if company and company.name else "") or self.ctx.email
+        ctx = self.ctx
+        company = ctx.result.company if ctx.result else None
+        if ctx.updating is not None:
+            suggested = ctx.updating.name
+        else:
+            suggested = (company.name if company and company.name else "") or ctx.email
         # Keep a name the user typed; replace only our own earlier suggestion.
         if self.profileNameEdit.text() in ("", self._suggested):
             self.profileNameEdit.setText(suggested)
         self._suggested = suggested
+        self._existing = ctx.updating or self._find_duplicate()
+        self._reset_outcome()
         self._fill()
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
 
+    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+        self.worker.cancel()
+        self._reset_outcome()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+        return bool(self.profile_name) and not self.worker.busy
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+        """The commit: true once saved (or skipped); otherwise start saving, off the GUI
+        thread, and move on by ourselves when it worked."""
+        if self.saved is not None or self.skipped:
+            return True
+        if not self.worker.busy:
+            self._start_saving()
+        return False
+
+    # --- saving ---
+    @property
+    def profile_name(self) -> str:
+        return self.profileNameEdit.text().strip()
+
+    @property
+    def saved(self) -> Profile | None:
+        return self.ctx.saved_profile  # type: ignore[no-any-return]
+
+    def _reset_outcome(self) -> None:
+        self.skipped = False
+        self.ctx.saved_profile = None
+        for widget in (
+            self.progress,
+            self.progress_label,
+            self.error_title,
+            self.error_steps,
+            self.skip_button,
+        ):
+            widget.hide()
+
+    def _find_duplicate(self) -> Profile | None:
+        from wizard.store import StorageError
+
+        company = self.ctx.result.company if self.ctx.result else None
+        try:
+            return self.ctx.store.find_duplicate(
+                self.ctx.email, company.identification if company else None
+            )
+        except StorageError:  # a damaged file is handled (set aside) when saving
+            return None
+
+    def _profile(self) -> Profile:
+        from wizard.store import Profile
+
+        ctx = self.ctx
+        result = ctx.result
+        company = result.company if result else None
+        country = countries.by_edition(company.country if company else None) or ctx.country
+        target = self._existing if self._existing and not self.new_copy.isChecked() else None
+        profile = Profile(
+            id=target.id if target else "",
+            name=self.profile_name,
+            email=ctx.email,
+            base_url=ctx.base_url,
+            country=country.code,
+            company=company.name if company else (target.company if target else None),
+            identification=(company.identification if company else None)
+            or (target.identification if target else None),
+        )
+        if result is not None:
+            from wizard.store import now_iso
+
+            profile = replace(profile, last_check_at=now_iso(), last_check_code=result.code.value)
+        return profile
+
+    def _start_saving(self) -> None:
+        profile, token, store = self._profile(), self.ctx.token, self.ctx.store
+        self.error_title.hide()
+        self.error_steps.hide()
+        self.skip_button.hide()
+        self.progress.show()
+        self.progress_label.setText(self.ctx.t("gui.save.saving", place=self.place()))
+        self.progress_label.show()
+        self.profileNameEdit.setEnabled(False)
+
+        def save(_cancel: object) -> tuple[Profile, object, str]:
+            saved = store.save(profile, token)
+            return saved, store.set_aside, store.backend_kind()
+
+        self.worker.run(save, "save")
+        self.completeChanged.emit()
+
+    def _saved(self, value: object, error: object) -> None:
+        self.progress.hide()
+        self.progress_label.hide()
+        self.profileNameEdit.setEnabled(True)
+        self.completeChanged.emit()
+        if error is None:
+            profile, set_aside, kind = value  # type: ignore[misc]
+            self.ctx.saved_profile = profile
+            self.ctx.set_aside = set_aside
+            self.ctx.backend_kind = kind
+            wizard = self.wizard()
+            if wizard is not None:
+                QTimer.singleShot(0, wizard.next)
+            return
+        reason = getattr(error, "reason", "failed")
+        title, steps = storage_hint_html(reason, self.ctx.lang)
+        self.error_title.setText(f"{title} {self.ctx.t('gui.save.failed')}")
+        self.error_steps.setHtml(steps)
+        for widget in (self.error_title, self.error_steps, self.skip_button):
+            widget.show()
+
+    def finish_without_saving(self) -> None:
+        self.skipped = True
+        self.ctx.saved_profile = None
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.next()
+
+    def place(self) -> str:
+        return self.ctx.t(f"storage.place.{self.ctx.backend_kind}")
+
+    # --- what the page shows ---
     def on_language_changed(self) -> None:
         self._fill()
+
+    def _refresh(self) -> None:
+        self._fill()
+        self.completeChanged.emit()
 
     def _fill(self) -> None:
         ctx = self.ctx
         company = ctx.result.company if ctx.result else None
         company_text = "—"
         if company is not None:
-            bits = [company.name or "", company.identification or ""]
             country = countries.edition_name(company.country, ctx.lang)
-            company_text = " · ".join(b for b in (*bits, country or "") if b) or "—"
+            bits = (company.name, company.identification, country)
+            company_text = " · ".join(b for b in bits if b) or "—"
         values = {
             "email": ctx.email,
             "token": credentials.token_hint(ctx.token),
             "company": company_text,
             "server": ctx.base_url,
             "status": ctx.t("gui.save.verified" if ctx.verified else "gui.save.unverified"),
-            "where": ctx.t("gui.save.where_value", profile=self.profile_id),
+            "where": self.place(),
         }
         for key, text in values.items():
-            self.summary_rows[key][1].setText(text)  # type: ignore[attr-defined]
-        self.summary_rows["status"][1].setStyleSheet(
-            "" if ctx.verified else tone("caution", bold=True)
-        )
-
-    @property
-    def profile_name(self) -> str:
-        return self.profileNameEdit.text().strip()
-
-    @property
-    def profile_id(self) -> str:
-        return profile_id_for(self.profile_name)
-
-    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
-        return bool(self.profile_name)
+            self.values[key].setText(text)
+        self.values["status"].setStyleSheet("" if ctx.verified else tone("caution", bold=True))
+        existing = self._existing
+        show_duplicate = existing is not None and ctx.updating is None
+        if existing is not None:
+            self.duplicate.setText(ctx.t("gui.save.duplicate", name=existing.name))
+        self.duplicate.setVisible(show_duplicate)
+        self.new_copy.setVisible(show_duplicate)
 
 
 class DonePage(BasePage):
     title_key = "gui.done.title"
 
-    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: WizardContext, place: QWidget, parent: QWidget | None = None):
         super().__init__(ctx, "donePage", parent)
+        self._save_page = place
         self.saved = make_label(self, name="savedLabel")
+        self.set_aside = make_label(self, name="setAsideNotice", selectable=True)
         self.unverified = make_label(self, name="unverifiedLabel", selectable=True)
         self.unverified.setStyleSheet(tone("caution", bold=True))
         self.programs_title = make_label(self, name="programsTitle")
@@ -101,12 +292,16 @@ class DonePage(BasePage):
         self.programs = make_label(self, name="programsLabel", selectable=True)
         close = make_label(self, name="closeHelp")
         self.bind(close.setText, "gui.done.close")
-        for widget in (self.saved, self.unverified, self.programs_title, self.programs):
+        for widget in (
+            self.saved,
+            self.set_aside,
+            self.unverified,
+            self.programs_title,
+            self.programs,
+        ):
             self.body.addWidget(widget)
         self.body.addStretch(1)
         self.body.addWidget(close)
-        self.profile_name = ""
-        self.profile_id = ""
 
     def initializePage(self) -> None:  # noqa: N802 (Qt API)
         self._fill()
@@ -116,8 +311,20 @@ class DonePage(BasePage):
 
     def _fill(self) -> None:
         ctx = self.ctx
-        self.saved.setText(ctx.t("gui.done.saved", name=self.profile_name))
-        self.unverified.setText(ctx.t("gui.done.unverified", profile=self.profile_id))
-        self.unverified.setVisible(not ctx.verified)
-        items = ctx.t_list("gui.done.program_items", profile=self.profile_id)
+        profile = ctx.saved_profile
+        if profile is None:
+            self.saved.setText(ctx.t("gui.done.not_saved"))
+            for widget in (self.set_aside, self.unverified, self.programs_title, self.programs):
+                widget.hide()
+            return
+        place = self._save_page.place()  # type: ignore[attr-defined]
+        self.saved.setText(ctx.t("gui.done.saved_in", name=profile.name, place=place))
+        set_aside = ctx.set_aside
+        self.set_aside.setText(ctx.t("storage.set_aside", path=set_aside) if set_aside else "")
+        self.set_aside.setVisible(bool(set_aside))
+        self.unverified.setText(ctx.t("gui.done.unverified", profile=profile.id))
+        self.unverified.setVisible(profile.last_check_code != Code.CONNECTED.value)
+        items = ctx.t_list("gui.done.program_items", profile=profile.id)
         self.programs.setText("\n".join(f"  •  {item}" for item in items))
+        self.programs_title.show()
+        self.programs.show()

@@ -107,6 +107,10 @@ class WelcomePage(BasePage):
         self.demo_check.toggled.connect(self._demo_toggled)
         self.demo_check.setChecked(ctx.demo)
 
+    def show_notice(self, text: str) -> None:
+        self.demo_error.setText(text)
+        self.demo_error.show()
+
     def _bullets(self) -> str:
         return "\n".join(f"  •  {item}" for item in self.ctx.t_list("gui.welcome.need_items"))
 

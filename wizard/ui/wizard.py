@@ -45,7 +45,8 @@ class AlegraWizard(QWizard):
         self.credentials = CredentialsPage(ctx)
         self.test = TestPage(ctx)
         self.save = SavePage(ctx)
-        self.done_page = DonePage(ctx)
+        self.done_page = DonePage(ctx, self.save)
+        self.page_ids: dict[str, int] = {}
         for page in (
             self.welcome,
             self.sign_in,
@@ -57,7 +58,7 @@ class AlegraWizard(QWizard):
             self.save,
             self.done_page,
         ):
-            self.addPage(page)
+            self.page_ids[page.objectName()] = self.addPage(page)
             # Enter always means Next (Space presses the focused button): a focused
             # "Abrir Alegra" must not swallow Enter as dialogs' auto-default buttons do.
             for button in page.findChildren(QPushButton):
@@ -66,7 +67,26 @@ class AlegraWizard(QWizard):
         self._allow_close = False
         self._retranslate()
         ctx.languageChanged.connect(self._retranslate)
-        self.currentIdChanged.connect(self._page_changed)
+
+    def start_update(self, profile_id: str) -> None:
+        """--profile P: replace that profile's token. Starts at the credentials page with
+        the email filled; unknown profiles start from the beginning with a notice."""
+        from wizard.store import StorageError
+
+        try:
+            profile = self.ctx.store.find(profile_id)
+        except StorageError:
+            profile = None
+        if profile is None:
+            self.welcome.show_notice(self.ctx.t("gui.update.not_found", profile=profile_id))
+            return
+        self.ctx.updating = profile
+        if profile.base_url and not self.ctx.options.base_url:
+            self.ctx.options.base_url = profile.base_url
+        if profile.country:
+            self.ctx.set_country(profile.country)
+        self.credentials.start_update(profile)
+        self.setStartId(self.page_ids["credentialsPage"])
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(880, 720)
@@ -76,15 +96,10 @@ class AlegraWizard(QWizard):
         for button, key in BUTTON_KEYS.items():
             self.setButtonText(button, self.ctx.t(key))
 
-    def _page_changed(self, _page_id: int) -> None:
-        if self.currentPage() is self.done_page:
-            self.done_page.profile_name = self.save.profile_name
-            self.done_page.profile_id = self.save.profile_id
-            self.done_page.initializePage()
-
     # --- leaving ---
     def _unsaved(self) -> bool:
-        return bool(self.ctx.email or self.ctx.token) and self.currentPage() is not self.done_page
+        typed = bool(self.ctx.email or self.ctx.token)
+        return typed and self.ctx.saved_profile is None and self.currentPage() is not self.done_page
 
     def reject(self) -> None:
         """Esc or Cancel: first stop a running test; then ask before dropping typed data."""

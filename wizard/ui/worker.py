@@ -1,17 +1,20 @@
-"""The one place the GUI runs network work: a check on a plain Python thread.
+"""The one place the GUI runs blocking work (network checks, keyring calls): a plain
+Python thread per task.
 
-Each attempt gets an id. The result comes back through a signal on a QObject that
-lives in the GUI thread (so the slot runs there, queued), and a result whose id is
-no longer the current one (after Cancel, an edit, or Back) is dropped. Cancel
-returns at once: it flags the attempt's Event so the client stops at its next
-read, and the GUI does not wait for that.
+Each task gets an attempt id. The outcome comes back through a signal on a QObject
+that lives in the GUI thread (so the slot runs there, queued), and an outcome whose
+id is no longer the current one (after Cancel, an edit, or Back) is dropped. Cancel
+returns at once: it flags the task's Event so the work can stop at its next
+checkpoint, and the GUI does not wait for that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -21,14 +24,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CheckRunner(QObject):
-    # attempt id, CheckResult (object: a frozen dataclass crosses threads untouched)
-    _delivered = Signal(int, object)
-    finished = Signal(object)
+class Worker(QObject):
+    # attempt id, value, exception (objects cross threads untouched)
+    _delivered = Signal(int, object, object)
+    done = Signal(object, object)  # value, exception (None when it worked)
 
-    def __init__(self, check: CheckFn, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._check = check
         self._attempt = 0
         self._cancel: threading.Event | None = None
         self._delivered.connect(self._on_delivered)
@@ -37,33 +39,55 @@ class CheckRunner(QObject):
     def busy(self) -> bool:
         return self._cancel is not None
 
-    def start(self, email: str, token: str, base_url: str) -> int:
+    def run(self, task: Callable[[threading.Event], Any], name: str = "task") -> int:
         self.cancel()
         self._attempt += 1
         attempt, cancel = self._attempt, threading.Event()
         self._cancel = cancel
 
-        def run() -> None:
+        def body() -> None:
+            value, error = None, None
             try:
-                result = self._check(email, token, base_url, cancel)
-            except Exception:  # a bug in the client must not kill the thread silently
-                log.exception("check failed unexpectedly")
-                result = None
-            self._delivered.emit(attempt, result)
+                value = task(cancel)
+            except Exception as exc:  # handed to the GUI thread, which decides what to say
+                error = exc
+            # RuntimeError: the window was closed and its objects deleted meanwhile.
+            with contextlib.suppress(RuntimeError):
+                self._delivered.emit(attempt, value, error)
 
-        threading.Thread(target=run, name=f"check-{attempt}", daemon=True).start()
+        threading.Thread(target=body, name=f"{name}-{attempt}", daemon=True).start()
         return attempt
 
     def cancel(self) -> None:
-        """Drop the attempt in flight (if any); its late answer will be ignored."""
+        """Drop the task in flight (if any); its late outcome will be ignored."""
         if self._cancel is not None:
             self._cancel.set()
             self._cancel = None
             self._attempt += 1
 
-    def _on_delivered(self, attempt: int, result: object) -> None:
+    def _on_delivered(self, attempt: int, value: object, error: object) -> None:
         if attempt != self._attempt or self._cancel is None:
-            log.debug("dropped a stale check result (attempt %d)", attempt)
+            log.debug("dropped a stale outcome (attempt %d)", attempt)
             return
         self._cancel = None
-        self.finished.emit(result)
+        self.done.emit(value, error)
+
+
+class CheckRunner(Worker):
+    """A Worker for the connection check; `finished` carries the CheckResult (None if
+    the client itself failed, which is a bug)."""
+
+    finished = Signal(object)
+
+    def __init__(self, check: CheckFn, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._check = check
+        self.done.connect(self._relay)
+
+    def start(self, email: str, token: str, base_url: str) -> int:
+        return self.run(lambda cancel: self._check(email, token, base_url, cancel), "check")
+
+    def _relay(self, value: object, error: object) -> None:
+        if error is not None:
+            log.error("check failed unexpectedly: %s", type(error).__name__)
+        self.finished.emit(value if error is None else None)
