@@ -119,3 +119,189 @@ def test_credential_get_refuses_a_terminal() -> None:
     os.close(follower)
     os.close(leader)
     assert proc.returncode == 3 and "seguridad" in proc.stderr
+
+
+# --- the save side ---------------------------------------------------------------------
+
+
+class MemoryBackend:
+    """A keyring that keeps secrets in a dict: only to make a *later* step fail on cue."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.secrets.get((service, user))
+
+    def set_password(self, service: str, user: str, secret: str) -> None:
+        self.secrets[(service, user)] = secret
+
+    def delete_password(self, service: str, user: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.secrets.pop((service, user), None) is None:
+            raise PasswordDeleteError("missing")
+
+
+def test_save_then_load_through_the_real_secret_service(tmp_path: Path) -> None:
+    backend = real_keyring()
+    store = Store(config_dir=tmp_path / "cfg")
+    saved = store.save(Profile(id="", name="Café Núñez S.A.S.", email="a@b.co"), CANARY_TOKEN)
+    assert saved.id == "cafe-nunez-s-a-s" and saved.token_hint == "…" + CANARY_TOKEN[-4:]
+    assert backend.get_password(SERVICE, saved.id) == CANARY_TOKEN
+    again = Store(config_dir=tmp_path / "cfg")  # a restarted app
+    assert again.load(saved.id).token == CANARY_TOKEN
+    text = again.config_file.read_text()
+    assert CANARY_TOKEN not in text and json.loads(text)["format"] == 1
+    assert again.config_file.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.joinpath("cfg").iterdir() if p.name.endswith(".tmp")] == []
+    assert again.forget(saved.id) is True
+
+
+def test_a_second_profile_with_the_same_name_gets_its_own_id(tmp_path: Path) -> None:
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    first = store.save(Profile(id="", name="Mi Empresa", email="a@b.co"), "t" * 20)
+    second = store.save(Profile(id="", name="Mi Empresa", email="c@d.co"), "u" * 20)
+    assert (first.id, second.id) == ("mi-empresa", "mi-empresa-2")
+    assert store.load("mi-empresa").token == "t" * 20
+
+
+def test_saving_an_existing_id_replaces_it_in_place(tmp_path: Path) -> None:
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="p", name="Uno", email="a@b.co"), "t" * 20)
+    store.save(Profile(id="q", name="Dos", email="c@d.co"), "u" * 20)
+    store.save(Profile(id="p", name="Uno nuevo", email="a@b.co"), "v" * 20)
+    assert [(p.id, p.name) for p in store.list_profiles()] == [("p", "Uno nuevo"), ("q", "Dos")]
+    assert store.load("p").token == "v" * 20
+
+
+def test_find_duplicate_by_email_and_identification(tmp_path: Path) -> None:
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="p", email="Ana@b.co", identification="900"), "t" * 20)
+    assert store.find_duplicate("ana@b.co", "900").id == "p"  # type: ignore[union-attr]
+    assert store.find_duplicate("ana@b.co", "901") is None
+    assert store.find_duplicate("otra@b.co", "900") is None
+
+
+@pytest.mark.parametrize("had_token", [False, True])
+def test_a_failed_metadata_write_puts_the_keyring_back(
+    tmp_path: Path, monkeypatch, had_token
+) -> None:  # type: ignore[no-untyped-def]
+    backend = MemoryBackend()
+    store = Store(config_dir=tmp_path, backend=backend)
+    if had_token:
+        store.save(Profile(id="p", name="Antes"), "old" + "t" * 17)
+    before = store.config_file.read_bytes() if had_token else None
+
+    def crash(profiles: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_write", crash)
+    with pytest.raises(StorageError) as err:
+        store.save(Profile(id="p", name="Después"), CANARY_TOKEN)
+    assert err.value.reason == "failed" and CANARY_TOKEN not in str(err.value)
+    assert backend.get_password(SERVICE, "p") == ("old" + "t" * 17 if had_token else None)
+    assert (store.config_file.read_bytes() if had_token else None) == before
+    assert not store.config_file.exists() or CANARY_TOKEN not in store.config_file.read_text()
+
+
+def test_a_failing_keyring_leaves_the_file_untouched(tmp_path: Path) -> None:
+    class Broken(MemoryBackend):
+        def set_password(self, service: str, user: str, secret: str) -> None:
+            raise RuntimeError(f"backend exploded with {secret}")
+
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="p", name="Uno"), "t" * 20)
+    before = store.config_file.read_bytes()
+    broken = Store(config_dir=tmp_path, backend=Broken())
+    with pytest.raises(StorageError) as err:
+        broken.save(Profile(id="q", name="Dos"), CANARY_TOKEN)
+    assert err.value.reason == "failed"
+    assert CANARY_TOKEN not in repr(err.value) and err.value.__cause__ is None
+    assert store.config_file.read_bytes() == before
+
+
+def test_no_keyring_at_all_is_no_backend_and_plaintext_is_refused(tmp_path: Path) -> None:
+    from keyring.backends import fail
+
+    with pytest.raises(StorageError) as err:
+        Store(config_dir=tmp_path, backend=fail.Keyring()).save(Profile(id="p"), "t" * 20)
+    assert err.value.reason == "no_backend"
+
+    class PlaintextKeyring(MemoryBackend):
+        pass
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    with pytest.raises(StorageError) as err:
+        Store(config_dir=tmp_path, backend=PlaintextKeyring()).save(Profile(id="p"), "t" * 20)
+    assert err.value.reason == "no_backend"
+    assert not (tmp_path / "profiles.json").exists()
+
+
+def test_a_hung_keyring_times_out_on_save(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    release = threading.Event()
+
+    class Hanging(MemoryBackend):
+        def get_password(self, service: str, user: str) -> str | None:
+            release.wait(30)
+            return None
+
+    store = Store(config_dir=tmp_path, backend=Hanging(), timeout=0.3)
+    start = time.monotonic()
+    with pytest.raises(StorageError) as err:
+        store.save(Profile(id="p"), "t" * 20)
+    release.set()
+    assert err.value.reason == "timeout" and time.monotonic() - start < 1.5
+
+
+def test_a_damaged_file_is_set_aside_on_save_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "profiles.json").write_text("{not json")
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="p", name="Nuevo"), "t" * 20)
+    assert store.set_aside is not None and store.set_aside.read_text() == "{not json"
+    assert store.set_aside.name.startswith("profiles.json.corrupt-")
+    assert [p.id for p in store.list_profiles()] == ["p"]
+
+
+def test_a_newer_format_is_neither_read_nor_overwritten(tmp_path: Path) -> None:
+    payload = '{"format": 99, "profiles": [{"id": "p", "future": true}]}'
+    (tmp_path / "profiles.json").write_text(payload)
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    with pytest.raises(StorageError) as err:
+        store.save(Profile(id="q"), "t" * 20)
+    assert err.value.reason == "newer_format"
+    assert (tmp_path / "profiles.json").read_text() == payload
+
+
+def test_update_last_check_records_time_and_code(tmp_path: Path) -> None:
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="p"), "t" * 20)
+    store.update_last_check("p", "connected")
+    store.update_last_check("missing", "connected")  # no profile: nothing to record
+    (profile,) = store.list_profiles()
+    assert profile.last_check_code == "connected" and profile.last_check_at
+
+
+_CONCURRENT_SAVER = """
+import sys
+from wizard.store import Profile, Store
+from tests.test_store import MemoryBackend
+store = Store(config_dir=__import__("pathlib").Path(sys.argv[1]), backend=MemoryBackend())
+for n in range(15):
+    store.save(Profile(id=f"{sys.argv[2]}-{n}", name=sys.argv[2]), "t" * 20)
+"""
+
+
+def test_concurrent_saves_from_two_processes_keep_every_profile(tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CONCURRENT_SAVER, str(tmp_path), who], cwd=ROOT)
+        for who in ("uno", "dos")
+    ]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    ids = {p.id for p in Store(config_dir=tmp_path).list_profiles()}
+    assert ids == {f"{who}-{n}" for who in ("uno", "dos") for n in range(15)}

@@ -1,0 +1,198 @@
+"""The save page against the real Secret Service, and every way saving can fail."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWizard
+
+from tests.conftest import CANARY_TOKEN
+from tests.test_store import MemoryBackend
+from tests.ui.conftest import fill, go_to, save_and_finish
+from wizard.sandbox import DEMO_TOKEN
+from wizard.store import SERVICE, Profile, Store
+
+
+def connected_to_save_page(qtbot, wizard, email: str = "demo@alegra.test", token: str = DEMO_TOKEN):  # type: ignore[no-untyped-def]
+    fill(wizard, email, token)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    wizard.next()
+    assert wizard.currentPage() is wizard.save
+
+
+def test_saved_profile_is_in_the_keyring_and_survives_a_restart(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    connected_to_save_page(qtbot, wizard)
+    save_and_finish(qtbot, wizard)
+    profile_id = "panaderia-la-espiga-s-a-s"
+    restarted = Store(config_dir=config_dir)
+    creds = restarted.load(profile_id)
+    assert creds.token == DEMO_TOKEN and creds.profile.email == "demo@alegra.test"
+    assert creds.profile.last_check_code == "connected"
+    assert creds.profile.identification == "900123456-7" and creds.profile.country == "co"
+    done = wizard.done_page
+    assert "Secret Service" in done.saved.text()
+    assert f"credential get --profile {profile_id}" in done.programs.text()
+    assert not done.unverified.isVisible()
+    restarted.forget(profile_id)
+
+
+def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
+    make_wizard, qtbot, config_dir
+):  # type: ignore[no-untyped-def]
+    class FailsOnce(MemoryBackend):
+        failures = 1
+
+        def set_password(self, service: str, user: str, secret: str) -> None:
+            if self.failures:
+                self.failures -= 1
+                raise RuntimeError("locked?")
+            super().set_password(service, user, secret)
+
+    backend = FailsOnce()
+    wizard = make_wizard(
+        "--sandbox", "--lang", "es", store=lambda: Store(config_dir=config_dir, backend=backend)
+    )
+    connected_to_save_page(qtbot, wizard)
+    wizard.save.profileNameEdit.setText("Mi nombre elegido")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.save.error_title.isVisible(), timeout=10_000)
+    assert wizard.currentPage() is wizard.save
+    assert wizard.save.error_title.text().startswith("No pudimos guardar")
+    assert "No se guardó nada" in wizard.save.error_title.text()
+    assert wizard.save.profileNameEdit.text() == "Mi nombre elegido"
+    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+    assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()  # retry
+    save_and_finish(qtbot, wizard)
+    assert backend.secrets[(SERVICE, "mi-nombre-elegido")] == DEMO_TOKEN
+
+
+def test_no_keyring_lets_the_user_finish_without_saving(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    from keyring.backends import fail
+
+    wizard = make_wizard(
+        "--sandbox",
+        "--lang",
+        "es",
+        store=lambda: Store(config_dir=config_dir, backend=fail.Keyring()),
+    )
+    connected_to_save_page(qtbot, wizard)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.save.skip_button.isVisible(), timeout=10_000)
+    assert "no tiene un llavero seguro" in wizard.save.error_title.text()
+    wizard.save.skip_button.click()
+    assert wizard.currentPage() is wizard.done_page
+    assert "No guardamos nada" in wizard.done_page.saved.text()
+    assert not wizard.done_page.programs.isVisible()
+    assert not (config_dir / "profiles.json").exists()
+
+
+def test_a_hung_keyring_times_out_while_the_window_keeps_painting(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    release = threading.Event()
+
+    class Hanging(MemoryBackend):
+        def get_password(self, service: str, user: str) -> str | None:
+            release.wait(30)
+            return None
+
+    wizard = make_wizard(
+        "--sandbox",
+        "--lang",
+        "es",
+        store=lambda: Store(config_dir=config_dir, backend=Hanging(), timeout=1.0),
+    )
+    connected_to_save_page(qtbot, wizard)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(20)
+    wizard.next()
+    assert wizard.save.progress.isVisible()
+    qtbot.waitUntil(lambda: wizard.save.error_title.isVisible(), timeout=10_000)
+    timer.stop()
+    release.set()
+    assert "no responde" in wizard.save.error_title.text()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 20 and max(gaps) < 0.25  # the event loop never stalled
+
+
+def test_a_duplicate_is_updated_not_copied(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    backend = MemoryBackend()
+    store = Store(config_dir=config_dir, backend=backend)
+    store.save(
+        Profile(id="mia", name="La mía", email="demo@alegra.test", identification="900123456-7"),
+        "old" + "x" * 17,
+    )
+    wizard = make_wizard(
+        "--sandbox", "--lang", "es", store=lambda: Store(config_dir=config_dir, backend=backend)
+    )
+    connected_to_save_page(qtbot, wizard)
+    assert wizard.save.duplicate.isVisible() and "La mía" in wizard.save.duplicate.text()
+    save_and_finish(qtbot, wizard)
+    profiles = Store(config_dir=config_dir, backend=backend).list_profiles()
+    assert [p.id for p in profiles] == ["mia"]
+    assert backend.secrets[(SERVICE, "mia")] == DEMO_TOKEN
+
+
+def test_update_mode_replaces_the_token_only_after_it_works(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    backend = MemoryBackend()
+    Store(config_dir=config_dir, backend=backend).save(
+        Profile(id="mia", name="La mía", email="caido@alegra.test"), "old" + "x" * 17
+    )
+
+    def store() -> Store:
+        return Store(config_dir=config_dir, backend=backend)
+
+    wizard = make_wizard("--sandbox", "--lang", "es", "--profile", "mia", store=store)
+    assert wizard.currentPage() is wizard.credentials
+    assert wizard.credentials.emailEdit.text() == "caido@alegra.test"
+    assert wizard.credentials.tokenEdit.text() == ""
+    assert "Actualizando el perfil «La mía»" in wizard.credentials.update_notice.text()
+    wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+    wizard.credentials.apply_cleaning()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert not wizard.test.continueCheck.isVisible()  # an outage can't replace a token
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.back()
+    wizard.credentials.emailEdit.setText("demo@alegra.test")
+    wizard.credentials.apply_cleaning()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    wizard.next()
+    assert wizard.save.profileNameEdit.text() == "La mía"
+    save_and_finish(qtbot, wizard)
+    assert backend.secrets[(SERVICE, "mia")] == DEMO_TOKEN
+    assert [p.id for p in store().list_profiles()] == ["mia"]
+
+
+def test_the_token_is_in_no_file_after_the_whole_flow(make_wizard, qtbot, config_dir, tmp_path):  # type: ignore[no-untyped-def]
+    started = time.time()
+    wizard = make_wizard("--sandbox")
+    fill(wizard, "demo@alegra.test", CANARY_TOKEN)  # 401: then the demo token saves
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    wizard.back()
+    go_to(wizard, wizard.credentials)
+    connected_to_save_page(qtbot, wizard, token=DEMO_TOKEN)
+    save_and_finish(qtbot, wizard)
+    roots = [tmp_path, Path(tempfile.gettempdir())]
+    if os.environ.get("TEST_HOME"):
+        roots.append(Path(os.environ["TEST_HOME"]))
+    for root in roots:
+        for path in root.rglob("*"):
+            try:
+                if not path.is_file() or path.stat().st_mtime < started - 1:
+                    continue
+                data = path.read_bytes()
+            except OSError:  # sockets, vanished temp files, other users' files
+                continue
+            assert CANARY_TOKEN.encode() not in data, path
+            assert DEMO_TOKEN.encode() not in data or "keyrings" in path.parts, path
+    Store(config_dir=config_dir).forget(wizard.ctx.saved_profile.id)
