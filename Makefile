@@ -50,7 +50,8 @@ pytest: $(STAMP)
 	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider
 
 screenshots: system-deps-test $(STAMP)
-	xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py
+	bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
+		env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py
 
 bench: system-deps-test $(STAMP)
 	bash scripts/with-keyring.sh $(BIN)/python benchmarks/run_all.py

@@ -3,7 +3,8 @@ server (run through `make screenshots`, which wraps this in xvfb-run), in test m
 in Spanish and English, light and dark, into docs/screenshots/<lang>-<theme>/.
 
 Also the failure views support staff ask about most (wrong token, rate limit, a
-slow answer in progress). The token never shows: the field is masked.
+slow answer in progress). The token never shows: the field is masked. Saving uses the
+real Secret Service of the throwaway HOME that scripts/with-keyring.sh provides.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def shoot(lang: str, theme: str) -> None:
         if page is wizard.done_page:
             break
         wizard.next()
+        if page is wizard.save:  # saving runs on a worker thread
+            wait_until(app, lambda: wizard.currentPage() is wizard.done_page)
 
     # Failure views: back to the credentials page and try the scenarios that teach.
     for email, name in (

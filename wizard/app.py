@@ -92,11 +92,11 @@ DARK_PALETTE = {
 
 def apply_theme(app, theme: str) -> None:  # type: ignore[no-untyped-def]
     """ "auto" leaves the platform's look (and its dark mode) alone."""
+    if theme == "auto":
+        return
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor, QPalette
 
-    if theme == "auto":
-        return
     app.setStyle("Fusion")
     dark = theme == "dark"
     app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)

@@ -24,7 +24,7 @@ from wizard import countries, credentials, i18n
 from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
-from wizard.ui.worker import Worker
+from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
     from wizard.store import Profile
@@ -211,7 +211,8 @@ class SavePage(BasePage):
         self.worker.run(save, "save")
         self.completeChanged.emit()
 
-    def _saved(self, value: object, error: object) -> None:
+    def _saved(self, outcome: Outcome) -> None:
+        value, error = outcome.value, outcome.error
         self.progress.hide()
         self.progress_label.hide()
         self.profileNameEdit.setEnabled(True)

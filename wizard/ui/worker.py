@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -24,10 +25,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a task gave back. Signals carry this object, never a bare None: PySide 6.12
+    mis-counts references to None passed through `object` signal arguments across threads,
+    which crashed the interpreter at exit ("none_dealloc") in our benchmark."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+
 class Worker(QObject):
-    # attempt id, value, exception (objects cross threads untouched)
-    _delivered = Signal(int, object, object)
-    done = Signal(object, object)  # value, exception (None when it worked)
+    _delivered = Signal(int, object)  # attempt id, Outcome
+    done = Signal(object)  # Outcome
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,14 +56,13 @@ class Worker(QObject):
         self._cancel = cancel
 
         def body() -> None:
-            value, error = None, None
             try:
-                value = task(cancel)
+                outcome = Outcome(value=task(cancel))
             except Exception as exc:  # handed to the GUI thread, which decides what to say
-                error = exc
+                outcome = Outcome(error=exc)
             # RuntimeError: the window was closed and its objects deleted meanwhile.
             with contextlib.suppress(RuntimeError):
-                self._delivered.emit(attempt, value, error)
+                self._delivered.emit(attempt, outcome)
 
         threading.Thread(target=body, name=f"{name}-{attempt}", daemon=True).start()
         return attempt
@@ -65,17 +74,17 @@ class Worker(QObject):
             self._cancel = None
             self._attempt += 1
 
-    def _on_delivered(self, attempt: int, value: object, error: object) -> None:
+    def _on_delivered(self, attempt: int, outcome: Outcome) -> None:
         if attempt != self._attempt or self._cancel is None:
             log.debug("dropped a stale outcome (attempt %d)", attempt)
             return
         self._cancel = None
-        self.done.emit(value, error)
+        self.done.emit(outcome)
 
 
 class CheckRunner(Worker):
-    """A Worker for the connection check; `finished` carries the CheckResult (None if
-    the client itself failed, which is a bug)."""
+    """A Worker for the connection check; `finished` carries a CheckResult (a failure of
+    the client itself, which is a bug, becomes an `unexpected_response` result)."""
 
     finished = Signal(object)
 
@@ -87,7 +96,20 @@ class CheckRunner(Worker):
     def start(self, email: str, token: str, base_url: str) -> int:
         return self.run(lambda cancel: self._check(email, token, base_url, cancel), "check")
 
-    def _relay(self, value: object, error: object) -> None:
-        if error is not None:
-            log.error("check failed unexpectedly: %s", type(error).__name__)
-        self.finished.emit(value if error is None else None)
+    def _relay(self, outcome: Outcome) -> None:
+        result = outcome.value
+        if outcome.error is not None or result is None:
+            from wizard.alegra import CheckResult
+            from wizard.outcomes import Code
+
+            name = type(outcome.error).__name__ if outcome.error else "no result"
+            log.error("check failed unexpectedly: %s", name)
+            result = CheckResult(
+                code=Code.UNEXPECTED_RESPONSE,
+                http_status=None,
+                company=None,
+                rate_limit=None,
+                elapsed_ms=0,
+                detail=f"internal error ({name})",
+            )
+        self.finished.emit(result)
