@@ -112,7 +112,7 @@ def apply_theme(app, theme: str) -> None:  # type: ignore[no-untyped-def]
     app.setPalette(palette)
 
 
-def create_wizard(argv: Sequence[str], **services):  # type: ignore[no-untyped-def]
+def create_wizard(argv: Sequence[str], *, lazy: bool = False, **services):  # type: ignore[no-untyped-def]
     """The wizard for these GUI flags, not shown. A QApplication must exist.
 
     `services` go to WizardContext (check=, store=, open_url=, sandbox=), so tests can
@@ -125,7 +125,7 @@ def create_wizard(argv: Sequence[str], **services):  # type: ignore[no-untyped-d
     ctx = WizardContext(options, **services)
     if options.sandbox:
         ctx.set_demo(True)
-    wizard = AlegraWizard(ctx)
+    wizard = AlegraWizard(ctx, lazy=lazy and not options.profile)
     if options.profile:
         wizard.start_update(options.profile)
     return wizard
@@ -166,7 +166,7 @@ def main(argv: Sequence[str]) -> int:
     app.setApplicationDisplayName(i18n.t("gui.window_title", options.lang))
     apply_theme(app, theme)
     install_translations(app, options.lang)
-    wizard = create_wizard(argv)
+    wizard = create_wizard(argv, lazy=True)
     exit_code = {"value": 0}
 
     class FirstPaint(QObject):
@@ -180,6 +180,8 @@ def main(argv: Sequence[str]) -> int:
                         print(json.dumps(report), flush=True)
                     QTimer.singleShot(0, app.quit)
                 else:
+                    # The pages behind Next are built now, while the user reads page one.
+                    QTimer.singleShot(0, wizard.build_rest)
                     QTimer.singleShot(0, _preload_heavy_modules)
             return False
 

@@ -114,3 +114,21 @@ def test_svg_picture_scales_with_its_width_and_is_drawn_from_the_vector(qapp) ->
     image = widget.grab().toImage()
     colours = {image.pixelColor(x, y).name() for x in range(0, 700, 7) for y in range(0, 438, 7)}
     assert "#d92d20" in colours  # the red callouts are there
+
+
+def test_lazy_wizard_shows_page_one_then_builds_the_rest(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWizard
+
+    from wizard.app import create_wizard
+
+    wizard = create_wizard(["--lang", "es"], lazy=True)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert len(wizard.pageIds()) == 1
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    assert next_button.isVisible() and not next_button.isEnabled()  # never "Cerrar" on page one
+    wizard.build_rest()
+    assert [wizard.page(i).objectName() for i in wizard.pageIds()][-1] == "donePage"
+    assert len(wizard.pageIds()) == 9 and next_button.isEnabled()
+    wizard.next()
+    assert wizard.currentPage() is wizard.sign_in

@@ -3,13 +3,13 @@ button texts in the chosen language, Esc/close that never loses work silently.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
 from wizard.ui.context import WizardContext
-from wizard.ui.credentials_page import CredentialsPage
-from wizard.ui.finish import DonePage, SavePage
 from wizard.ui.guide import (
     CopyCredentialsPage,
     ManualApiPage,
@@ -17,7 +17,11 @@ from wizard.ui.guide import (
     SignInPage,
     WelcomePage,
 )
-from wizard.ui.test_page import TestPage
+
+if TYPE_CHECKING:
+    from wizard.ui.credentials_page import CredentialsPage
+    from wizard.ui.finish import DonePage, SavePage
+    from wizard.ui.test_page import TestPage
 
 BUTTON_KEYS = {
     QWizard.WizardButton.NextButton: "gui.button.next",
@@ -29,7 +33,20 @@ BUTTON_KEYS = {
 
 
 class AlegraWizard(QWizard):
-    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+    sign_in: SignInPage
+    open_settings: OpenSettingsPage
+    manual_api: ManualApiPage
+    copy_credentials: CopyCredentialsPage
+    credentials: CredentialsPage
+    test: TestPage
+    save: SavePage
+    done_page: DonePage
+
+    def __init__(
+        self, ctx: WizardContext, parent: QWidget | None = None, *, lazy: bool = False
+    ) -> None:
+        """lazy: only the welcome page now, the rest with build_rest() (app.main calls it
+        right after the first paint, so the window appears sooner)."""
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("alegraWizard")
@@ -37,7 +54,27 @@ class AlegraWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.page_ids: dict[str, int] = {}
         self.welcome = WelcomePage(ctx)
+        self._add(self.welcome)
+        self._quit_box: QMessageBox | None = None
+        self._allow_close = False
+        self._built = False
+        self._retranslate()
+        ctx.languageChanged.connect(self._retranslate)
+        if lazy:  # until the other pages exist, show Next (disabled) rather than Close
+            self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, True)
+        else:
+            self.build_rest()
+
+    def build_rest(self) -> None:
+        if self._built:
+            return
+        from wizard.ui.credentials_page import CredentialsPage
+        from wizard.ui.finish import DonePage, SavePage
+        from wizard.ui.test_page import TestPage
+
+        ctx = self.ctx
         self.sign_in = SignInPage(ctx)
         self.open_settings = OpenSettingsPage(ctx)
         self.manual_api = ManualApiPage(ctx)
@@ -46,9 +83,7 @@ class AlegraWizard(QWizard):
         self.test = TestPage(ctx)
         self.save = SavePage(ctx)
         self.done_page = DonePage(ctx, self.save)
-        self.page_ids: dict[str, int] = {}
         for page in (
-            self.welcome,
             self.sign_in,
             self.open_settings,
             self.manual_api,
@@ -58,15 +93,21 @@ class AlegraWizard(QWizard):
             self.save,
             self.done_page,
         ):
-            self.page_ids[page.objectName()] = self.addPage(page)
-            # Enter always means Next (Space presses the focused button): a focused
-            # "Abrir Alegra" must not swallow Enter as dialogs' auto-default buttons do.
-            for button in page.findChildren(QPushButton):
-                button.setAutoDefault(False)
-        self._quit_box: QMessageBox | None = None
-        self._allow_close = False
-        self._retranslate()
-        ctx.languageChanged.connect(self._retranslate)
+            self._add(page)
+        self._built = True
+        self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
+        # QWizard lays out its buttons (Next vs Close) only when it switches pages: switch
+        # to page one again now that it is no longer the last one. Nothing is lost: page
+        # one has no registered fields, and the user could not have left it yet.
+        if self.currentId() == self.page_ids["welcomePage"]:
+            self.restart()
+
+    def _add(self, page: QWizardPage) -> None:
+        self.page_ids[page.objectName()] = self.addPage(page)
+        # Enter always means Next (Space presses the focused button): a focused
+        # "Abrir Alegra" must not swallow Enter as dialogs' auto-default buttons do.
+        for button in page.findChildren(QPushButton):
+            button.setAutoDefault(False)
 
     def start_update(self, profile_id: str) -> None:
         """--profile P: replace that profile's token. Starts at the credentials page with
@@ -98,12 +139,14 @@ class AlegraWizard(QWizard):
 
     # --- leaving ---
     def _unsaved(self) -> bool:
+        if not self._built:
+            return False
         typed = bool(self.ctx.email or self.ctx.token)
         return typed and self.ctx.saved_profile is None and self.currentPage() is not self.done_page
 
     def reject(self) -> None:
         """Esc or Cancel: first stop a running test; then ask before dropping typed data."""
-        if self.test.busy:
+        if self._built and self.test.busy:
             self.test.cancel()
             return
         if self._allow_close or not self._unsaved():
@@ -135,12 +178,14 @@ class AlegraWizard(QWizard):
         box.open()
 
     def _finish_reject(self) -> None:
-        self.test.runner.cancel()
+        if self._built:
+            self.test.runner.cancel()
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self._allow_close or not self._unsaved():
-            self.test.runner.cancel()
+            if self._built:
+                self.test.runner.cancel()
             event.accept()
             super().closeEvent(event)
             return
