@@ -281,9 +281,9 @@ class SavePage(BasePage):
 class DonePage(BasePage):
     title_key = "gui.done.title"
 
-    def __init__(self, ctx: WizardContext, place: QWidget, parent: QWidget | None = None):
+    def __init__(self, ctx: WizardContext, save_page: SavePage, parent: QWidget | None = None):
         super().__init__(ctx, "donePage", parent)
-        self._save_page = place
+        self._save_page = save_page
         self.saved = make_label(self, name="savedLabel")
         self.set_aside = make_label(self, name="setAsideNotice", selectable=True)
         self.unverified = make_label(self, name="unverifiedLabel", selectable=True)
@@ -318,7 +318,7 @@ class DonePage(BasePage):
             for widget in (self.set_aside, self.unverified, self.programs_title, self.programs):
                 widget.hide()
             return
-        place = self._save_page.place()  # type: ignore[attr-defined]
+        place = self._save_page.place()
         self.saved.setText(ctx.t("gui.done.saved_in", name=profile.name, place=place))
         set_aside = ctx.set_aside
         self.set_aside.setText(ctx.t("storage.set_aside", path=set_aside) if set_aside else "")
