@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import string
+import tomllib
+from pathlib import Path
 
 from wizard import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _fields(value: object) -> set[str]:
@@ -50,3 +54,50 @@ def test_missing_key_is_a_clear_error() -> None:
         assert "no.such.key" in str(exc)
     else:
         raise AssertionError("expected KeyError")
+
+
+def test_compiled_catalog_is_up_to_date() -> None:
+    """resources/i18n/compiled/ must match the TOML: run scripts/compile_catalog.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "compile_catalog", ROOT / "scripts" / "compile_catalog.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    wanted = module.rendered()
+    assert wanted, "no catalog files found"
+    for path, text in wanted.items():
+        assert path.is_file(), f"missing {path.name}: run scripts/compile_catalog.py"
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.name} is stale: run scripts/compile_catalog.py"
+        )
+    assert set((ROOT / "resources/i18n/compiled").glob("*.json")) == set(wanted)
+
+
+def test_a_stale_or_broken_compiled_file_falls_back_to_the_toml(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An edited TOML wins over its old JSON, and a damaged JSON is ignored."""
+    import shutil
+    import sys
+
+    bundle = tmp_path / "resources" / "i18n"
+    shutil.copytree(ROOT / "resources" / "i18n", bundle)
+    gui = bundle / "gui.toml"
+    gui.write_text(
+        gui.read_text(encoding="utf-8").replace(i18n.t("gui.button.next", "en"), "Onward", 1),
+        encoding="utf-8",
+    )
+    (bundle / "compiled" / "cli.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    i18n._load_file.cache_clear()
+    i18n.catalog.cache_clear()
+    try:
+        assert i18n.t("gui.button.next", "en") == "Onward"
+        cli = tomllib.loads((ROOT / "resources/i18n/cli.toml").read_text(encoding="utf-8"))
+        assert i18n.t("cli.description", "es") == cli["cli"]["description"]["es"]
+    finally:
+        monkeypatch.undo()
+        i18n._load_file.cache_clear()
+        i18n.catalog.cache_clear()
+    assert i18n.t("gui.button.next", "en") != "Onward"

@@ -6,9 +6,9 @@ import sys
 
 
 def main() -> int:
-    from wizard.cli import main as cli_main
+    from wizard.launch import main as launch_main
 
-    return cli_main(sys.argv[1:])
+    return launch_main(sys.argv[1:])
 
 
 if __name__ == "__main__":

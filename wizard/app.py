@@ -153,6 +153,12 @@ def _preload_heavy_modules() -> None:
     threading.Thread(target=load, name="preload", daemon=True).start()
 
 
+def _configure_logging() -> None:
+    from wizard.redact import configure_logging  # logging costs start-up time: after paint
+
+    configure_logging()
+
+
 def main(argv: Sequence[str]) -> int:
     options, theme = parse_options(argv)
     if not display_available():
@@ -161,7 +167,8 @@ def main(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("alegra-wizard")
     app.setApplicationDisplayName(i18n.t("gui.window_title", options.lang))
     apply_theme(app, theme)
@@ -183,6 +190,7 @@ def main(argv: Sequence[str]) -> int:
                     # The pages behind Next are built now, while the user reads page one.
                     QTimer.singleShot(0, wizard.build_rest)
                     QTimer.singleShot(0, _preload_heavy_modules)
+                    QTimer.singleShot(0, _configure_logging)
             return False
 
     watcher = FirstPaint()

@@ -9,10 +9,7 @@ profile, or a hidden prompt on a terminal; it is never printed, except by
 from __future__ import annotations
 
 import argparse
-import getpass
-import hmac
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -22,13 +19,10 @@ from typing import Any, TextIO
 
 from wizard import i18n
 from wizard.hints import Hint, hint_for
+from wizard.launch import run_gui, wants_gui
 from wizard.outcomes import EXIT_INTERNAL_ERROR, Code, exit_code
-from wizard.redact import register_secret
 from wizard.version import __version__
 
-log = logging.getLogger(__name__)
-
-SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential")
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -109,6 +103,8 @@ def _gather(args: argparse.Namespace, stdin: TextIO, lang: str) -> Inputs:
     if token is None and inputs.stored_token is not None and not args.offline:
         token = inputs.stored_token
     if token is None and stdin.isatty() and not args.token_stdin:
+        import getpass
+
         token = getpass.getpass(i18n.t("cli.token_prompt", lang))
     inputs.token = token or ""
     email = args.email or os.environ.get("ALEGRA_EMAIL")
@@ -177,6 +173,8 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
     }
     messages: list[str] = []
     hint: Hint | None = None
+    from wizard.redact import register_secret
+
     try:
         inputs = _gather(args, stdin, lang)
         register_secret(inputs.token.strip())
@@ -249,6 +247,8 @@ def _check_inputs(
 
     if args.offline:
         if inputs.stored_token is not None:
+            import hmac
+
             same = hmac.compare_digest(cleaned.token.encode(), inputs.stored_token.encode())
             report["matches_stored"] = same
             key = "cli.matches_stored" if same else "cli.differs_stored"
@@ -284,12 +284,14 @@ def _check_inputs(
 
 
 def _record_last_check(profile_id: str, code: Code) -> None:
+    import logging
+
     from wizard import store
 
     try:
         store.Store().update_last_check(profile_id, code.value)
     except store.StorageError as exc:  # a check result must not be lost to a config hiccup
-        log.warning("could not record the last check: %s", exc.reason)
+        logging.getLogger(__name__).warning("could not record the last check: %s", exc.reason)
 
 
 def _connected_line(company: Any, lang: str) -> str:
@@ -478,17 +480,15 @@ def _storage_exit(error: Any, args: argparse.Namespace, stdout: TextIO, stderr: 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    first = next((a for a in argv if not a.startswith("-")), None)
-    if first not in SUBCOMMANDS and not {"--version", "-h", "--help"} & set(argv[:1]):
-        return _run_gui(argv)
+    if wants_gui(argv):
+        return run_gui(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        return _run_gui(argv)
-    from wizard.redact import install_redaction
+        return run_gui(argv)
+    from wizard.redact import configure_logging
 
-    install_redaction()
+    configure_logging()
     try:
         return _dispatch(args, sys.stdin, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
@@ -520,12 +520,3 @@ def _as_storage_error(exc: BaseException) -> Any:
     if getattr(exc, "reason", "") == "not_configured":
         return _NotConfigured()
     return exc
-
-
-def _run_gui(argv: list[str]) -> int:
-    try:
-        from wizard import app
-    except ImportError as exc:  # Qt missing in a core-only install
-        sys.stderr.write(i18n.both("cli.no_gui_yet") + f" ({exc.name})\n")
-        return EXIT_INTERNAL_ERROR
-    return app.main(argv)

@@ -60,3 +60,9 @@ def install_redaction(logger: logging.Logger | None = None) -> None:
     for handler in target.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+
+
+def configure_logging() -> None:
+    """Warnings and errors to stderr, every handler behind the redaction filter."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    install_redaction()

@@ -449,3 +449,28 @@ def test_qt_own_texts_are_spanish(make_wizard) -> None:  # type: ignore[no-untyp
 
     install_translations(QApplication.instance(), "es")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancelar"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_labels_left_in_auto_text_never_hold_markup(make_wizard, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """Page one's labels skip PlainText for start-up speed (make_label's catalog_only):
+    safe only while their texts can never be taken for rich text, in any language and
+    mode. Every other label of ours must be PlainText."""
+    from PySide6.QtGui import Qt as QtGui
+
+    wizard = make_wizard("--sandbox", "--lang", lang)
+    wizard.welcome.show_notice("<b>perfil</b>")  # a profile name from the command line
+    page_one = set(wizard.welcome.findChildren(QLabel))
+    pages = [wizard.page(page_id) for page_id in wizard.pageIds()]
+    ours = {label for page in pages for label in page.findChildren(QLabel)}
+    auto = [
+        label
+        for label in wizard.findChildren(QLabel)
+        if label.textFormat() != Qt.TextFormat.PlainText
+    ]
+    assert {label.objectName() for label in auto} >= {"introLabel", "sandboxBanner"}
+    for label in auto:  # ours, and QWizard's title and subtitle (page titles: catalog)
+        assert not QtGui.mightBeRichText(label.text()), (label.objectName(), label.text())
+        if label in ours and label not in page_one:
+            assert label.objectName() == "sandboxBanner", f"{label.objectName()} not PlainText"
+    assert wizard.welcome.demo_error.textFormat() == Qt.TextFormat.PlainText

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.ui.context import WizardContext
 
+WARNING_STYLE = (
+    "QLabel { background: #FEE4E2; color: #7A271A; border: 1px solid #D92D20;"
+    " border-radius: 4px; padding: 8px 10px; font-weight: bold; }"
+)
+PRIMARY_STYLE = (
+    "QPushButton { background: #00857C; color: white; font-weight: bold; border-radius: 4px;"
+    " padding: 8px 16px; } QPushButton:focus { border: 2px solid #1F2937; }"
+)
 BANNER_STYLE = (
     "QLabel#sandboxBanner { background: #FEF3C7; color: #78350F; border: 1px solid #F59E0B;"
     " border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
@@ -38,18 +46,31 @@ def tone(kind: str, *, bold: bool = False) -> str:
 
 
 def make_label(
-    parent: QWidget, *, name: str | None = None, selectable: bool = False, wrap: bool = True
+    parent: QWidget,
+    *,
+    name: str | None = None,
+    selectable: bool = False,
+    wrap: bool = True,
+    catalog_only: bool = False,
 ) -> QLabel:
-    """A plain-text label (never rich text: nothing a user pasted can inject markup)."""
+    """A plain-text label (never rich text: nothing a user pasted can inject markup).
+
+    catalog_only: the label only ever shows our own catalog's texts, so it may keep
+    Qt's AutoText. Page one's labels use it: the first use of `QtCore.Qt` makes PySide
+    build every enum of the Qt namespace (~15 ms), which would delay the first paint
+    (hence `QtCore.Qt` looked up here, not imported at the top). A test checks
+    that no such label's text looks like rich text, in any language.
+    """
     label = QLabel(parent)
     label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    if not catalog_only:
+        label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
     if name:
         label.setObjectName(name)
     if selectable:
         label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            QtCore.Qt.TextInteractionFlag.TextSelectableByMouse
+            | QtCore.Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
     return label
 
@@ -69,7 +90,7 @@ class BasePage(QWizardPage):
         # QWizard's start page has no header frame around it: give it the same inset.
         inset = 16 if object_name == "welcomePage" else 0
         outer.setContentsMargins(inset, 0, inset, 0)
-        self.banner = make_label(self, name="sandboxBanner")
+        self.banner = make_label(self, name="sandboxBanner", catalog_only=True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setVisible(ctx.demo)
         outer.addWidget(self.banner)

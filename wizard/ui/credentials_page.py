@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from wizard import credentials
 from wizard.credentials import Cleaned, Note
-from wizard.ui.base import BasePage, make_label, tone
+from wizard.redact import register_secret
+from wizard.ui.base import WARNING_STYLE, BasePage, make_label, tone
 from wizard.ui.context import WizardContext
-from wizard.ui.guide import WARNING_STYLE
 
 if TYPE_CHECKING:
     from wizard.store import Profile
@@ -150,7 +150,10 @@ class CredentialsPage(BasePage):
     def validatePage(self) -> bool:  # noqa: N802 (Qt API)
         self.apply_cleaning()
         self.show_button.setChecked(False)
-        return self.isComplete()
+        if not self.isComplete():
+            return False
+        register_secret(self.ctx.token)  # masked in any log line from here on
+        return True
 
     # --- editing ---
     def _raw(self) -> tuple[str, str]:

@@ -145,7 +145,7 @@ class SavePage(BasePage):
 
     @property
     def saved(self) -> Profile | None:
-        return self.ctx.saved_profile  # type: ignore[no-any-return]
+        return self.ctx.saved_profile
 
     def _reset_outcome(self) -> None:
         self.skipped = False
@@ -218,7 +218,7 @@ class SavePage(BasePage):
         self.profileNameEdit.setEnabled(True)
         self.completeChanged.emit()
         if error is None:
-            profile, set_aside, kind = value  # type: ignore[misc]
+            profile, set_aside, kind = value
             self.ctx.saved_profile = profile
             self.ctx.set_aside = set_aside
             self.ctx.backend_kind = kind

@@ -1,13 +1,10 @@
-"""The first five pages: welcome (language, country, test mode) and the four steps
-that show where Alegra keeps the credentials, each with its picture."""
+"""Pages two to five: the four steps that show where Alegra keeps the credentials,
+each with its picture."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -17,123 +14,15 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import countries
-from wizard.ui.base import BasePage, make_label, tone
+from wizard.ui.base import PRIMARY_STYLE, WARNING_STYLE, BasePage, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.images import StepImage
 
-# Language names are shown in their own language, whatever the current one is.
-LANGUAGE_NAMES = (("es", "Español"), ("en", "English"))
 GUIDE_STEPS = 4
-
-WARNING_STYLE = (
-    "QLabel { background: #FEE4E2; color: #7A271A; border: 1px solid #D92D20;"
-    " border-radius: 4px; padding: 8px 10px; font-weight: bold; }"
-)
-PRIMARY_STYLE = (
-    "QPushButton { background: #00857C; color: white; font-weight: bold; border-radius: 4px;"
-    " padding: 8px 16px; } QPushButton:focus { border: 2px solid #1F2937; }"
-)
 
 
 def numbered(items: list[str]) -> str:
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
-
-
-class WelcomePage(BasePage):
-    title_key = "gui.welcome.title"
-
-    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, "welcomePage", parent)
-        intro = make_label(self, name="introLabel")
-        self.bind(intro.setText, "gui.welcome.intro")
-        needs = make_label(self, name="needsLabel")
-        self.bind(needs.setText, "gui.welcome.needs")
-        self.need_items = make_label(self, name="needItemsLabel")
-        self.need_items.setText(self._bullets())
-        self.body.addWidget(intro)
-        self.body.addSpacing(8)
-        self.body.addWidget(needs)
-        self.body.addWidget(self.need_items)
-        self.body.addSpacing(12)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.language_combo = QComboBox(self)
-        self.language_combo.setObjectName("languageCombo")
-        for code, name in LANGUAGE_NAMES:
-            self.language_combo.addItem(name, code)
-        self.language_combo.setCurrentIndex(
-            next(i for i, (code, _) in enumerate(LANGUAGE_NAMES) if code == ctx.lang)
-        )
-        self.country_combo = QComboBox(self)
-        self.country_combo.setObjectName("countryCombo")
-        for country in countries.COUNTRIES:
-            self.country_combo.addItem(country.name(ctx.lang), country.code)
-        for combo in (self.language_combo, self.country_combo):
-            combo.setMinimumWidth(280)
-        self.country_combo.setCurrentIndex(self.country_combo.findData(ctx.country.code))
-        language_label = make_label(self, wrap=False)
-        country_label = make_label(self, wrap=False)
-        language_label.setBuddy(self.language_combo)
-        country_label.setBuddy(self.country_combo)
-        self.bind(language_label.setText, "gui.welcome.language")
-        self.bind(country_label.setText, "gui.welcome.country")
-        self.bind(self.language_combo.setAccessibleName, "gui.welcome.language")
-        self.bind(self.country_combo.setAccessibleName, "gui.welcome.country")
-        form.addRow(language_label, self.language_combo)
-        form.addRow(country_label, self.country_combo)
-        self.body.addLayout(form)
-        self.body.addSpacing(12)
-
-        self.demo_check = QCheckBox(self)
-        self.demo_check.setObjectName("demoCheck")
-        self.bind(self.demo_check.setText, "gui.welcome.demo")
-        demo_help = make_label(self, name="demoHelp")
-        demo_help.setIndent(24)
-        self.bind(demo_help.setText, "gui.welcome.demo_help")
-        self.demo_error = make_label(self, name="demoError")
-        self.demo_error.setStyleSheet(tone("error"))
-        self.demo_error.hide()
-        self.body.addWidget(self.demo_check)
-        self.body.addWidget(demo_help)
-        self.body.addWidget(self.demo_error)
-        self.body.addStretch(1)
-        next_help = make_label(self, name="nextHelp")
-        self.bind(next_help.setText, "gui.welcome.next_help")
-        self.body.addWidget(next_help)
-
-        self.language_combo.currentIndexChanged.connect(self._language_chosen)
-        self.country_combo.currentIndexChanged.connect(self._country_chosen)
-        self.demo_check.toggled.connect(self._demo_toggled)
-        self.demo_check.setChecked(ctx.demo)
-
-    def show_notice(self, text: str) -> None:
-        self.demo_error.setText(text)
-        self.demo_error.show()
-
-    def _bullets(self) -> str:
-        return "\n".join(f"  •  {item}" for item in self.ctx.t_list("gui.welcome.need_items"))
-
-    def on_language_changed(self) -> None:
-        self.need_items.setText(self._bullets())
-        for index, country in enumerate(countries.COUNTRIES):
-            self.country_combo.setItemText(index, country.name(self.ctx.lang))
-
-    def _language_chosen(self, index: int) -> None:
-        self.ctx.set_lang(self.language_combo.itemData(index))
-
-    def _country_chosen(self, index: int) -> None:
-        self.ctx.set_country(self.country_combo.itemData(index))
-
-    def _demo_toggled(self, on: bool) -> None:
-        try:
-            self.ctx.set_demo(on)
-        except Exception as exc:  # the sandbox could not bind a port, or similar
-            self.demo_error.setText(self.ctx.t("gui.sandbox_failed", error=type(exc).__name__))
-            self.demo_error.show()
-            self.demo_check.setChecked(False)
-            return
-        self.demo_error.hide()
 
 
 class GuidePage(BasePage):
