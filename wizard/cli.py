@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
     check.add_argument("--profile", help="use (and compare with) a stored profile")
     check.add_argument("--offline", action="store_true", help="only check the format")
+    check.add_argument(
+        "--probe", action="store_true", help="after connecting, list what the plan/user can read"
+    )
     check.add_argument("--base-url", help="API base URL (or ALEGRA_API_URL)")
     check.add_argument("--timeout", type=float, default=None, help="seconds (default 20)")
     check.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
@@ -275,6 +278,15 @@ def _check_inputs(
         _record_last_check(inputs.profile.id, result.code)
     if result.code is Code.CONNECTED:
         messages.append(_connected_line(result.company, lang))
+        if args.probe:
+            from wizard.hints import probe_as_text
+
+            probe = alegra.probe_permissions(
+                cleaned.email, cleaned.token, base_url=base_url, timeout=timeout,
+                ca_bundle=args.ca_bundle,
+            )  # fmt: skip
+            report["permissions"] = probe.to_json()
+            messages.append(probe_as_text(probe, lang))
         return Code.CONNECTED, None
     variant = "user" if result.can_read_company is False else None
     reset = rl.reset_s if rl is not None else None
@@ -295,17 +307,21 @@ def _record_last_check(profile_id: str, code: Code) -> None:
 
 
 def _connected_line(company: Any, lang: str) -> str:
+    from wizard import countries
+
     name = (company.name if company else None) or i18n.t("cli.unknown_company", lang)
-    lines = [i18n.t("cli.connected", lang, company=name)]
+    lines = [i18n.t("cli.connected", lang, company=name.rstrip("."))]
     if company is not None:
+        # The country's own words: "NIT" in Colombia, "RFC" in Mexico...
+        country = countries.by_edition(company.country)
         lines.append(
             i18n.t(
                 "cli.company_line",
                 lang,
                 name=name,
-                id_label=i18n.t("cli.tax_id", lang),
+                id_label=country.tax_id_label(lang) if country else i18n.t("cli.tax_id", lang),
                 identification=company.identification or "—",
-                country=company.country or "—",
+                country=country.name(lang) if country else company.country or "—",
                 currency=company.currency or "—",
             )
         )

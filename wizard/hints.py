@@ -7,9 +7,13 @@ entry and fills its placeholders. Adding a case is adding a catalog entry.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wizard import i18n
 from wizard.outcomes import Code
+
+if TYPE_CHECKING:
+    from wizard.alegra import ProbeResult
 
 DEFAULT_WAIT_SECONDS = 60
 
@@ -64,3 +68,32 @@ def hint_for(
         steps=i18n.t_list(f"{key}.steps", lang, **fmt),
         url=i18n.t(f"{key}.url", lang) if i18n.has(f"{key}.url") else None,
     )
+
+
+def probe_status_text(status: str, lang: str = i18n.DEFAULT_LANG) -> str:
+    return i18n.t(f"probe.status.{status}", lang)
+
+
+def probe_advice(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> list[str]:
+    """What to do about a probe's ✘ and ? rows, one paragraph per kind, in table order."""
+    seen = {row.status for row in result.rows}
+    advice = [
+        i18n.t(f"probe.fix.{status}", lang)
+        for status in ("not_in_plan", "no_permission", "error", "not_checked")
+        if status in seen
+    ]
+    if result.rate_limited:
+        wait = DEFAULT_WAIT_SECONDS if result.reset_s is None else max(0, result.reset_s)
+        advice.append(i18n.t("probe.fix.rate_limited", lang, seconds=wait))
+    return advice
+
+
+def probe_as_text(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> str:
+    """The probe as plain lines: a heading, one line per resource, then the advice."""
+    lines = [i18n.t("probe.cli.heading", lang)]
+    width = max(len(i18n.t(f"probe.resource.{row.key}", lang)) for row in result.rows)
+    for row in result.rows:
+        name = i18n.t(f"probe.resource.{row.key}", lang)
+        lines.append(f"  {name.ljust(width)}  {probe_status_text(row.status, lang)}")
+    lines += [f"  {paragraph}" for paragraph in probe_advice(result, lang)]
+    return "\n".join(lines)

@@ -50,6 +50,7 @@ _PREFIX_FILES = {
     "gui": "gui",
     "mockup": "mockups",
     "storage": "store",
+    "probe": "probe",
 }
 
 
