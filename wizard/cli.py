@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from wizard import i18n
 from wizard.hints import Hint, hint_for
 from wizard.launch import run_gui, wants_gui
-from wizard.outcomes import EXIT_INTERNAL_ERROR, Code, exit_code
+from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS, EXIT_INTERNAL_ERROR, Code, exit_code
 from wizard.version import __version__
 
 DEFAULT_TIMEOUT = 20.0
@@ -59,6 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=0)
     sandbox.add_argument("--https", action="store_true")
     sandbox.add_argument("--lang", choices=i18n.LANGS, default=None)
+
+    doctor = sub.add_parser("doctor", help="check this computer's prerequisites")
+    doctor.add_argument("--json", action="store_true", help="print one JSON object")
+    doctor.add_argument("--offline", action="store_true", help="skip the network items")
+    doctor.add_argument("--base-url", help="API base URL (or ALEGRA_API_URL)")
+    doctor.add_argument("--timeout", type=float, default=5.0, help="seconds per item")
+    doctor.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
+    doctor.add_argument("--lang", choices=i18n.LANGS, default=None)
 
     credential = sub.add_parser("credential", help="for other programs")
     cred_sub = credential.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -465,6 +473,41 @@ def run_sandbox(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     return 0
 
 
+def run_doctor(args: argparse.Namespace, stdout: TextIO) -> int:
+    from wizard import alegra, store
+    from wizard.doctor import Doctor
+
+    lang = cli_lang(args.lang)
+    base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or alegra.DEFAULT_BASE_URL
+    if alegra.validate_base_url(base_url) is not None:
+        stdout.write(i18n.t("cli.bad_url", lang, url=base_url) + "\n")
+        return exit_code(Code.INVALID_INPUT)
+    doctor = Doctor(
+        base_url=base_url,
+        store=store.Store(),
+        lang=lang,
+        offline=args.offline,
+        timeout=args.timeout,
+        ca_bundle=args.ca_bundle,
+    )
+    if args.json:
+        report = doctor.run()
+        stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    else:
+        stdout.write(i18n.t("doctor.title", lang) + "\n")
+        stdout.flush()
+
+        def show(item: Any) -> None:  # line by line: the network items take a moment
+            stdout.write(Report(items=[item]).as_text() + "\n")
+            stdout.flush()
+
+        from wizard.doctor import Report
+
+        report = doctor.run(on_item=show)
+        stdout.write(i18n.t("doctor.all_ok" if report.ok else "doctor.has_problems", lang) + "\n")
+    return 0 if report.ok else EXIT_DOCTOR_FOUND_PROBLEMS
+
+
 def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     if args.command == "check":
         return run_check(args, stdin, stdout, stderr)
@@ -476,6 +519,8 @@ def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         return run_sandbox(args, stdout, stderr)
     if args.command == "credential":
         return run_credential_get(args, stdout, stderr)
+    if args.command == "doctor":
+        return run_doctor(args, stdout)
     raise AssertionError(args.command)
 
 

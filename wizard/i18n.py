@@ -51,6 +51,7 @@ _PREFIX_FILES = {
     "mockup": "mockups",
     "storage": "store",
     "probe": "probe",
+    "doctor": "doctor",
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential")
+SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential", "doctor")
 CLI_ONLY_FLAGS = frozenset({"--version", "-h", "--help"})
 
 

@@ -49,6 +49,7 @@ EXIT_CODES: dict[Code, int] = {
 
 EXIT_INTERNAL_ERROR = 1
 EXIT_USAGE = 2
+EXIT_DOCTOR_FOUND_PROBLEMS = 18  # `doctor`: at least one item failed (its fix is printed)
 
 # Codes after which "continue without verifying" is an honest choice: the
 # credentials may well be right, we just could not reach Alegra.

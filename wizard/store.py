@@ -291,6 +291,13 @@ class Store:
         return box.get("value")
 
     # --- the public operations ---
+    def check_backend(self) -> str:
+        """The usable backend's name, after one harmless read under the timeout (doctor).
+        Raises StorageError like any other keyring call."""
+        backend = self._usable_backend()
+        self._call(backend.get_password, SERVICE, "__alegra-wizard-doctor__")
+        return self.backend_name()
+
     def load(self, profile_id: str) -> Credentials:
         profile = self.find(profile_id)
         if profile is None:
