@@ -52,6 +52,7 @@ _PREFIX_FILES = {
     "storage": "store",
     "probe": "probe",
     "doctor": "doctor",
+    "support": "support",
 }
 
 

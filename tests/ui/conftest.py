@@ -60,6 +60,7 @@ def make_wizard(qtbot, browser: Browser, config_dir: Path) -> Iterator[Callable[
     yield make
     for wizard in made:
         wizard.test.runner.cancel()
+        wizard.test.probe_view.reset()
         wizard.ctx.shutdown()
 
 

@@ -37,10 +37,15 @@ TONES = {
 }
 
 
+def tone_colour(kind: str) -> str:
+    """The `kind` colour suited to the current palette (light or dark)."""
+    dark = QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return TONES[kind][1 if dark else 0]
+
+
 def tone(kind: str, *, bold: bool = False) -> str:
     """A label style sheet in the `kind` colour suited to the current palette."""
-    dark = QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    colour = TONES[kind][1 if dark else 0]
+    colour = tone_colour(kind)
     weight = " font-weight: bold;" if bold else ""
     return f"QLabel {{ color: {colour};{weight} }}"
 

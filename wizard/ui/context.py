@@ -20,11 +20,12 @@ from wizard import countries, i18n
 from wizard.outcomes import UNVERIFIABLE, Code
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult
+    from wizard.alegra import CheckResult, ProbeResult
     from wizard.sandbox import Sandbox
     from wizard.store import Profile, Store
 
 CheckFn = Callable[[str, str, str, threading.Event], "CheckResult"]
+ProbeFn = Callable[[str, str, str, threading.Event], "ProbeResult"]
 
 
 @dataclass
@@ -42,6 +43,12 @@ def default_check(email: str, token: str, base_url: str, cancel: threading.Event
     from wizard.alegra import check_connection
 
     return check_connection(email, token, base_url, cancel=cancel)
+
+
+def default_probe(email: str, token: str, base_url: str, cancel: threading.Event) -> ProbeResult:
+    from wizard.alegra import probe_permissions
+
+    return probe_permissions(email, token, base_url, cancel=cancel)
 
 
 def default_store() -> Store:
@@ -63,12 +70,14 @@ def default_sandbox() -> Sandbox:
 class WizardContext(QObject):
     languageChanged = Signal(str)
     demoChanged = Signal(bool)
+    supportChanged = Signal(bool)
 
     def __init__(
         self,
         options: Options,
         *,
         check: CheckFn = default_check,
+        probe: ProbeFn = default_probe,
         store: Callable[[], Store] = default_store,
         open_url: Callable[[str], bool] = default_open_url,
         sandbox: Callable[[], Sandbox] = default_sandbox,
@@ -79,6 +88,9 @@ class WizardContext(QObject):
         self.lang = i18n.normalize_lang(options.lang)
         self.country = countries.by_code(options.country)
         self.check = check
+        self.probe = probe
+        # Support-safe mode: the token is never shown, not even with "Mostrar".
+        self.support = options.support
         self.open_url = open_url
         self._store_factory = store
         self._store: Store | None = None
@@ -89,6 +101,7 @@ class WizardContext(QObject):
         self.email = ""
         self.token = ""
         self.result: CheckResult | None = None
+        self.probe_result: ProbeResult | None = None
         self.continue_unverified = False
         self.saved_profile: Profile | None = None
         self.set_aside: Path | None = None  # a damaged profiles file the save moved aside
@@ -110,6 +123,11 @@ class WizardContext(QObject):
 
     def set_country(self, code: str) -> None:
         self.country = countries.by_code(code)
+
+    def set_support(self, on: bool) -> None:
+        if on != self.support:
+            self.support = on
+            self.supportChanged.emit(on)
 
     # --- test mode ---
     def set_demo(self, on: bool) -> None:

@@ -57,6 +57,7 @@ class CredentialsPage(BasePage):
         self.show_button.setCheckable(True)
         self.bind(self.show_button.setAccessibleName, "gui.credentials.show_name")
         self.show_button.toggled.connect(self._show_token)
+        ctx.supportChanged.connect(self._support_changed)
 
         email_label, token_label = make_label(self, wrap=False), make_label(self, wrap=False)
         email_label.setBuddy(self.emailEdit)
@@ -124,6 +125,7 @@ class CredentialsPage(BasePage):
         self.emailEdit.editingFinished.connect(self.apply_cleaning)
         self.tokenEdit.editingFinished.connect(self.apply_cleaning)
         self._show_token(False)
+        self._support_changed(ctx.support)
         self._refresh()
 
     def start_update(self, profile: Profile) -> None:
@@ -191,7 +193,17 @@ class CredentialsPage(BasePage):
         self._fixes, self._filled_both = [], False
         self._refresh()
 
+    def _support_changed(self, on: bool) -> None:
+        """Support-safe mode: no way to show the token, and it is hidden at once."""
+        if on:
+            self.show_button.setChecked(False)
+        self.show_button.setEnabled(not on)
+        self.show_button.setToolTip(self.ctx.t("support.token_hidden") if on else "")
+
     def _show_token(self, shown: bool) -> None:
+        if shown and self.ctx.support:
+            self.show_button.setChecked(False)
+            return
         self.tokenEdit.setEchoMode(
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         )

@@ -22,6 +22,7 @@ from wizard import countries, hints
 from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
+from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
 
 if TYPE_CHECKING:
@@ -83,10 +84,15 @@ class TestPage(BasePage):
         self.testButton.setObjectName("testButton")
         self.backButton = QPushButton(self)  # noqa: N815
         self.backButton.setObjectName("backToDataButton")
+        self.doctorButton = QPushButton(self)  # noqa: N815
+        self.doctorButton.setObjectName("doctorButton")
+        self.bind(self.doctorButton.setText, "doctor.button")
+        self.doctorButton.clicked.connect(self.open_doctor)
+        self.doctor_dialog: DoctorDialog | None = None
         self.bind(self.cancelButton.setText, "gui.test.cancel")
         self.bind(self.testButton.setText, "gui.test.retry")
         self.bind(self.backButton.setText, "gui.test.back_to_data")
-        for button in (self.cancelButton, self.testButton, self.backButton):
+        for button in (self.cancelButton, self.testButton, self.backButton, self.doctorButton):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -104,6 +110,9 @@ class TestPage(BasePage):
         self.body.addWidget(self.progress)
         self.body.addWidget(self.companyLabel)
         self.body.addWidget(self.company_details)
+        self.probe_view = ProbeView(ctx, self)
+        self.body.addSpacing(8)
+        self.body.addWidget(self.probe_view)
         self.body.addWidget(self.continueCheck)
         self.body.addWidget(self.hintView, 10)
         self.body.addStretch(1)  # keeps the success view at the top when hintView is hidden
@@ -123,6 +132,7 @@ class TestPage(BasePage):
         self._wait_left = 0
         self._countdown_used = False
         self.ctx.result = None
+        self.probe_view.reset()
         self._show_idle()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt API)
@@ -141,6 +151,7 @@ class TestPage(BasePage):
         if self._wait_left > 0:
             return
         self.ctx.result = None
+        self.probe_view.reset()
         self.ctx.continue_unverified = False
         self._countdown_used = False
         from wizard.alegra import validate_base_url
@@ -184,6 +195,7 @@ class TestPage(BasePage):
         self.ctx.result = result
         if result.code == Code.CONNECTED:
             self._show_success(result)
+            self.probe_view.start()  # what the plan includes, while the user reads
         else:
             self._show_failure(result.code, result=result)
         self.completeChanged.emit()
@@ -198,6 +210,16 @@ class TestPage(BasePage):
 
     def on_language_changed(self) -> None:
         self._render()
+        if self.probe_view.isVisible():
+            self.probe_view.show_result()
+
+    def open_doctor(self) -> None:
+        """Diagnóstico: the doctor's checklist in a window of its own (not modal)."""
+        if self.doctor_dialog is not None:
+            self.doctor_dialog.close()
+        self.doctor_dialog = DoctorDialog(self.ctx, self)
+        self.doctor_dialog.open()
+        self.doctor_dialog.start()
 
     # --- views ---
     def _show_idle(self) -> None:
@@ -205,7 +227,10 @@ class TestPage(BasePage):
         self.cancelButton.setEnabled(False)
         self.cancelButton.hide()  # only there while a test runs
         self.testButton.setEnabled(self._wait_left == 0)
-        for widget in (self.companyLabel, self.company_details, self.hintView, self.continueCheck):
+        for widget in (
+            self.companyLabel, self.company_details, self.hintView, self.continueCheck,
+            self.doctorButton,
+        ):  # fmt: skip
             widget.hide()
         self.countdown_label.setVisible(self._countdown_used)
         self.statusLabel.setText("")
@@ -273,6 +298,7 @@ class TestPage(BasePage):
         self.statusLabel.setText(hint.title)
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
         self.hintView.show()
+        self.doctorButton.show()
         self.continueCheck.setVisible(self.ctx.may_continue_unverified)
         self.continueCheck.setChecked(self.ctx.continue_unverified)
         if seconds is not None and self._wait_left == 0 and self._state == "done":

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
 from wizard.ui.context import WizardContext
 from wizard.ui.welcome import WelcomePage
@@ -55,6 +55,11 @@ class AlegraWizard(QWizard):
         self._quit_box: QMessageBox | None = None
         self._allow_close = False
         self._built = False
+        # Support-safe mode: "Informe de soporte" beside the wizard's own buttons.
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, ctx.support)
+        self.customButtonClicked.connect(self._custom_button)
+        ctx.supportChanged.connect(self._support_changed)
+        self.support_dialog: QDialog | None = None
         self._retranslate()
         ctx.languageChanged.connect(self._retranslate)
         if lazy:  # until the other pages exist, show Next (disabled) rather than Close
@@ -135,8 +140,24 @@ class AlegraWizard(QWizard):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(880, 720)
 
+    def _support_changed(self, on: bool) -> None:
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, on)
+
+    def _custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton1.value:
+            self.open_support_report()
+
+    def open_support_report(self) -> None:
+        from wizard.ui.support import SupportDialog
+
+        if self.support_dialog is not None:
+            self.support_dialog.close()
+        self.support_dialog = SupportDialog(self.ctx, self)
+        self.support_dialog.open()
+
     def _retranslate(self, *_: object) -> None:
         self.setWindowTitle(self.ctx.t("gui.window_title"))
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.ctx.t("support.button"))
         for button, key in BUTTON_KEYS.items():
             self.setButtonText(button, self.ctx.t(key))
 

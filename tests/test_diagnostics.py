@@ -1,0 +1,73 @@
+"""The support report: every field, every outcome, never the token."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.conftest import CANARY_TOKEN
+from wizard.alegra import PROBED, ProbeResult, ProbeRow
+from wizard.diagnostics import SupportInfo, build_report
+from wizard.doctor import Item, Report
+from wizard.outcomes import Code
+
+
+def info(**kw: object) -> SupportInfo:
+    base: dict[str, object] = {
+        "profile": "panaderia",
+        "email": "ana@panaderia.co",
+        "company": "Panadería La Espiga S.A.S.",
+        "identification": "900123456-7",
+        "country": "Colombia",
+        "token_hint": "…" + CANARY_TOKEN[-4:],
+        "keyring_backend": "SecretService Keyring",
+        "last_code": "connected",
+    }
+    base.update(kw)
+    return SupportInfo(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("code", list(Code))
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_outcome_reads_well_and_holds_no_token(code: Code, lang: str) -> None:
+    report = build_report(info(last_code=code.value), lang, secrets=[CANARY_TOKEN])
+    assert CANARY_TOKEN not in report
+    assert code.value in report and "ana@panaderia.co" in report and "900123456-7" in report
+    assert ("Perfil" if lang == "es" else "Profile") in report
+    assert "…" + CANARY_TOKEN[-4:] in report
+
+
+def test_a_token_that_slipped_into_any_field_is_masked() -> None:
+    header = "Basic " + base64.b64encode(f"ana@x.co:{CANARY_TOKEN}".encode()).decode()
+    leaky = info(
+        company=f"Empresa {CANARY_TOKEN}",
+        email=f"ana@x.co Authorization: {header}",
+        keyring_backend=f"token={CANARY_TOKEN}",
+    )
+    report = build_report(leaky, "es", secrets=[CANARY_TOKEN])
+    encoded = header.split()[1]
+    assert CANARY_TOKEN not in report and encoded not in report
+
+
+def test_probe_and_doctor_sections() -> None:
+    probe = ProbeResult(
+        tuple(
+            ProbeRow(p.key, p.path, p.gated, "not_in_plan" if p.gated else "available")
+            for p in PROBED
+        ),
+        rate_limited=False,
+        reset_s=None,
+    )
+    doctor = Report([Item("dns", "fail", "No se encuentra el nombre api.alegra.com.", "…")])
+    report = build_report(info(test_mode=True), "es", probe=probe, doctor=doctor)
+    assert "Bancos: ✘ tu plan no incluye esto" in report
+    assert "✘ No se encuentra el nombre api.alegra.com." in report
+    assert "modo de prueba" in report and "no contiene el token" in report
+
+
+def test_unsaved_flow_and_missing_fields() -> None:
+    report = build_report(
+        info(profile=None, company=None, identification=None, last_code=None), "en"
+    )
+    assert "Profile: not saved" in report and "Company: —" in report

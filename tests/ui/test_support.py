@@ -1,0 +1,169 @@
+"""Support staff's tools in the GUI: the plan probe's table, Diagnóstico, support-safe
+mode and its redacted report."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit, QWizard
+
+from tests.conftest import CANARY_TOKEN
+from tests.ui.conftest import fill, go_to
+from wizard.alegra import probe_permissions
+from wizard.sandbox import DEMO_TOKEN
+from wizard.ui.support import DoctorDialog, SupportDialog
+
+
+def fast_probe(email: str, token: str, base_url: str, cancel: threading.Event):  # type: ignore[no-untyped-def]
+    return probe_permissions(email, token, base_url, cancel=cancel, pace_s=0)
+
+
+def table_rows(wizard) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    table = wizard.test.probe_view.table
+    return {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+
+
+def connect(qtbot, wizard, email: str, token: str = DEMO_TOKEN) -> None:  # type: ignore[no-untyped-def]
+    fill(wizard, email, token)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_basic_plan_shows_which_features_are_missing(make_wizard, qtbot, lang: str) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", lang, probe=fast_probe)
+    connect(qtbot, wizard, "basico@alegra.test")
+    qtbot.waitUntil(lambda: wizard.ctx.probe_result is not None, timeout=10_000)
+    rows = table_rows(wizard)
+    journals = "Comprobantes contables" if lang == "es" else "Journal entries"
+    contacts = (
+        "Contactos (clientes y proveedores)"
+        if lang == "es"
+        else "Contacts (customers and suppliers)"
+    )
+    assert rows[journals].startswith("✘") and rows[contacts].startswith("✔")
+    assert "plan" in wizard.test.probe_view.advice.text()
+    assert wizard.test.probe_view.isVisible()
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled(), "the probe never blocks"
+
+
+def test_a_full_plan_and_the_language_switch(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es", probe=fast_probe)
+    connect(qtbot, wizard, "demo@alegra.test")
+    qtbot.waitUntil(lambda: wizard.ctx.probe_result is not None, timeout=10_000)
+    assert sum(v.startswith("✔") for v in table_rows(wizard).values()) == 9
+    wizard.ctx.set_lang("en")
+    assert "Journal entries" in table_rows(wizard)
+
+
+def test_back_drops_a_probe_in_flight(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+
+    def slow_probe(email, token, base_url, cancel):  # type: ignore[no-untyped-def]
+        release.wait(5)
+        return fast_probe(email, token, base_url, cancel)
+
+    wizard = make_wizard("--sandbox", probe=slow_probe)
+    connect(qtbot, wizard, "demo@alegra.test")
+    assert wizard.test.probe_view.worker.busy
+    wizard.back()
+    release.set()
+    qtbot.wait(300)
+    assert wizard.ctx.probe_result is None and not wizard.test.probe_view.isVisible()
+
+
+def test_diagnosis_opens_from_a_failure_and_lists_the_checks(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    connect(qtbot, wizard, "nadie@alegra.test", CANARY_TOKEN)
+    button = wizard.test.doctorButton
+    assert button.isVisible() and button.text().replace("&", "") == "Diagnóstico"
+    button.click()
+    dialog = wizard.test.doctor_dialog
+    assert isinstance(dialog, DoctorDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=15_000)
+    text = dialog.text.toPlainText()
+    assert "Llavero" in text and "Configuración legible" in text
+    assert "servidor local de prueba" in text  # the sandbox is plain http on loopback
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == text
+    assert CANARY_TOKEN not in text
+    dialog.accept()
+
+
+def test_support_mode_never_shows_the_token(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--support")
+    fill(wizard, "demo@alegra.test", CANARY_TOKEN)
+    page = wizard.credentials
+    assert not page.show_button.isEnabled()
+    page.show_button.setChecked(True)  # even if something ticks it
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert wizard.button(QWizard.WizardButton.CustomButton1).isVisible()
+
+
+def test_support_mode_switched_on_from_page_one_hides_a_shown_token(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox")
+    assert not wizard.button(QWizard.WizardButton.CustomButton1).isVisible()
+    fill(wizard, "demo@alegra.test", CANARY_TOKEN)
+    wizard.credentials.show_button.setChecked(True)
+    assert wizard.credentials.tokenEdit.echoMode() == QLineEdit.EchoMode.Normal
+    wizard.ctx.set_support(True)  # what the welcome page's box does
+    assert wizard.credentials.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert wizard.credentials.tokenEdit.text() == CANARY_TOKEN, "nothing typed is lost"
+    wizard.restart()
+    wizard.welcome.support_check.setChecked(False)
+    assert not wizard.ctx.support and wizard.credentials.show_button.isEnabled()
+
+
+SCENARIOS = ["demo@alegra.test", "basico@alegra.test", "nadie@alegra.test", "limite@alegra.test",
+             "caido@alegra.test", "sinpermiso@alegra.test", "suspendida@alegra.test"]  # fmt: skip
+
+
+@pytest.mark.parametrize("email", SCENARIOS)
+def test_the_support_report_is_redacted_on_every_outcome(
+    make_wizard, qtbot, tmp_path: Path, email: str
+) -> None:  # type: ignore[no-untyped-def]
+    token = DEMO_TOKEN if email != "nadie@alegra.test" else CANARY_TOKEN
+    wizard = make_wizard("--sandbox", "--support", "--lang", "es", probe=fast_probe)
+    connect(qtbot, wizard, email, token)
+    if wizard.ctx.verified:
+        qtbot.waitUntil(lambda: wizard.ctx.probe_result is not None, timeout=10_000)
+    wizard.button(QWizard.WizardButton.CustomButton1).click()
+    dialog = wizard.support_dialog
+    assert isinstance(dialog, SupportDialog) and dialog.isVisible()
+    report = dialog.text.toPlainText()
+    assert token not in report and "Authorization" not in report and "Basic " not in report
+    assert f"…{token[-4:]}" in report and email in report
+    assert wizard.ctx.result.code.value in report
+    if email == "basico@alegra.test":
+        assert "Comprobantes contables: ✘ tu plan no incluye esto" in report
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == report
+    target = tmp_path / "informe.txt"
+    assert dialog.save_to(target)
+    assert token not in target.read_text(encoding="utf-8")
+    assert str(target) in dialog.notice.text()
+
+
+def test_saving_the_report_where_it_cannot_be_written_says_so(
+    make_wizard, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--support", "--lang", "es")
+    connect(qtbot, wizard, "demo@alegra.test")
+    wizard.open_support_report()
+    dialog = wizard.support_dialog
+    before = dialog.text.toPlainText()
+    assert not dialog.save_to(tmp_path)  # a folder, not a file
+    assert "No se pudo guardar" in dialog.notice.text()
+    assert dialog.text.toPlainText() == before and dialog.isVisible()
+
+
+def test_page_one_offers_support_mode(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.welcome)
+    assert "Modo soporte" in wizard.welcome.support_check.text()
+    wizard.welcome.support_check.setChecked(True)
+    assert wizard.ctx.support
+    assert wizard.button(QWizard.WizardButton.CustomButton1).text() == "Informe de soporte"

@@ -1,0 +1,105 @@
+"""The support report: what a support agent needs, as plain text fit for WhatsApp or
+email, in Spanish or English. Qt-free.
+
+It never holds the token: only its masked hint. As a last guard, every secret the caller
+knows about (and anything shaped like an Authorization header) is masked again by
+wizard.redact before the text leaves this module.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from wizard import i18n
+from wizard.version import __version__
+
+if TYPE_CHECKING:
+    from wizard.alegra import ProbeResult
+    from wizard.doctor import Report
+
+
+@dataclass(frozen=True)
+class SupportInfo:
+    profile: str | None
+    email: str
+    company: str | None
+    identification: str | None
+    country: str
+    token_hint: str  # "…" + last 4, never more
+    keyring_backend: str
+    last_code: str | None
+    test_mode: bool = False
+    app_version: str = __version__
+    os: str = ""
+
+
+def system_description() -> str:
+    """ "Windows 11 (AMD64)", "Linux 6.1 (x86_64)"…"""
+    release = platform.release()
+    return f"{platform.system()} {release} ({platform.machine()})".replace("  ", " ")
+
+
+def build_report(
+    info: SupportInfo,
+    lang: str = i18n.DEFAULT_LANG,
+    *,
+    doctor: Report | None = None,
+    probe: ProbeResult | None = None,
+    secrets: Iterable[str] = (),
+) -> str:
+    def t(key: str, **fmt: object) -> str:
+        return i18n.t(f"support.{key}", lang, **fmt)
+
+    dash = "—"
+    outcome = dash
+    if info.last_code:
+        title_key = f"hint.{info.last_code}.title"
+        title = i18n.t(title_key, lang) if i18n.has(title_key) else ""
+        outcome = f"{info.last_code}" + (f" ({title})" if title else "")
+        if info.last_code == "connected":
+            outcome = f"connected ({t('connected')})"
+    fields = [
+        ("profile", info.profile or t("not_saved")),
+        ("email", info.email or dash),
+        ("company", info.company or dash),
+        ("identification", info.identification or dash),
+        ("country", info.country or dash),
+        ("token", info.token_hint or dash),
+        ("last_outcome", outcome),
+        ("version", info.app_version),
+        ("os", info.os or system_description()),
+        ("keyring", info.keyring_backend or dash),
+    ]
+    lines = [t("heading")]
+    if info.test_mode:
+        lines.append(t("test_mode"))
+    lines += [f"{t('field.' + key)}: {value}" for key, value in fields]
+    if probe is not None:
+        from wizard.hints import probe_status_text
+
+        lines.append("")
+        lines.append(t("probe_heading"))
+        for row in probe.rows:
+            name = i18n.t(f"probe.resource.{row.key}", lang)
+            lines.append(f"- {name}: {probe_status_text(row.status, lang)}")
+    if doctor is not None:
+        marks = {"ok": "✔", "warn": "!", "fail": "✘", "skipped": "–"}
+        lines.append("")
+        lines.append(t("doctor_heading"))
+        lines += [f"{marks[item.status]} {item.detail}" for item in doctor.items]
+    lines.append("")
+    lines.append(t("footer"))
+    return _scrub("\n".join(lines), secrets)
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    from wizard.redact import mask, redact, register_secret
+
+    for secret in secrets:
+        if secret:
+            register_secret(secret)
+            text = text.replace(secret, mask(secret))
+    return redact(text)

@@ -1,0 +1,249 @@
+"""What helps support staff and a stuck user: the plan probe's table (test page), the
+Diagnóstico dialog (doctor) and the support report dialog (support-safe mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard import countries, hints
+from wizard.ui.base import make_label, tone, tone_colour
+from wizard.ui.context import WizardContext
+from wizard.ui.worker import Outcome, Worker
+
+if TYPE_CHECKING:
+    from wizard.alegra import ProbeResult
+
+
+class ProbeView(QWidget):
+    """After a successful test: which resources this connection can read, and what to do
+    about the ones it can't. Runs on a Worker; Back or a new test drops a stale answer."""
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("probeView")
+        self.worker = Worker(self)
+        self.worker.done.connect(self._done)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = make_label(self, name="probeHeading")
+        self.heading.setStyleSheet("QLabel { font-weight: bold; }")
+        self.status = make_label(self, name="probeStatus")
+        self.table = QTableWidget(0, 2, self)
+        self.table.setObjectName("permissionsTable")
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.advice = make_label(self, name="probeAdvice", selectable=True)
+        for widget in (self.heading, self.status, self.table, self.advice):
+            layout.addWidget(widget)
+        self.reset()
+
+    def reset(self) -> None:
+        self.worker.cancel()
+        self.ctx.probe_result = None
+        self.hide()
+
+    def start(self) -> None:
+        email, token, base_url, probe = (
+            self.ctx.email, self.ctx.token, self.ctx.base_url, self.ctx.probe,
+        )  # fmt: skip
+        self.ctx.probe_result = None
+        self.worker.run(lambda cancel: probe(email, token, base_url, cancel), name="probe")
+        self.show_result()
+        self.show()
+
+    def _done(self, outcome: Outcome) -> None:
+        if outcome.error is None:
+            self.ctx.probe_result = outcome.value
+        self.show_result(failed=outcome.error is not None)
+
+    def show_result(self, *, failed: bool = False) -> None:
+        t = self.ctx.t
+        self.heading.setText(t("probe.title"))
+        self.table.setAccessibleName(t("probe.title"))
+        result = self.ctx.probe_result
+        if result is None:
+            self.table.hide()
+            self.advice.hide()
+            self.status.setText(t("probe.fix.error") if failed else t("probe.running_short"))
+            return
+        self.status.setText(t("probe.intro"))
+        self._fill(result)
+        advice = hints.probe_advice(result, self.ctx.lang)
+        self.advice.setText("\n\n".join(advice))
+        self.advice.setVisible(bool(advice))
+        self.table.show()
+
+    def _fill(self, result: ProbeResult) -> None:
+        self.table.setRowCount(len(result.rows))
+        colours = {"available": "ok", "not_in_plan": "error", "no_permission": "error"}
+        for row_index, row in enumerate(result.rows):
+            name = QTableWidgetItem(self.ctx.t(f"probe.resource.{row.key}"))
+            status = QTableWidgetItem(hints.probe_status_text(row.status, self.ctx.lang))
+            if row.status in colours:
+                status.setForeground(QColor(tone_colour(colours[row.status])))
+            self.table.setItem(row_index, 0, name)
+            self.table.setItem(row_index, 1, status)
+        self.table.resizeRowsToContents()
+        height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth())
+
+
+class _TextDialog(QDialog):
+    """A read-only text with Copy and Close (and room for more buttons)."""
+
+    def __init__(self, ctx: WizardContext, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(name)
+        self.resize(620, 520)
+        layout = QVBoxLayout(self)
+        self.intro = make_label(self, name="intro")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("reportText")
+        self.text.setReadOnly(True)
+        self.notice = make_label(self, name="notice")
+        self.buttons = QHBoxLayout()
+        self.copy_button = QPushButton(self)
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.clicked.connect(self.copy)
+        self.close_button = QPushButton(self)
+        self.close_button.setObjectName("closeButton")
+        self.close_button.clicked.connect(self.accept)
+        self.buttons.addWidget(self.copy_button)
+        self.buttons.addStretch(1)
+        self.buttons.addWidget(self.close_button)
+        for widget in (self.intro, self.text, self.notice):
+            layout.addWidget(widget)
+        layout.addLayout(self.buttons)
+        self.notice.hide()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text.toPlainText())
+        self.say(self.ctx.t("support.copied"))
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.notice.setStyleSheet(tone("error" if error else "ok"))
+        self.notice.setText(text)
+        self.notice.show()
+
+
+class DoctorDialog(_TextDialog):
+    """Diagnóstico: the doctor's checklist for this computer, run on a Worker."""
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "doctorDialog", parent)
+        self.setWindowTitle(ctx.t("doctor.title"))
+        self.intro.setText(ctx.t("doctor.intro"))
+        self.copy_button.setText(ctx.t("doctor.copy"))
+        self.close_button.setText(ctx.t("doctor.close"))
+        self.report = None
+        self.worker = Worker(self)
+        self.worker.done.connect(self._done)
+        self.finished.connect(lambda _: self.worker.cancel())
+
+    def start(self) -> None:
+        from wizard.doctor import Doctor
+
+        doctor = Doctor(base_url=self.ctx.base_url, store=self.ctx.store, lang=self.ctx.lang)
+        self.text.setPlainText(self.ctx.t("doctor.running"))
+        self.copy_button.setEnabled(False)
+        self.worker.run(lambda _cancel: doctor.run(), name="doctor")
+
+    def _done(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.say(self.ctx.t("doctor.failed", error=type(outcome.error).__name__), error=True)
+            return
+        self.report = outcome.value
+        verdict = "doctor.all_ok" if outcome.value.ok else "doctor.has_problems"
+        self.text.setPlainText(outcome.value.as_text())
+        self.say(self.ctx.t(verdict), error=not outcome.value.ok)
+        self.copy_button.setEnabled(True)
+
+
+class SupportDialog(_TextDialog):
+    """Código de soporte: the redacted report, to copy into a chat or save to a file."""
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "supportDialog", parent)
+        self.setWindowTitle(ctx.t("support.dialog_title"))
+        self.intro.setText(ctx.t("support.dialog_intro"))
+        self.copy_button.setText(ctx.t("support.copy"))
+        self.copy_button.setObjectName("copyReportButton")
+        self.close_button.setText(ctx.t("support.close"))
+        self.save_button = QPushButton(ctx.t("support.save"), self)
+        self.save_button.setObjectName("saveReportButton")
+        self.save_button.clicked.connect(self.choose_file)
+        self.buttons.insertWidget(1, self.save_button)
+        self.text.setPlainText(support_report(ctx))
+
+    def choose_file(self) -> None:
+        start = str(Path.home() / self.ctx.t("support.file_name"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.ctx.t("support.save").replace("&", ""), start, "Text (*.txt)"
+        )
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            path.write_text(self.text.toPlainText() + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.say(self.ctx.t("support.save_failed", error=exc.strerror or ""), error=True)
+            return False
+        self.say(self.ctx.t("support.saved", path=str(path)))
+        return True
+
+
+def support_report(ctx: WizardContext) -> str:
+    """The report for the flow as it stands: what was typed (email, masked token), the last
+    test's outcome and company, the probe, and the saved profile if any."""
+    from wizard import credentials
+    from wizard.diagnostics import SupportInfo, build_report
+
+    result = ctx.result
+    company = result.company if result is not None else None
+    country = countries.by_edition(company.country) if company else None
+    profile = (
+        ctx.saved_profile.id if ctx.saved_profile else (ctx.updating.id if ctx.updating else None)
+    )
+    try:
+        backend = ctx.store.backend_name()
+    except Exception:  # a broken keyring must not stop the report that helps fix it
+        backend = "—"
+    info = SupportInfo(
+        profile=profile,
+        email=ctx.email,
+        company=company.name if company else None,
+        identification=company.identification if company else None,
+        country=(country or ctx.country).name(ctx.lang),
+        token_hint=credentials.token_hint(ctx.token) if ctx.token else "",
+        keyring_backend=backend,
+        last_code=result.code.value if result is not None else None,
+        test_mode=ctx.demo,
+    )
+    return build_report(info, ctx.lang, probe=ctx.probe_result, secrets=[ctx.token])
