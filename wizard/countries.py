@@ -33,6 +33,14 @@ class Country:
     def tax_id_label(self, lang: str) -> str:
         return i18n.t(f"country.{self.code.upper()}.tax_id", lang)
 
+    def words(self, key: str) -> str:
+        """The catalog key to use for `key` ("gui.open_settings.steps") in this country:
+        `country.<CODE>.gui.open_settings.steps` when the catalog has one (menu labels
+        that differ in a country's edition of Alegra, kept as data in countries.toml),
+        else `key` itself."""
+        local = f"country.{self.code.upper()}.{key}"
+        return local if i18n.has(local) else key
+
 
 COUNTRIES: tuple[Country, ...] = (
     Country("co", "co", "colombia"),

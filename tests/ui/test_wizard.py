@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from tests.conftest import CANARY_TOKEN
+from tests.conftest import CANARY_TOKEN, ROOT
 from tests.ui.conftest import fill, focus_widget, go_to, save_and_finish
-from wizard import hints
+from wizard import hints, i18n
 from wizard.outcomes import Code
 from wizard.sandbox import DEMO_TOKEN
 
@@ -474,3 +474,32 @@ def test_labels_left_in_auto_text_never_hold_markup(make_wizard, lang: str) -> N
         if label in ours and label not in page_one:
             assert label.objectName() == "sandboxBanner", f"{label.objectName()} not PlainText"
     assert wizard.welcome.demo_error.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_country_with_its_own_menu_labels_gets_them(make_wizard, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Menu wording per country is data: an entry in countries.toml, no code."""
+    import shutil
+    import sys
+
+    bundle = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", bundle)
+    with (bundle / "i18n" / "countries.toml").open("a", encoding="utf-8") as toml:
+        toml.write(
+            '\n[country.MX.gui.open_settings.steps]\nes = ["Menú de perfil", "Ajustes MX"]\n'
+            'en = ["Profile menu", "MX settings"]\n'
+        )
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    i18n._load_file.cache_clear()
+    i18n.catalog.cache_clear()
+    try:
+        wizard = make_wizard("--lang", "es", "--country", "mx")
+        go_to(wizard, wizard.open_settings)
+        assert "Ajustes MX" in wizard.open_settings.text.text()
+        wizard.ctx.set_country("co")
+        wizard.back()
+        wizard.next()
+        assert "Ajustes MX" not in wizard.open_settings.text.text()
+    finally:
+        monkeypatch.undo()
+        i18n._load_file.cache_clear()
+        i18n.catalog.cache_clear()

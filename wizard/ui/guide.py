@@ -105,11 +105,19 @@ class OpenSettingsPage(GuidePage):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "openSettingsPage", parent)
-        self.text.setText(numbered(ctx.t_list("gui.open_settings.steps")))
+        self._show_steps()
+
+    def _show_steps(self) -> None:
+        # The menu path in the words of the chosen country's edition of Alegra.
+        key = self.ctx.country.words("gui.open_settings.steps")
+        self.text.setText(numbered(self.ctx.t_list(key)))
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+        self._show_steps()  # the country may have changed on page one
 
     def on_language_changed(self) -> None:
         super().on_language_changed()
-        self.text.setText(numbered(self.ctx.t_list("gui.open_settings.steps")))
+        self._show_steps()
 
 
 class ManualApiPage(GuidePage):
