@@ -58,6 +58,12 @@ def shoot(lang: str, theme: str) -> None:
         wizard.grab().save(str(path))
         print(path.relative_to(ROOT))
 
+    def save_window(window, name: str) -> None:  # type: ignore[no-untyped-def]
+        settle(app)
+        path = folder / f"{name}.png"
+        window.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
     number = 0
     while True:
         page = wizard.currentPage()
@@ -65,6 +71,7 @@ def shoot(lang: str, theme: str) -> None:
             page.use_demo_account()
         if page is wizard.test:
             wait_until(app, lambda: wizard.test._state == "done")
+            wait_until(app, lambda: wizard.ctx.probe_result is not None)
         number += 1
         save(f"{number:02d}-{page.objectName()}")
         if page is wizard.manual_api:
@@ -79,6 +86,7 @@ def shoot(lang: str, theme: str) -> None:
 
     # Failure views: back to the credentials page and try the scenarios that teach.
     for email, name in (
+        ("basico@alegra.test", "basic-plan"),
         ("nadie@alegra.test", "unauthorized"),
         ("limite@alegra.test", "rate-limited"),
         ("sinpermiso@alegra.test", "forbidden"),
@@ -95,7 +103,22 @@ def shoot(lang: str, theme: str) -> None:
             time.sleep(1.2)
         else:
             wait_until(app, lambda: wizard.test._state == "done")
+        if name == "basic-plan":
+            wait_until(app, lambda: wizard.ctx.probe_result is not None)
         save(f"test-{name}")
+        if name == "unauthorized":  # Diagnóstico, from the failure view
+            wizard.test.doctorButton.click()
+            dialog = wizard.test.doctor_dialog
+            wait_until(app, lambda: wizard.test.doctor_dialog.report is not None)
+            save_window(dialog, "doctor-dialog")
+            dialog.accept()
+    # Support-safe mode and its report.
+    wizard.ctx.set_support(True)
+    settle(app)
+    save("test-support-mode")
+    wizard.open_support_report()
+    save_window(wizard.support_dialog, "support-report")
+    wizard.support_dialog.accept()
     wizard.test.cancel()
     wizard.ctx.shutdown()
 
