@@ -25,7 +25,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test,dev,dist]'
 	touch $(STAMP)
 
 system-deps-run:
@@ -60,7 +60,6 @@ icons: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/make_icons.py
 
 dist: system-deps-test $(STAMP)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dist]'
 	bash packaging/build-linux.sh
 
 clean:
