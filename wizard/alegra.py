@@ -154,7 +154,14 @@ def _session(ca_bundle: str | None, https: bool) -> Any:
     import requests
     from requests.adapters import HTTPAdapter
 
-    session = requests.Session()
+    class _NoRedirects(requests.Session):
+        # Even with allow_redirects=False, requests looks for the next hop of a 3xx and
+        # reads the whole body to do so: past our deadline and size cap, and a malformed
+        # Location raised. We never follow one, so there is never a next hop.
+        def get_redirect_target(self, resp: Any) -> None:
+            return None
+
+    session = _NoRedirects()
     session.cookies.set_policy(_RejectAll())  # type: ignore[arg-type]
     if https and ca_bundle is None:
         import truststore
@@ -314,7 +321,10 @@ def check_connection(
 
     rate = parse_rate_limit(headers)
     if 300 <= status < 400:
-        target = urlsplit(headers.get("Location", "")).hostname or "?"
+        try:
+            target = urlsplit(headers.get("Location", "")).hostname or "?"
+        except ValueError:  # e.g. "http://[x": still a redirect, never followed
+            target = "?"
         return result(
             Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail=f"redirect to {target}"
         )
