@@ -9,6 +9,7 @@ imported inside the functions so the GUI's first window doesn't wait for them.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ipaddress
 import json
 import socket
@@ -150,7 +151,60 @@ class _RejectAll:
         return False
 
 
-def _session(ca_bundle: str | None, https: bool) -> Any:
+class _Watchdog:
+    """Shuts the request's sockets down at the overall deadline. The per-read timeout never
+    trips on a server that drips a byte a second, and while the status line and headers
+    are read (or a TLS handshake runs) our own clock in _get can't look: this can."""
+
+    def __init__(self, deadline: float) -> None:
+        self.fired = False
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self.fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate descriptor: TLS wrapping detaches the original socket object.
+        with self._lock:
+            self._socks.append(sock.dup())
+            if self.fired:
+                self._shutdown(self._socks[-1])
+
+    @staticmethod
+    def _shutdown(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._socks:
+                self._shutdown(sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._socks:
+                sock.close()
+            self._socks.clear()
+
+
+def _watched(base_cls: Any, watchdog: _Watchdog) -> Any:
+    """urllib3's connection class, telling `watchdog` about each socket it opens."""
+
+    class _Watched(base_cls):  # type: ignore[misc]
+        watched = True
+
+        def _new_conn(self) -> socket.socket:
+            sock: socket.socket = super()._new_conn()
+            watchdog.watch(sock)
+            return sock
+
+    return _Watched
+
+
+def _session(ca_bundle: str | None, https: bool, watchdog: _Watchdog | None = None) -> Any:
     import requests
     from requests.adapters import HTTPAdapter
 
@@ -161,24 +215,36 @@ def _session(ca_bundle: str | None, https: bool) -> Any:
         def get_redirect_target(self, resp: Any) -> None:
             return None
 
-    session = _NoRedirects()
-    session.cookies.set_policy(_RejectAll())  # type: ignore[arg-type]
+    context = None
     if https and ca_bundle is None:
         import truststore
 
         # The OS trust store, explicitly: REQUESTS_CA_BUNDLE must not silently replace it.
         context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
-        class _OSTrust(HTTPAdapter):
-            def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+    class _Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            if context is not None:
                 kwargs["ssl_context"] = context
-                super().init_poolmanager(*args, **kwargs)
+            super().init_poolmanager(*args, **kwargs)
 
-            def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+        def proxy_manager_for(self, *args: Any, **kwargs: Any) -> Any:
+            if context is not None:
                 kwargs["ssl_context"] = context
-                return super().proxy_manager_for(*args, **kwargs)
+            return super().proxy_manager_for(*args, **kwargs)
 
-        session.mount("https://", _OSTrust())
+        def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+            pool: Any = super().get_connection_with_tls_context(*args, **kwargs)
+            if watchdog is not None and not getattr(pool.ConnectionCls, "watched", False):
+                pool.ConnectionCls = _watched(pool.ConnectionCls, watchdog)
+            return pool
+
+    session = _NoRedirects()
+    session.cookies.set_policy(_RejectAll())  # type: ignore[arg-type]
+    if context is not None or watchdog is not None:
+        adapter = _Adapter()
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
     return session
 
 
@@ -243,7 +309,8 @@ def _get(
     cancel: threading.Event | None,
 ) -> tuple[int, Any, bytes | None]:
     """(status, headers, body or None if too big); raises requests exceptions / TimeoutError."""
-    session = _session(ca_bundle, url.startswith("https"))
+    watchdog = _Watchdog(deadline)
+    session = _session(ca_bundle, url.startswith("https"), watchdog)
     try:
         response = session.get(
             url,
@@ -273,8 +340,15 @@ def _get(
             if size > MAX_BODY:
                 return response.status_code, response.headers, None
             chunks.append(chunk)
+        if watchdog.fired:  # the end of the body was the watchdog's doing
+            raise TimeoutError("overall deadline")
         return response.status_code, response.headers, b"".join(chunks)
+    except Exception:
+        if watchdog.fired:
+            raise TimeoutError("overall deadline") from None
+        raise
     finally:
+        watchdog.stop()
         session.close()
 
 
