@@ -96,9 +96,13 @@ def now_iso() -> str:
 @contextlib.contextmanager
 def _file_lock(path: Path, timeout: float) -> Iterator[None]:
     """An exclusive lock between processes (and threads) on `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")  # noqa: SIM115 (closed by the with below)
+    except OSError:  # read-only or full disk, a file where the folder should be
+        raise StorageError("failed", path) from None
     deadline = time.monotonic() + timeout
-    with open(path, "a+b") as handle:
+    with handle:
         while True:
             try:
                 _try_lock(handle)
@@ -189,7 +193,14 @@ class Store:
         return target
 
     def _write(self, profiles: list[Profile]) -> None:
-        """Atomic: temp file in the same folder (mode 0600), fsync, replace, fsync folder."""
+        """Atomic: temp file in the same folder (mode 0600), fsync, replace, fsync folder.
+        A full or read-only disk is a StorageError, the previous file left as it was."""
+        try:
+            self._write_atomically(profiles)
+        except OSError:
+            raise StorageError("failed", self.config_file) from None
+
+    def _write_atomically(self, profiles: list[Profile]) -> None:
         import tempfile
 
         folder = self.config_file.parent
