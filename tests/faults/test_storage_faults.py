@@ -1,0 +1,415 @@
+"""Keyring and disk faults: each ends in a StorageError with a catalog message, leaves what
+was stored exactly as it was (profiles.json byte for byte, the previous secret), never
+quotes the token, and never outlasts the keyring timeout + 1 s. Core first, then the
+CLI as a subprocess, then a real full and a real read-only tmpfs (private mount namespace).
+The GUI side is in test_gui_faults.py."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CANARY_TOKEN, ROOT
+from tests.faults.backends import BrokenKeyring, HangingKeyring, LockedKeyring
+from tests.test_store import MemoryBackend, real_keyring, write_profiles
+from wizard import i18n
+from wizard.store import SERVICE, Profile, StorageError, Store
+
+OLD = "o1d" + "x" * 17  # the secret stored before the fault
+TIMEOUT = 0.5  # the store's keyring timeout in this file
+
+
+def exception_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(exc)) + repr(exc) + str(exc)
+
+
+def assert_clear(error: StorageError, reason: str) -> None:
+    assert error.reason == reason
+    for lang in i18n.LANGS:  # the message the CLI and the GUI show for it
+        assert i18n.has(f"storage.{reason}.title")
+        assert i18n.t(f"storage.{reason}.title", lang).strip()
+        assert i18n.t_list(f"storage.{reason}.steps", lang)
+    assert CANARY_TOKEN not in exception_text(error)
+
+
+class Stored:
+    """A store holding profile "antes" with OLD, and a snapshot of its file."""
+
+    def __init__(self, folder: Path, backend: MemoryBackend) -> None:
+        self.backend = backend
+        Store(config_dir=folder, backend=backend).save(
+            Profile(id="antes", name="Antes", email="ana@empresa.co"), OLD
+        )
+        self.folder = folder
+        self.config = folder / "profiles.json"
+        self.before = self.config.read_bytes()
+
+    def store(self, backend: object = None) -> Store:
+        return Store(config_dir=self.folder, backend=backend or self.backend, timeout=TIMEOUT)
+
+    def assert_intact(self) -> None:
+        assert self.config.read_bytes() == self.before
+        assert self.backend.secrets == {(SERVICE, "antes"): OLD}
+        assert sorted(p.name for p in self.folder.iterdir()) == ["profiles.json", "profiles.lock"]
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> Stored:
+    return Stored(tmp_path / "cfg", MemoryBackend())
+
+
+# --- the boundary faults: keyring, and the disk under os.replace / mkstemp / fsync -------
+
+
+def _in(folder: Path, path: object) -> bool:
+    return str(path).startswith(str(folder))
+
+
+def keyring_fault(kind: type) -> Callable[[Stored, pytest.MonkeyPatch], object]:
+    """A backend that fails on set/delete but reads through to the stored secrets."""
+
+    def arrange(stored: Stored, monkeypatch: pytest.MonkeyPatch) -> object:
+        failing = kind()
+
+        class Backend(MemoryBackend):
+            def set_password(self, service: str, user: str, secret: str) -> None:
+                failing.set_password(service, user, secret)
+
+        backend = Backend()
+        backend.secrets = stored.backend.secrets
+        return backend
+
+    return arrange
+
+
+def read_fault(kind: type) -> Callable[[Stored, pytest.MonkeyPatch], object]:
+    def arrange(stored: Stored, monkeypatch: pytest.MonkeyPatch) -> object:
+        return kind()
+
+    return arrange
+
+
+def no_keyring(stored: Stored, monkeypatch: pytest.MonkeyPatch) -> object:
+    from keyring.backends import fail
+
+    return fail.Keyring()
+
+
+def disk(fn: str, err: int) -> Callable[[Stored, pytest.MonkeyPatch], object]:
+    """os.<fn> fails with `err` for paths in the config folder (descriptors: always)."""
+
+    def arrange(stored: Stored, monkeypatch: pytest.MonkeyPatch) -> object:
+        module = tempfile if fn == "mkstemp" else os
+        real = getattr(module, fn)
+
+        def failing(*args: object, **kw: object) -> object:
+            target = args[0] if args else kw.get("dir")
+            if fn == "mkstemp":
+                target = kw.get("dir")
+            if isinstance(target, int) or _in(stored.folder, target):
+                raise OSError(err, os.strerror(err))
+            return real(*args, **kw)
+
+        monkeypatch.setattr(module, fn, failing)
+        return None
+
+    return arrange
+
+
+SAVE_FAULTS = {
+    "keyring_raises": (keyring_fault(BrokenKeyring), "failed"),
+    "keyring_locked": (keyring_fault(LockedKeyring), "locked"),
+    "keyring_hangs_on_write": (keyring_fault(HangingKeyring), "timeout"),
+    "keyring_hangs_on_read": (read_fault(HangingKeyring), "timeout"),
+    "keyring_locked_on_read": (read_fault(LockedKeyring), "locked"),
+    "no_keyring": (no_keyring, "no_backend"),
+    "read_only_config_replace": (disk("replace", errno.EROFS), "failed"),
+    "read_only_config_create": (disk("mkstemp", errno.EROFS), "failed"),
+    "disk_full_on_fsync": (disk("fsync", errno.ENOSPC), "failed"),
+}
+
+
+@pytest.mark.parametrize("fault", list(SAVE_FAULTS))
+@pytest.mark.parametrize("target", ["same_profile", "new_profile"])
+def test_save_fault(
+    stored: Stored, monkeypatch: pytest.MonkeyPatch, fault: str, target: str
+) -> None:  # type: ignore[no-untyped-def]
+    arrange, reason = SAVE_FAULTS[fault]
+    backend = arrange(stored, monkeypatch)
+    store = stored.store(backend)
+    profile = Profile(id="antes" if target == "same_profile" else "", name="Nueva")
+    start = time.monotonic()
+    with pytest.raises(StorageError) as err:
+        store.save(profile, CANARY_TOKEN)
+    assert time.monotonic() - start <= TIMEOUT + 1
+    HangingKeyring.release.set()
+    HangingKeyring.release.clear()
+    monkeypatch.undo()
+    assert_clear(err.value, reason)
+    stored.assert_intact()
+    # And the store still works once the fault is gone.
+    assert stored.store().load("antes").token == OLD
+
+
+LOAD_FAULTS = {
+    "raises": (BrokenKeyring, "failed"),
+    "locked": (LockedKeyring, "locked"),
+    "hangs": (HangingKeyring, "timeout"),
+}
+
+
+@pytest.mark.parametrize("fault", list(LOAD_FAULTS))
+def test_load_fault(stored: Stored, fault: str) -> None:
+    kind, reason = LOAD_FAULTS[fault]
+    start = time.monotonic()
+    with pytest.raises(StorageError) as err:
+        stored.store(kind()).load("antes")
+    assert time.monotonic() - start <= TIMEOUT + 1
+    HangingKeyring.release.set()
+    HangingKeyring.release.clear()
+    assert_clear(err.value, reason)
+    stored.assert_intact()
+
+
+def test_a_secret_deleted_behind_our_back(stored: Stored) -> None:
+    del stored.backend.secrets[(SERVICE, "antes")]
+    store = stored.store()
+    with pytest.raises(StorageError) as err:
+        store.load("antes")
+    assert_clear(err.value, "missing_secret")
+    assert stored.config.read_bytes() == stored.before  # the profile is still there
+    assert [p.id for p in store.list_profiles()] == ["antes"]
+    store.save(Profile(id="antes", name="Antes", email="ana@empresa.co"), CANARY_TOKEN)
+    assert store.load("antes").token == CANARY_TOKEN  # pasting the token again repairs it
+    assert store.forget("antes") is True
+
+
+def test_corrupt_json_is_reported_and_never_overwritten_by_reads(stored: Stored) -> None:
+    stored.config.write_text('{"format": 1, "profiles": [{"id": "antes", ')
+    damaged = stored.config.read_bytes()
+    store = stored.store()
+    operations = (store.list_profiles, lambda: store.load("antes"), lambda: store.forget("antes"))
+    for operation in operations:
+        with pytest.raises(StorageError) as err:
+            operation()
+        assert_clear(err.value, "corrupt_config")
+    assert stored.config.read_bytes() == damaged
+    assert stored.backend.secrets == {(SERVICE, "antes"): OLD}  # forget removed nothing
+
+
+def test_config_folder_where_a_file_is(tmp_path: Path) -> None:
+    (tmp_path / "cfg").write_text("not a folder")
+    backend = MemoryBackend()
+    store = Store(config_dir=tmp_path / "cfg", backend=backend, timeout=TIMEOUT)
+    with pytest.raises(StorageError) as err:
+        store.save(Profile(id="p"), CANARY_TOKEN)
+    assert_clear(err.value, "failed")
+    assert backend.secrets == {} and (tmp_path / "cfg").read_text() == "not a folder"
+    with pytest.raises(StorageError):
+        store.update_last_check("p", "connected")
+
+
+def test_disk_full_while_recording_a_check_keeps_the_result(stored: Stored, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    disk("fsync", errno.ENOSPC)(stored, monkeypatch)
+    with pytest.raises(StorageError) as err:
+        stored.store().update_last_check("antes", "connected")
+    assert_clear(err.value, "failed")
+    monkeypatch.undo()
+    stored.assert_intact()
+
+
+# --- the CLI as a subprocess ------------------------------------------------------------
+
+
+def cli_profile(cli_env: dict[str, str]) -> Path:
+    """Profile "p1" (metadata only) in the CLI's config folder."""
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    write_profiles(folder, Profile(id="p1", email="ana@empresa.co", token_hint="…r9z7"))
+    return folder / "profiles.json"
+
+
+def backend_env(name: str) -> dict[str, str]:
+    return {"PYTHON_KEYRING_BACKEND": f"tests.faults.keyrings_for_subprocesses.{name}"}
+
+
+def title(reason: str, lang: str = "es") -> str:
+    return i18n.t(f"storage.{reason}.title", lang)
+
+
+@pytest.mark.parametrize(
+    ("backend", "reason"), [("LockedKeyring", "locked"), ("BrokenKeyring", "failed")]
+)
+def test_cli_with_a_failing_keyring(run_cli, cli_env, backend: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    config = cli_profile(cli_env)
+    before = config.read_bytes()
+    env = backend_env(backend)
+    check = run_cli("check", "--json", "--profile", "p1", env=env)
+    assert check.returncode == 16 and check.json["code"] == "storage_error"
+    assert check.json["hint"]["title"] == title(reason)
+    got = run_cli("credential", "get", "--profile", "p1", env=env)
+    assert got.returncode == 16 and title(reason) in got.stderr and got.stdout == ""
+    forget = run_cli("forget", "--profile", "p1", env=env)
+    assert forget.returncode == 16 and title(reason) in forget.stderr
+    status = run_cli("status", "--json", env=env)  # offline: metadata only, still works
+    assert status.returncode == 0 and status.json["profiles"][0]["id"] == "p1"
+    assert config.read_bytes() == before
+    for result in (check, got, forget, status):
+        assert "Traceback" not in result.stderr
+
+
+def test_cli_with_a_hung_keyring(run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    from wizard.store import DEFAULT_TIMEOUT
+
+    cli_profile(cli_env)
+    start = time.monotonic()
+    got = run_cli("credential", "get", "--profile", "p1", env=backend_env("HangingKeyring"))
+    assert time.monotonic() - start <= DEFAULT_TIMEOUT + 1
+    assert got.returncode == 16 and title("timeout") in got.stderr
+
+
+def test_cli_corrupt_config(run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    folder.mkdir(parents=True)
+    (folder / "profiles.json").write_text("{no es json")
+    for args in (("status", "--json"), ("check", "--json", "--profile", "p1")):
+        result = run_cli(*args)
+        assert result.returncode == 16, result
+        assert result.json["hint"]["title"] == title("corrupt_config")
+    for args in (("forget", "--profile", "p1"), ("credential", "get", "--profile", "p1")):
+        result = run_cli(*args)
+        assert result.returncode == 16 and title("corrupt_config") in result.stderr, result
+    assert (folder / "profiles.json").read_text() == "{no es json"
+
+
+@pytest.mark.keyring
+def test_cli_secret_deleted_behind_our_back(run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    backend = real_keyring()
+    config = cli_profile(cli_env)
+    if backend.get_password(SERVICE, "p1") is not None:
+        backend.delete_password(SERVICE, "p1")
+    check = run_cli("check", "--json", "--profile", "p1")
+    assert check.returncode == 16 and check.json["hint"]["title"] == title("missing_secret")
+    got = run_cli("credential", "get", "--profile", "p1")
+    assert got.returncode == 16 and title("missing_secret") in got.stderr
+    assert json.loads(config.read_text())["profiles"][0]["id"] == "p1"  # not lost
+    assert run_cli("forget", "--profile", "p1").returncode == 0  # and it can be cleaned up
+    assert json.loads(config.read_text())["profiles"] == []
+
+
+def test_cli_config_folder_where_a_file_is(run_cli, cli_env, sandbox) -> None:  # type: ignore[no-untyped-def]
+    from wizard.sandbox import DEMO_TOKEN
+
+    Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]).write_text("a file")
+    assert run_cli("forget", "--profile", "p1").returncode == 16
+    status = run_cli("status", "--json")
+    assert status.returncode == 16 and status.json["code"] == "storage_error"
+    # A live check that stores nothing is not affected at all.
+    check = run_cli(
+        "check", "--json", "--email", "demo@alegra.test", "--token-stdin",
+        "--base-url", sandbox.url, stdin=DEMO_TOKEN,
+    )  # fmt: skip
+    assert check.returncode == 0
+
+
+# --- a real full disk and a real read-only disk (tmpfs in a private mount namespace) ----
+
+_TMPFS_SCRIPT = r"""
+import json, os, subprocess, sys, traceback
+from pathlib import Path
+import keyring
+from wizard.store import SERVICE, Profile, StorageError, Store
+from tests.test_store import MemoryBackend
+
+mount, mode, pid, old, new = sys.argv[1:6]
+mount = Path(mount)
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k,mode=0700", "tmpfs", str(mount)],
+               check=True)
+backend = keyring.get_keyring()
+real = "SecretService" in type(backend).__module__
+if not real:
+    backend = MemoryBackend()
+store = Store(config_dir=mount / "cfg", backend=backend, timeout=5)
+store.save(Profile(id=pid, name="Antes", email="ana@empresa.co"), old)
+before = store.config_file.read_bytes()
+if mode == "full":
+    with open(mount / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == 28, exc
+else:
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+out = {"real_keyring": real, "reasons": [], "texts": ""}
+for profile in (Profile(id=pid, name="Nueva"), Profile(id=pid + "-2", name="Otra")):
+    try:
+        store.save(profile, new)
+        out["reasons"].append(None)
+    except StorageError as exc:
+        out["reasons"].append(exc.reason)
+        out["texts"] += "".join(traceback.format_exception(exc)) + repr(exc)
+try:
+    store.update_last_check(pid, "connected")
+    out["reasons"].append(None)
+except StorageError as exc:
+    out["reasons"].append(exc.reason)
+out["file_intact"] = store.config_file.read_bytes() == before
+out["secret_intact"] = backend.get_password(SERVICE, pid) == old
+out["no_new_secret"] = backend.get_password(SERVICE, pid + "-2") is None
+out["leftovers"] = sorted(p.name for p in (mount / "cfg").iterdir())
+out["load"] = store.load(pid).token == old
+backend.delete_password(SERVICE, pid)
+print(json.dumps(out))
+"""
+
+
+def _tmpfs_available() -> bool:
+    unshare = shutil.which("unshare")
+    if unshare is None or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(
+        [unshare, "-m", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+@pytest.mark.parametrize("mode", ["full", "read_only"])
+def test_real_tmpfs(tmp_path: Path, mode: str) -> None:
+    if not _tmpfs_available():
+        if os.environ.get("CI"):
+            pytest.fail("unshare -m and tmpfs mounts are needed in CI (run as root)")
+        pytest.skip("no private mount namespace here: the boundary tests above cover it")
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    pid = f"fault-{mode}-{uuid.uuid4().hex[:8]}"
+    proc = subprocess.run(
+        ["unshare", "-m", sys.executable, "-c", _TMPFS_SCRIPT, str(mount), mode, pid, OLD,
+         CANARY_TOKEN],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["reasons"] == ["failed", "failed", "failed"], out
+    assert out["file_intact"] and out["secret_intact"] and out["no_new_secret"] and out["load"]
+    assert out["leftovers"] == ["profiles.json", "profiles.lock"]  # no half-written temp file
+    assert CANARY_TOKEN not in out["texts"] + proc.stderr
+    if os.environ.get("CI"):
+        assert out["real_keyring"], "CI runs inside scripts/with-keyring.sh"
