@@ -399,6 +399,8 @@ def check_connection(
             target = urlsplit(headers.get("Location", "")).hostname or "?"
         except ValueError:  # e.g. "http://[x": still a redirect, never followed
             target = "?"
+        if token and token.lower() in target.lower():  # the server chose it: it may echo us
+            target = "?"
         return result(
             Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail=f"redirect to {target}"
         )
