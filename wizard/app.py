@@ -162,6 +162,23 @@ def _set_icon(app) -> None:  # type: ignore[no-untyped-def]
     app.setWindowIcon(QIcon(str(resource("icons", "alegra-wizard-256.png"))))
 
 
+def _show_version(app, wizard) -> None:  # type: ignore[no-untyped-def]
+    """The version in the title bar, in either language: the first thing support asks.
+    (The support report names it too.) After the paint: finding it reads metadata."""
+    from wizard.version import __version__
+
+    app.setApplicationVersion(__version__)
+
+    def retitle(*_: object) -> None:
+        title = f"{wizard.ctx.t('gui.window_title')} {__version__}"
+        # Qt appends the display name to every window title that doesn't end with it.
+        app.setApplicationDisplayName(title)
+        wizard.setWindowTitle(title)
+
+    retitle()
+    wizard.ctx.languageChanged.connect(retitle)  # after the wizard's own retranslation
+
+
 def _configure_logging() -> None:
     from wizard.redact import configure_logging  # logging costs start-up time: after paint
 
@@ -201,6 +218,7 @@ def main(argv: Sequence[str]) -> int:
                     QTimer.singleShot(0, _preload_heavy_modules)
                     QTimer.singleShot(0, _configure_logging)
                     QTimer.singleShot(0, lambda: _set_icon(app))
+                    QTimer.singleShot(0, lambda: _show_version(app, wizard))
             return False
 
     watcher = FirstPaint()
