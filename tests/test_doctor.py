@@ -17,20 +17,10 @@ import trustme
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import CANARY_TOKEN
+from tests.test_store import MemoryBackend
 from wizard.doctor import FAIL, OK, SKIPPED, WARN, Doctor, Report
 from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS
 from wizard.store import Profile, Store
-
-
-class Memory:
-    def __init__(self) -> None:
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.secrets.get((service, user))
-
-    def set_password(self, service: str, user: str, secret: str) -> None:
-        self.secrets[(service, user)] = secret
 
 
 def items(report: Report) -> dict[str, tuple[str, str, str | None]]:
@@ -60,7 +50,7 @@ def test_a_healthy_machine_offline(tmp_path: Path) -> None:
 def test_a_hung_keyring_fails_within_the_timeout(tmp_path: Path) -> None:
     release = threading.Event()
 
-    class Hanging(Memory):
+    class Hanging(MemoryBackend):
         def get_password(self, service: str, user: str) -> str | None:
             release.wait(30)
             return None
@@ -83,12 +73,12 @@ def test_a_plaintext_or_missing_keyring_is_a_failure_with_a_fix(tmp_path: Path) 
 
 def test_a_corrupt_config_and_a_failed_last_check(tmp_path: Path) -> None:
     (tmp_path / "profiles.json").write_text("{not json", encoding="utf-8")
-    report = offline_doctor(Store(config_dir=tmp_path, backend=Memory())).run()
+    report = offline_doctor(Store(config_dir=tmp_path, backend=MemoryBackend())).run()
     assert items(report)["config"][0] == FAIL and not report.ok
     assert (tmp_path / "profiles.json").read_text() == "{not json", "doctor changes nothing"
 
     good = tmp_path / "good"
-    store = Store(config_dir=good, backend=Memory())
+    store = Store(config_dir=good, backend=MemoryBackend())
     store.save(Profile(id="", name="Tienda", email="a@b.co"), CANARY_TOKEN)
     store.update_last_check("tienda", "unauthorized")
     got = items(offline_doctor(store, lang="es").run())
@@ -97,7 +87,7 @@ def test_a_corrupt_config_and_a_failed_last_check(tmp_path: Path) -> None:
 
 def test_proxy_settings_are_shown_without_their_password(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("HTTPS_PROXY", "http://ana:s3cr3tpass@proxy.oficina.local:3128")
-    got = items(offline_doctor(Store(config_dir=tmp_path, backend=Memory())).run())
+    got = items(offline_doctor(Store(config_dir=tmp_path, backend=MemoryBackend())).run())
     assert got["proxy"][0] == OK and "proxy.oficina.local:3128" in got["proxy"][1]
     assert "s3cr3tpass" not in got["proxy"][1] and "ana" not in got["proxy"][1]
 
@@ -136,7 +126,7 @@ def test_untrusted_tls_names_the_issuer_and_a_ca_bundle_fixes_it(
     server = https_server(ca)
     try:
         base = f"https://127.0.0.1:{server.port}/api/v1"
-        store = Store(config_dir=tmp_path, backend=Memory())
+        store = Store(config_dir=tmp_path, backend=MemoryBackend())
         got = items(Doctor(base_url=base, store=store, timeout=3, lang="es").run())
         status, detail, fix = got["https"]
         assert status == FAIL and "trustme" in detail and fix and "proxy" in fix
@@ -180,7 +170,7 @@ def server_with_clock(offset_s: float) -> Iterator[str]:
 def test_a_skewed_clock_is_caught_from_the_date_header(
     tmp_path: Path, offset_s: int, state: str
 ) -> None:
-    store = Store(config_dir=tmp_path, backend=Memory())
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
     with server_with_clock(offset_s) as base:
         got = items(Doctor(base_url=base, store=store, lang="es").run())
     status, detail, fix = got["clock"]
@@ -190,7 +180,7 @@ def test_a_skewed_clock_is_caught_from_the_date_header(
 
 
 def test_a_correct_clock_passes(tmp_path: Path) -> None:
-    store = Store(config_dir=tmp_path, backend=Memory())
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
     with server_with_clock(0) as base:
         got = items(Doctor(base_url=base, store=store).run())
     assert got["clock"][0] == OK and got["dns"][0] == OK

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from wizard import i18n
-from wizard.hints import Hint, hint_for
+from wizard.hints import Hint, hint_for, storage_hint
 from wizard.launch import run_gui, wants_gui
 from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS, EXIT_INTERNAL_ERROR, Code, exit_code
 from wizard.version import __version__
@@ -153,15 +153,7 @@ def _company_json(company: Any) -> dict[str, Any] | None:
 
 def _storage_hint(error: Any, lang: str) -> Hint:
     """Hint for a StorageError: the store's own texts for its reason, else the generic one."""
-    key = f"storage.{getattr(error, 'reason', 'failed')}"
-    if i18n.has(f"{key}.title"):
-        return Hint(
-            title=i18n.t(f"{key}.title", lang),
-            causes=[],
-            steps=i18n.t_list(f"{key}.steps", lang) if i18n.has(f"{key}.steps") else [],
-            url=None,
-        )
-    return hint_for(Code.STORAGE_ERROR, lang)
+    return storage_hint(getattr(error, "reason", "failed"), lang)
 
 
 def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
@@ -475,7 +467,7 @@ def run_sandbox(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 def run_doctor(args: argparse.Namespace, stdout: TextIO) -> int:
     from wizard import alegra, store
-    from wizard.doctor import Doctor
+    from wizard.doctor import Doctor, Report
 
     lang = cli_lang(args.lang)
     base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or alegra.DEFAULT_BASE_URL
@@ -500,8 +492,6 @@ def run_doctor(args: argparse.Namespace, stdout: TextIO) -> int:
         def show(item: Any) -> None:  # line by line: the network items take a moment
             stdout.write(Report(items=[item]).as_text() + "\n")
             stdout.flush()
-
-        from wizard.doctor import Report
 
         report = doctor.run(on_item=show)
         stdout.write(i18n.t("doctor.all_ok" if report.ok else "doctor.has_problems", lang) + "\n")

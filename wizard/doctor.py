@@ -156,15 +156,21 @@ class Doctor:
         return report
 
     # --- local items ---
+    def _storage_failure(self, item_id: str, reason: str) -> Item:
+        """A failed keyring or config item, in the store's own words for `reason`."""
+        from wizard.hints import storage_hint
+
+        hint = storage_hint(reason, self.lang)
+        detail = self.t(f"{item_id}.fail", problem=hint.title)
+        return Item(item_id, FAIL, detail, " ".join(hint.steps))
+
     def check_keyring(self) -> list[Item]:
         from wizard.store import StorageError
 
         try:
             name = self.store.check_backend()
         except StorageError as exc:
-            title = i18n.t(f"storage.{exc.reason}.title", self.lang)
-            steps = " ".join(i18n.t_list(f"storage.{exc.reason}.steps", self.lang))
-            return [Item("keyring", FAIL, self.t("keyring.fail", problem=title), steps)]
+            return [self._storage_failure("keyring", exc.reason)]
         return [self.item("keyring", OK, "ok", backend=name)]
 
     def check_config(self) -> list[Item]:
@@ -173,9 +179,7 @@ class Doctor:
         try:
             profiles = self.store.list_profiles()
         except StorageError as exc:
-            title = i18n.t(f"storage.{exc.reason}.title", self.lang)
-            steps = " ".join(i18n.t_list(f"storage.{exc.reason}.steps", self.lang))
-            return [Item("config", FAIL, self.t("config.fail", problem=title), steps)]
+            return [self._storage_failure("config", exc.reason)]
         items = [self.item("config", OK, "ok", count=len(profiles))]
         for profile in profiles:
             items.append(self._profile_item(profile))

@@ -70,6 +70,20 @@ def hint_for(
     )
 
 
+def storage_hint(reason: str, lang: str = i18n.DEFAULT_LANG) -> Hint:
+    """The store's own texts for a StorageError reason (storage.<reason> in store.toml),
+    else the generic storage_error hint."""
+    key = f"storage.{reason}"
+    if i18n.has(f"{key}.title"):
+        return Hint(
+            title=i18n.t(f"{key}.title", lang),
+            causes=[],
+            steps=i18n.t_list(f"{key}.steps", lang) if i18n.has(f"{key}.steps") else [],
+            url=None,
+        )
+    return hint_for(Code.STORAGE_ERROR, lang)
+
+
 def probe_status_text(status: str, lang: str = i18n.DEFAULT_LANG) -> str:
     return i18n.t(f"probe.status.{status}", lang)
 
