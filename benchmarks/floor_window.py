@@ -20,7 +20,7 @@ def rss_kb() -> int:
 
 
 class FirstPaint(QObject):
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             print(json.dumps({"rss_kb": rss_kb()}), flush=True)
             QTimer.singleShot(0, app.quit)

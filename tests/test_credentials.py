@@ -33,7 +33,7 @@ def ids(notes) -> set[str]:  # type: ignore[no-untyped-def]
         (f"mailto:{EMAIL}", TOKEN, "removed_mailto"),
         (TOKEN, EMAIL, "swapped_fields"),
         ("ana@Empresa.CO", TOKEN, "lowercased_domain"),
-        ("ａｎａ＠empresa.co", TOKEN, "normalized_fullwidth"),
+        ("ａｎａ＠empresa.co", TOKEN, "normalized_fullwidth"),  # noqa: RUF001 (the point)
     ],
 )
 def test_real_pastes_are_cleaned(email: str, token: str, fix: str) -> None:

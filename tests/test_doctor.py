@@ -59,7 +59,7 @@ def test_a_hung_keyring_fails_within_the_timeout(tmp_path: Path) -> None:
     report = offline_doctor(Store(config_dir=tmp_path, backend=Hanging(), timeout=0.5)).run()
     release.set()
     assert time.monotonic() - start < 2
-    status, detail, fix = items(report)["keyring"]
+    status, _detail, fix = items(report)["keyring"]
     assert status == FAIL and fix and not report.ok
 
 
@@ -148,7 +148,7 @@ def server_with_clock(offset_s: float) -> Iterator[str]:
         def date_time_string(self, timestamp: float | None = None) -> str:
             return formatdate(time.time() + offset_s, usegmt=True)
 
-        def do_HEAD(self) -> None:  # noqa: N802 (stdlib naming)
+        def do_HEAD(self) -> None:
             self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()

@@ -21,7 +21,7 @@ def get(url: str, email: str, token: str = DEMO_TOKEN, context: ssl.SSLContext |
     auth = base64.b64encode(f"{email}:{token}".encode()).decode()
     request = urllib.request.Request(url, headers={"Authorization": f"Basic {auth}"})
     try:
-        with urllib.request.urlopen(request, timeout=15, context=context) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=15, context=context) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers), err.read()

@@ -203,7 +203,7 @@ def main(argv: Sequence[str]) -> int:
     exit_code = {"value": 0}
 
     class FirstPaint(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
             if event.type() == QEvent.Type.Paint:
                 obj.removeEventFilter(self)
                 if options.smoke_test:

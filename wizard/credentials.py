@@ -74,7 +74,8 @@ class Cleaned:
 EXAMPLE_EMAIL = "ejemploapi@alegra.com"
 EXAMPLE_TOKEN = "tokenejemploapi12345"  # noqa: S105 (Alegra docs example)
 
-_QUOTES = "\"'`‘’‚‛“”„‟«»‹›＂＇"
+# Look-alike quotes on purpose: what word processors and phone keyboards wrap a paste in.
+_QUOTES = "\"'`‘’‚‛“”„‟«»‹›＂＇"  # noqa: RUF001
 _LABEL = re.compile(
     r"^\s*(?:api[\s_-]*)?(?:token|usuario|user(?:name)?|e-?mail|correo(?:\s+electr[oó]nico)?|"
     r"clave|password)\s*(?:de\s+(?:la\s+)?api\s*)?[:=]\s*",

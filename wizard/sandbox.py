@@ -114,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox %s %s", self.command, urlsplit(self.path).path)
 
     def _send(self, status: int, body: Any, *, html: bool = False, reset: int = 0) -> None:
@@ -137,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int) -> None:
         self._send(status, {"code": status, "message": MESSAGES.get(status, "Error")})
 
-    def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
+    def do_GET(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
         auth = _parse_auth(self.headers.get("Authorization"))
         email = auth[0] if auth else ""
@@ -175,7 +175,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_allowed(self) -> None:
         self._error(405)
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = _not_allowed
 
 
 class _Server(ThreadingHTTPServer):

@@ -76,7 +76,7 @@ def _read_request(sock: socket.socket) -> Request | None:
     except OSError:
         return None
     head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    method, target, *_ = (head[0].split(" ") + ["", ""])[:3]
+    method, target, *_ = [*head[0].split(" "), "", ""][:3]
     headers = {}
     for line in head[1:]:
         name, _, value = line.partition(":")

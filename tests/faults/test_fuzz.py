@@ -95,7 +95,7 @@ BODIES = st.one_of(
             ["name", "identification", "currency", "applicationVersion", "identificationObject"]
         ),
         JSON_VALUES,
-    ).map(lambda v: json.dumps(v).encode()),  # noqa: E501
+    ).map(lambda v: json.dumps(v).encode()),
 )
 STATUSES = st.one_of(
     st.sampled_from([200, 204, 301, 302, 307, 308, 401, 402, 403, 404, 405, 407, 429, 500, 503]),

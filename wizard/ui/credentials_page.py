@@ -39,11 +39,11 @@ class CredentialsPage(BasePage):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "credentialsPage", parent)
-        self.emailEdit = QLineEdit(self)  # noqa: N815 (DESIGN's object names)
+        self.emailEdit = QLineEdit(self)
         self.emailEdit.setObjectName("emailEdit")
         self.bind(self.emailEdit.setPlaceholderText, "gui.credentials.email_placeholder")
         self.bind(self.emailEdit.setAccessibleName, "gui.credentials.email_name")
-        self.tokenEdit = QLineEdit(self)  # noqa: N815
+        self.tokenEdit = QLineEdit(self)
         self.tokenEdit.setObjectName("tokenEdit")
         self.tokenEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.bind(self.tokenEdit.setPlaceholderText, "gui.credentials.token_placeholder")
@@ -136,20 +136,20 @@ class CredentialsPage(BasePage):
         self._refresh()
 
     # --- Qt wizard hooks ---
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         self.demo_button.setVisible(self.ctx.demo)
         self.demo_accounts.setVisible(self.ctx.demo)
         (self.tokenEdit if self.ctx.updating else self.emailEdit).setFocus()
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+    def cleanupPage(self) -> None:
         """Back from here keeps what was typed (QWizard would reset registered fields)."""
         self.show_button.setChecked(False)
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+    def isComplete(self) -> bool:
         c = self._cleaned
         return c.ok and bool(c.email) and bool(c.token)
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+    def validatePage(self) -> bool:
         self.apply_cleaning()
         self.show_button.setChecked(False)
         if not self.isComplete():

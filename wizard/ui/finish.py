@@ -46,7 +46,7 @@ class SavePage(BasePage):
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "savePage", parent)
         self.setCommitPage(True)
-        self.profileNameEdit = QLineEdit(self)  # noqa: N815 (DESIGN's object names)
+        self.profileNameEdit = QLineEdit(self)
         self.profileNameEdit.setObjectName("profileNameEdit")
         self.bind(self.profileNameEdit.setAccessibleName, "gui.save.name_name")
         self.bind(self.profileNameEdit.setPlaceholderText, "gui.save.name_placeholder")
@@ -105,7 +105,7 @@ class SavePage(BasePage):
         self._reset_outcome()
 
     # --- Qt wizard hooks ---
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         ctx = self.ctx
         company = ctx.result.company if ctx.result else None
         if ctx.updating is not None:
@@ -122,14 +122,14 @@ class SavePage(BasePage):
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+    def cleanupPage(self) -> None:
         self.worker.cancel()
         self._reset_outcome()
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+    def isComplete(self) -> bool:
         return bool(self.profile_name) and not self.worker.busy
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt API)
+    def validatePage(self) -> bool:
         """The commit: true once saved (or skipped); otherwise start saving, off the GUI
         thread, and move on by ourselves when it worked."""
         if self.saved is not None or self.skipped:
@@ -304,7 +304,7 @@ class DonePage(BasePage):
         self.body.addStretch(1)
         self.body.addWidget(close)
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         self._fill()
 
     def on_language_changed(self) -> None:

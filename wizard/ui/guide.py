@@ -84,7 +84,7 @@ class SignInPage(GuidePage):
         self.extras.addWidget(self.demo_note)
         self.extras.addWidget(self.error)
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         url = self.ctx.country.sign_in_url
         self.address.setText(self.ctx.t("gui.sign_in.address", url=url))
         self.demo_note.setVisible(self.ctx.demo)
@@ -112,7 +112,7 @@ class OpenSettingsPage(GuidePage):
         key = self.ctx.country.words("gui.open_settings.steps")
         self.text.setText(numbered(self.ctx.t_list(key)))
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         self._show_steps()  # the country may have changed on page one
 
     def on_language_changed(self) -> None:

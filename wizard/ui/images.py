@@ -69,13 +69,13 @@ class StepImage(QWidget):
         self.updateGeometry()
         self.update()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         return round(min(width, self.MAX_WIDTH) * self._ratio)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(560, round(560 * self._ratio))
 
     def _target(self) -> QRectF:
@@ -83,7 +83,7 @@ class StepImage(QWidget):
         height = width * self._ratio
         return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)

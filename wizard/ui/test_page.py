@@ -51,7 +51,7 @@ class TestPage(BasePage):
         self._countdown.timeout.connect(self._count_down)
         self._state = "idle"  # idle | running | cancelled | done
 
-        self.statusLabel = make_label(self, name="statusLabel")  # noqa: N815 (DESIGN names)
+        self.statusLabel = make_label(self, name="statusLabel")
         status_font = QFont(self.statusLabel.font())
         status_font.setPointSizeF(status_font.pointSizeF() * 1.25)
         self.statusLabel.setFont(status_font)
@@ -60,7 +60,7 @@ class TestPage(BasePage):
         self.progress.setRange(0, 0)  # busy indicator
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
-        self.companyLabel = make_label(self, name="companyLabel", selectable=True)  # noqa: N815
+        self.companyLabel = make_label(self, name="companyLabel", selectable=True)
         big = QFont(self.companyLabel.font())
         big.setPointSizeF(big.pointSizeF() * 1.9)
         big.setBold(True)
@@ -69,7 +69,7 @@ class TestPage(BasePage):
         details_font = QFont(self.company_details.font())
         details_font.setPointSizeF(details_font.pointSizeF() * 1.2)
         self.company_details.setFont(details_font)
-        self.hintView = QTextBrowser(self)  # noqa: N815
+        self.hintView = QTextBrowser(self)
         self.hintView.setObjectName("hintView")
         self.hintView.setOpenExternalLinks(True)
         self.hintView.setFrameShape(QTextBrowser.Shape.NoFrame)
@@ -78,13 +78,13 @@ class TestPage(BasePage):
         self.countdown_label = make_label(self, name="countdownLabel")
 
         buttons = QHBoxLayout()
-        self.cancelButton = QPushButton(self)  # noqa: N815
+        self.cancelButton = QPushButton(self)
         self.cancelButton.setObjectName("cancelButton")
-        self.testButton = QPushButton(self)  # noqa: N815
+        self.testButton = QPushButton(self)
         self.testButton.setObjectName("testButton")
-        self.backButton = QPushButton(self)  # noqa: N815
+        self.backButton = QPushButton(self)
         self.backButton.setObjectName("backToDataButton")
-        self.doctorButton = QPushButton(self)  # noqa: N815
+        self.doctorButton = QPushButton(self)
         self.doctorButton.setObjectName("doctorButton")
         self.bind(self.doctorButton.setText, "doctor.button")
         self.doctorButton.clicked.connect(self.open_doctor)
@@ -100,7 +100,7 @@ class TestPage(BasePage):
         self.testButton.clicked.connect(self.start)
         self.backButton.clicked.connect(self._back_to_data)
 
-        self.continueCheck = QCheckBox(self)  # noqa: N815
+        self.continueCheck = QCheckBox(self)
         self.continueCheck.setObjectName("continueUnverifiedCheck")
         self.bind(self.continueCheck.setText, "gui.test.continue_unverified")
         self.continueCheck.toggled.connect(self._continue_toggled)
@@ -120,10 +120,10 @@ class TestPage(BasePage):
         self._show_idle()
 
     # --- Qt wizard hooks ---
-    def initializePage(self) -> None:  # noqa: N802 (Qt API)
+    def initializePage(self) -> None:
         self.start()
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt API)
+    def cleanupPage(self) -> None:
         """Back: drop whatever is in flight; its late answer will be ignored."""
         self.runner.cancel()
         self._tick.stop()
@@ -135,7 +135,7 @@ class TestPage(BasePage):
         self.probe_view.reset()
         self._show_idle()
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt API)
+    def isComplete(self) -> bool:
         if self._state != "done":
             return False
         return self.ctx.verified or (

@@ -137,7 +137,7 @@ class AlegraWizard(QWizard):
         self.credentials.start_update(profile)
         self.setStartId(self.page_ids["credentialsPage"])
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(880, 720)
 
     def _support_changed(self, on: bool) -> None:
@@ -206,7 +206,7 @@ class AlegraWizard(QWizard):
             self.test.runner.cancel()
         super().reject()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close or not self._unsaved():
             if self._built:
                 self.test.runner.cancel()
