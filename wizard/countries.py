@@ -33,13 +33,15 @@ class Country:
     def tax_id_label(self, lang: str) -> str:
         return i18n.t(f"country.{self.code.upper()}.tax_id", lang)
 
-    def words(self, key: str) -> str:
-        """The catalog key to use for `key` ("gui.open_settings.steps") in this country:
-        `country.<CODE>.gui.open_settings.steps` when the catalog has one (menu labels
-        that differ in a country's edition of Alegra, kept as data in countries.toml),
-        else `key` itself."""
+    def words(self, key: str, lang: str | None = None) -> str:
+        """The catalog key to use for `key` ("gui.welcome.intro") in this country:
+        `country.<CODE>.gui.welcome.intro` when the catalog has one (in `lang`, when
+        given) — the country's own words («computador» in Colombia, «ordenador» in
+        Spain) or menu labels of its edition of Alegra, kept as data in countries.toml —
+        else `key` itself. An override usually holds Spanish only: with `lang` "en" the
+        common English text is used, not the override's Spanish fallback."""
         local = f"country.{self.code.upper()}.{key}"
-        return local if i18n.has(local) else key
+        return local if i18n.has(local, lang) else key
 
 
 COUNTRIES: tuple[Country, ...] = (

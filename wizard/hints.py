@@ -6,6 +6,7 @@ entry and fills its placeholders. Adding a case is adding a catalog entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from wizard.outcomes import Code
 
 if TYPE_CHECKING:
     from wizard.alegra import ProbeResult
+    from wizard.countries import Country
 
 DEFAULT_WAIT_SECONDS = 60
 
@@ -50,38 +52,50 @@ def hint_for(
     variant: str | None = None,
     seconds: int | None = None,
     issuer: str | None = None,
+    country: Country | None = None,
 ) -> Hint:
     """The hint for an outcome code in `lang`.
 
     variant: a sharper entry when the client knows more (e.g. "user" after a
     403 whose /users/self answered 200). seconds: how long to wait (429).
-    issuer: the TLS certificate's issuer (tls_error).
+    issuer: the TLS certificate's issuer (tls_error). country: say it in that
+    country's words («computador», «ordenador»); None: the common words.
     """
     key = hint_key(code, variant)
+    local = _localizer(lang, country)
     fmt = {
         "seconds": DEFAULT_WAIT_SECONDS if seconds is None else max(0, seconds),
         "issuer": issuer or i18n.t("hint.unknown_issuer", lang),
     }
     return Hint(
-        title=i18n.t(f"{key}.title", lang, **fmt),
-        causes=i18n.t_list(f"{key}.causes", lang, **fmt),
-        steps=i18n.t_list(f"{key}.steps", lang, **fmt),
+        title=i18n.t(local(f"{key}.title"), lang, **fmt),
+        causes=i18n.t_list(local(f"{key}.causes"), lang, **fmt),
+        steps=i18n.t_list(local(f"{key}.steps"), lang, **fmt),
         url=i18n.t(f"{key}.url", lang) if i18n.has(f"{key}.url") else None,
     )
 
 
-def storage_hint(reason: str, lang: str = i18n.DEFAULT_LANG) -> Hint:
+def _localizer(lang: str, country: Country | None) -> Callable[[str], str]:
+    if country is None:
+        return lambda key: key
+    return lambda key: country.words(key, lang)
+
+
+def storage_hint(
+    reason: str, lang: str = i18n.DEFAULT_LANG, *, country: Country | None = None
+) -> Hint:
     """The store's own texts for a StorageError reason (storage.<reason> in store.toml),
     else the generic storage_error hint."""
     key = f"storage.{reason}"
+    local = _localizer(lang, country)
     if i18n.has(f"{key}.title"):
         return Hint(
-            title=i18n.t(f"{key}.title", lang),
+            title=i18n.t(local(f"{key}.title"), lang),
             causes=[],
-            steps=i18n.t_list(f"{key}.steps", lang) if i18n.has(f"{key}.steps") else [],
+            steps=i18n.t_list(local(f"{key}.steps"), lang) if i18n.has(f"{key}.steps") else [],
             url=None,
         )
-    return hint_for(Code.STORAGE_ERROR, lang)
+    return hint_for(Code.STORAGE_ERROR, lang, country=country)
 
 
 def probe_status_text(status: str, lang: str = i18n.DEFAULT_LANG) -> str:

@@ -82,11 +82,18 @@ def _load_file(name: str) -> dict[str, dict[str, Any]]:
     return entries
 
 
+# Prefixes whose keys live only in their own file: a miss there is a miss. Every GUI
+# text asks for its country override first (Country.words), and falling back to the
+# whole catalog on each of those misses would load every file before the first paint.
+_OWN_FILE_ONLY = frozenset({"country"})
+
+
 def _entry(key: str) -> dict[str, Any] | None:
-    name = _PREFIX_FILES.get(key.split(".", 1)[0])
+    prefix = key.split(".", 1)[0]
+    name = _PREFIX_FILES.get(prefix)
     if name is not None and resource("i18n", f"{name}.toml").is_file():
         found = _load_file(name).get(key)
-        if found is not None:
+        if found is not None or prefix in _OWN_FILE_ONLY:
             return found
     return catalog().get(key)
 
@@ -134,8 +141,10 @@ def _raw(key: str, lang: str) -> Any:
     return entry[DEFAULT_LANG]
 
 
-def has(key: str) -> bool:
-    return _entry(key) is not None
+def has(key: str, lang: str | None = None) -> bool:
+    """Whether the catalog has `key` (in `lang`, when given: without the fallback)."""
+    entry = _entry(key)
+    return entry is not None and (lang is None or normalize_lang(lang) in entry)
 
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:

@@ -107,6 +107,7 @@ class BasePage(QWizardPage):
         if self.subtitle_key:
             self.bind(self.setSubTitle, self.subtitle_key)
         ctx.languageChanged.connect(self.retranslate)
+        ctx.countryChanged.connect(self.retranslate)  # its own words («computador»…)
         ctx.demoChanged.connect(self.banner.setVisible)
 
     def bind(

@@ -69,6 +69,7 @@ def default_sandbox() -> Sandbox:
 
 class WizardContext(QObject):
     languageChanged = Signal(str)
+    countryChanged = Signal(str)  # the texts follow: some words differ per country
     demoChanged = Signal(bool)
     supportChanged = Signal(bool)
 
@@ -110,10 +111,11 @@ class WizardContext(QObject):
 
     # --- language and country ---
     def t(self, key: str, /, **fmt: object) -> str:
-        return i18n.t(key, self.lang, **fmt)
+        """`key` in the chosen language, in the chosen country's words."""
+        return i18n.t(self.country.words(key, self.lang), self.lang, **fmt)
 
     def t_list(self, key: str, /, **fmt: object) -> list[str]:
-        return i18n.t_list(key, self.lang, **fmt)
+        return i18n.t_list(self.country.words(key, self.lang), self.lang, **fmt)
 
     def set_lang(self, lang: str) -> None:
         lang = i18n.normalize_lang(lang)
@@ -122,7 +124,10 @@ class WizardContext(QObject):
             self.languageChanged.emit(lang)
 
     def set_country(self, code: str) -> None:
-        self.country = countries.by_code(code)
+        country = countries.by_code(code)
+        if country != self.country:
+            self.country = country
+            self.countryChanged.emit(country.code)
 
     def set_support(self, on: bool) -> None:
         if on != self.support:

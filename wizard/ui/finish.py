@@ -32,11 +32,15 @@ if TYPE_CHECKING:
 SUMMARY_ROWS = ("email", "token", "company", "server", "status", "where")
 
 
-def storage_hint_html(reason: str, lang: str) -> tuple[str, str]:
-    """(title, steps as HTML) for a StorageError reason."""
+def storage_hint_html(
+    reason: str, lang: str, country: countries.Country | None = None
+) -> tuple[str, str]:
+    """(title, steps as HTML) for a StorageError reason, in the country's words."""
     key = f"storage.{reason}" if i18n.has(f"storage.{reason}.title") else "storage.failed"
-    steps = "".join(f"<li>{html.escape(s)}</li>" for s in i18n.t_list(f"{key}.steps", lang))
-    return i18n.t(f"{key}.title", lang), f"<ol>{steps}</ol>"
+    local = country.words if country is not None else (lambda k, _lang: k)
+    items = i18n.t_list(local(f"{key}.steps", lang), lang)
+    steps = "".join(f"<li>{html.escape(s)}</li>" for s in items)
+    return i18n.t(local(f"{key}.title", lang), lang), f"<ol>{steps}</ol>"
 
 
 class SavePage(BasePage):
@@ -227,7 +231,7 @@ class SavePage(BasePage):
                 QTimer.singleShot(0, wizard.next)
             return
         reason = getattr(error, "reason", "failed")
-        title, steps = storage_hint_html(reason, self.ctx.lang)
+        title, steps = storage_hint_html(reason, self.ctx.lang, self.ctx.country)
         self.error_title.setText(f"{title} {self.ctx.t('gui.save.failed')}")
         self.error_steps.setHtml(steps)
         for widget in (self.error_title, self.error_steps, self.skip_button):

@@ -108,9 +108,9 @@ class OpenSettingsPage(GuidePage):
         self._show_steps()
 
     def _show_steps(self) -> None:
-        # The menu path in the words of the chosen country's edition of Alegra.
-        key = self.ctx.country.words("gui.open_settings.steps")
-        self.text.setText(numbered(self.ctx.t_list(key)))
+        # The menu path in the words of the chosen country's edition of Alegra
+        # (ctx.t_list picks the country's entry when countries.toml has one).
+        self.text.setText(numbered(self.ctx.t_list("gui.open_settings.steps")))
 
     def initializePage(self) -> None:
         self._show_steps()  # the country may have changed on page one

@@ -293,6 +293,7 @@ class TestPage(BasePage):
             variant=variant,
             seconds=seconds,
             issuer=result.tls_issuer if result else None,
+            country=self.ctx.country,
         )
         self.statusLabel.setStyleSheet(tone("error", bold=True))
         self.statusLabel.setText(hint.title)
