@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,9 @@ class MemoryBackend:
 def test_save_then_load_through_the_real_secret_service(tmp_path: Path) -> None:
     backend = real_keyring()
     store = Store(config_dir=tmp_path / "cfg")
-    saved = store.save(Profile(id="", name="Café Núñez S.A.S.", email="a@b.co"), CANARY_TOKEN)
+    saved = store.save(
+        Profile(id="", name="Café Núñez S.A.S.", email="a@b.co"), CANARY_TOKEN
+    ).profile
     assert saved.id == "cafe-nunez-s-a-s" and saved.token_hint == "…" + CANARY_TOKEN[-4:]
     assert backend.get_password(SERVICE, saved.id) == CANARY_TOKEN
     again = Store(config_dir=tmp_path / "cfg")  # a restarted app
@@ -160,8 +163,8 @@ def test_save_then_load_through_the_real_secret_service(tmp_path: Path) -> None:
 
 def test_a_second_profile_with_the_same_name_gets_its_own_id(tmp_path: Path) -> None:
     store = Store(config_dir=tmp_path, backend=MemoryBackend())
-    first = store.save(Profile(id="", name="Mi Empresa", email="a@b.co"), "t" * 20)
-    second = store.save(Profile(id="", name="Mi Empresa", email="c@d.co"), "u" * 20)
+    first = store.save(Profile(id="", name="Mi Empresa", email="a@b.co"), "t" * 20).profile
+    second = store.save(Profile(id="", name="Mi Empresa", email="c@d.co"), "u" * 20).profile
     assert (first.id, second.id) == ("mi-empresa", "mi-empresa-2")
     assert store.load("mi-empresa").token == "t" * 20
 
@@ -199,7 +202,7 @@ def test_a_failed_metadata_write_puts_the_keyring_back(
     monkeypatch.setattr(store, "_write", crash)
     with pytest.raises(StorageError) as err:
         store.save(Profile(id="p", name="Después"), CANARY_TOKEN)
-    assert err.value.reason == "failed" and CANARY_TOKEN not in str(err.value)
+    assert err.value.reason == "disk" and CANARY_TOKEN not in str(err.value)
     assert backend.get_password(SERVICE, "p") == ("old" + "t" * 17 if had_token else None)
     assert (store.config_file.read_bytes() if had_token else None) == before
     assert not store.config_file.exists() or CANARY_TOKEN not in store.config_file.read_text()
@@ -260,9 +263,10 @@ def test_a_hung_keyring_times_out_on_save(tmp_path: Path) -> None:
 def test_a_damaged_file_is_set_aside_on_save_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "profiles.json").write_text("{not json")
     store = Store(config_dir=tmp_path, backend=MemoryBackend())
-    store.save(Profile(id="p", name="Nuevo"), "t" * 20)
-    assert store.set_aside is not None and store.set_aside.read_text() == "{not json"
-    assert store.set_aside.name.startswith("profiles.json.corrupt-")
+    result = store.save(Profile(id="p", name="Nuevo"), "t" * 20)
+    assert result.set_aside is not None and result.set_aside.read_text() == "{not json"
+    assert result.set_aside.name.startswith("profiles.json.corrupt-")
+    assert result.created and not hasattr(store, "set_aside")
     assert [p.id for p in store.list_profiles()] == ["p"]
 
 
@@ -305,3 +309,170 @@ def test_concurrent_saves_from_two_processes_keep_every_profile(tmp_path: Path) 
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     ids = {p.id for p in Store(config_dir=tmp_path).list_profiles()}
     assert ids == {f"{who}-{n}" for who in ("uno", "dos") for n in range(15)}
+
+
+# --- several profiles: the default, rename, resolve (the API other helpers build on) ----
+
+
+def test_default_rename_and_resolve_through_the_real_secret_service(tmp_path: Path) -> None:
+    from wizard.store import AmbiguousProfile, ProfileExists, ProfileNotFound
+
+    backend = real_keyring()
+    store = Store(config_dir=tmp_path)
+    with pytest.raises(ProfileNotFound) as none:
+        store.resolve(None)
+    assert none.value.profiles == []
+    first = store.save(Profile(id="", name="Uno", email="a@b.co"), CANARY_TOKEN)
+    assert first.created and not first.updated and first.set_aside is None
+    assert store.resolve(None).id == "uno"  # the only one
+    second = store.save(Profile(id="", name="Dos", email="c@d.co"), "d" * 20)
+    again = store.save(Profile(id="dos", name="Dos", email="c@d.co"), "e" * 20)
+    assert second.created and again.updated and again.profile.token_hint == "…eeee"
+    with pytest.raises(AmbiguousProfile) as ambiguous:
+        store.resolve(None)
+    assert [p.id for p in ambiguous.value.profiles] == ["uno", "dos"]
+    assert store.default_id() is None
+    assert store.set_default("dos").id == "dos"
+    assert store.default_id() == "dos" and store.resolve(None).id == "dos"
+    assert store.resolve("uno").id == "uno"
+    with pytest.raises(ProfileNotFound) as missing:
+        store.resolve("tres")
+    assert missing.value.profile_id == "tres" and len(missing.value.profiles) == 2
+    with pytest.raises(ProfileNotFound):
+        store.set_default("tres")
+    assert json.loads(store.config_file.read_text())["default"] == "dos"
+
+    renamed = store.rename("dos", "Panadería La Espiga")
+    assert (renamed.id, renamed.name) == ("panaderia-la-espiga", "Panadería La Espiga")
+    assert backend.get_password(SERVICE, "panaderia-la-espiga") == "e" * 20
+    assert backend.get_password(SERVICE, "dos") is None
+    assert store.default_id() == "panaderia-la-espiga"  # the default follows
+    assert store.load("panaderia-la-espiga").profile.email == "c@d.co"
+    with pytest.raises(ProfileExists):
+        store.rename("uno", "Panaderia la espiga")
+    assert backend.get_password(SERVICE, "uno") == CANARY_TOKEN
+    assert store.rename("uno", "UNO").name == "UNO"  # same id: the name only
+    assert [p.id for p in store.list_profiles()] == ["uno", "panaderia-la-espiga"]
+    assert store.forget("panaderia-la-espiga") and store.default_id() is None
+    assert store.forget("uno")
+    assert CANARY_TOKEN not in store.config_file.read_text()
+
+
+def test_an_older_file_without_default_reads_as_none(tmp_path: Path) -> None:
+    write_profiles(tmp_path, Profile(id="p1"), Profile(id="p2"))
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    assert store.default_id() is None
+    raw = json.loads(store.config_file.read_text())
+    raw["default"] = "gone"  # a default whose profile was removed by hand
+    store.config_file.write_text(json.dumps(raw))
+    assert store.default_id() is None
+
+
+def test_a_failed_rename_leaves_everything_as_it_was(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    backend = MemoryBackend()
+    store = Store(config_dir=tmp_path, backend=backend)
+    store.save(Profile(id="p", name="P"), CANARY_TOKEN)
+    store.set_default("p")
+    before = store.config_file.read_bytes()
+
+    def crash(data: object) -> None:
+        raise StorageError("disk")
+
+    monkeypatch.setattr(store, "_write", crash)
+    with pytest.raises(StorageError):
+        store.rename("p", "Nuevo")
+    assert backend.secrets == {(SERVICE, "p"): CANARY_TOKEN}
+    assert store.config_file.read_bytes() == before
+
+    class NoDelete(MemoryBackend):
+        def delete_password(self, service: str, user: str) -> None:
+            if user == "p":  # the old id's secret can't be removed; the new one can
+                raise RuntimeError("refused")
+            super().delete_password(service, user)
+
+    monkeypatch.undo()
+    stuck = NoDelete()
+    stuck.secrets = backend.secrets
+    with pytest.raises(StorageError) as err:
+        Store(config_dir=tmp_path, backend=stuck).rename("p", "Nuevo")
+    assert err.value.reason == "failed"
+    assert backend.secrets == {(SERVICE, "p"): CANARY_TOKEN}
+    assert json.loads(store.config_file.read_bytes()) == json.loads(before)
+
+
+def test_storage_reason_is_a_string_enum() -> None:
+    from wizard.store import StorageReason
+
+    error = StorageError("disk")
+    assert error.reason is StorageReason.DISK and error.reason == "disk"
+    assert str(error.reason) == "disk" and json.dumps(error.reason) == '"disk"'
+    with pytest.raises(ValueError):
+        StorageError("no-such-reason")
+
+
+def test_in_memory_store_writes_nothing_real(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    backend = real_keyring()
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path / "cfg"))
+    store = Store.in_memory()
+    saved = store.save(Profile(id="", name="Modo de prueba"), CANARY_TOKEN).profile
+    assert store.load(saved.id).token == CANARY_TOKEN and store.resolve(None).id == saved.id
+    store.set_default(saved.id)
+    store.update_last_check(saved.id, "connected")
+    assert store.list_profiles()[0].last_check_code == "connected"
+    assert backend.get_password(SERVICE, saved.id) is None
+    assert not (tmp_path / "cfg").exists()
+    assert Store.in_memory().list_profiles() == []  # each one is its own
+    assert store.forget(saved.id) and store.list_profiles() == []
+
+
+def test_module_helpers_for_other_programs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from wizard import store as api
+
+    real_keyring()
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path))
+    with pytest.raises(api.ProfileNotFound):
+        api.load()
+    Store().save(Profile(id="", name="Uno", email="a@b.co"), CANARY_TOKEN)
+    assert api.load().token == CANARY_TOKEN  # the only one
+    Store().save(Profile(id="", name="Dos", email="c@d.co"), "d" * 20)
+    with pytest.raises(api.AmbiguousProfile):
+        api.load()
+    assert api.default_profile() is None
+    api.set_default("dos")
+    assert api.default_profile().id == "dos"  # type: ignore[union-attr]
+    assert api.load().token == "d" * 20 and api.load("uno").token == CANARY_TOKEN
+    assert api.rename("dos", "Tres").id == "tres" and api.load().profile.name == "Tres"
+    assert [p.id for p in api.list_profiles()] == ["uno", "tres"]
+    assert api.forget("tres") and api.forget("uno") and api.list_profiles() == []
+
+
+def test_merge_for_save_keeps_what_the_check_did_not_learn() -> None:
+    from wizard.store import merge_for_save
+
+    existing = Profile(id="mia", name="Vieja", company="La Espiga", identification="900")
+    offline = Profile(id="", name="Nueva", email="a@b.co")  # saved without a check
+    merged = merge_for_save(offline, existing)
+    assert (merged.id, merged.name, merged.company, merged.identification) == (
+        "mia", "Nueva", "La Espiga", "900",
+    )  # fmt: skip
+    checked = replace(offline, company="Otra", identification="901")
+    assert merge_for_save(checked, existing).company == "Otra"
+    assert merge_for_save(replace(checked, id="x"), None).id == ""  # a new profile
+
+
+def test_call_with_timeout() -> None:
+    import threading
+    import time
+
+    from wizard.timeouts import CallTimedOut, call_with_timeout
+
+    assert call_with_timeout(lambda a, b: a + b, 1, 2, timeout=1, name="add") == 3
+    with pytest.raises(KeyError):
+        call_with_timeout({}.__getitem__, "x", timeout=1, name="get")
+    release = threading.Event()
+    start = time.monotonic()
+    with pytest.raises(CallTimedOut) as err:
+        call_with_timeout(lambda: release.wait(10) and "late", timeout=0.2, name="slow")
+    assert time.monotonic() - start < 1 and "slow" in str(err.value)
+    release.set()
+    assert err.value.late.result(5) == "late"  # the Future: what the call did, in the end

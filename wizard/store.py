@@ -4,43 +4,102 @@ Keyring: service "alegra-wizard", username = profile id, so programs in any
 language can read it. The token is nowhere else: not in the JSON, not in an
 exception, not in a temp file.
 
-The JSON is written atomically (temp file, fsync, replace) with mode 0600, under
-a file lock so two wizards saving at once keep both profiles. A save writes the
-keyring first and the metadata second; if the second step fails the keyring is
-put back as it was, so there is never a profile without its token nor a new token
-without its profile. A file we cannot read is set aside, never overwritten.
+The JSON is written atomically (temp file, fsync, replace) with mode 0600 in a 0700
+folder (whatever the umask), under a file lock so two wizards saving at once keep both
+profiles; neither the lock nor the data file is ever reached through a symlink. A save
+writes the keyring first and the metadata second; if the second step fails the keyring
+is put back as it was, so there is never a profile without its token nor a new token
+without its profile. A keyring call that times out but completes later is undone when
+it lands (see `_late`). A file we cannot read is set aside by a save, never overwritten,
+and never rewritten by a read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from wizard.timeouts import CallTimedOut, call_with_timeout
 
 SERVICE = "alegra-wizard"
 DEFAULT_TIMEOUT = 5.0
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 10.0
-# Backends that would keep the token in a plain file: never used, even if installed.
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a real file is a few KiB; more is not ours
+# Backends that would keep the token in a plain file, or nowhere: never used, even if
+# installed or named by PYTHON_KEYRING_BACKEND / keyringrc.cfg (modules, then classes).
+UNSAFE_BACKEND_MODULES = ("keyrings.alt", "keyring.backends.null", "keyring.backends.fail")
 UNSAFE_BACKENDS = ("keyrings.alt.file.PlaintextKeyring", "keyring.backends.null.Keyring")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+class StorageReason(StrEnum):
+    NO_BACKEND = "no_backend"  # no keyring we may use (none, null, plaintext)
+    LOCKED = "locked"
+    TIMEOUT = "timeout"
+    FAILED = "failed"  # the keyring refused or broke
+    DISK = "disk"  # the config folder can't be written: full, read-only, not a folder
+    CORRUPT_CONFIG = "corrupt_config"
+    NEWER_FORMAT = "newer_format"
+    BUSY = "busy"
+    MISSING_SECRET = "missing_secret"  # noqa: S105 (a reason, not a password)
+    NOT_CONFIGURED = "not_configured"
 
 
 class StorageError(Exception):
-    """reason: no_backend, locked, timeout, failed, corrupt_config, newer_format, busy,
-    missing_secret, not_configured. Never carries the token."""
+    """`reason` is a StorageReason (compares equal to its string). Never carries the token."""
 
-    def __init__(self, reason: str, path: Path | None = None) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: StorageReason | str, path: Path | None = None) -> None:
+        reason = StorageReason(reason)
+        super().__init__(reason.value)
         self.reason = reason
         self.path = path
+
+
+class ProfileChoiceError(Exception):
+    """The profile asked for (or implied) can't be chosen; `profiles` is what is stored."""
+
+    def __init__(self, message: str, profiles: list[Profile]) -> None:
+        super().__init__(message)
+        self.profiles = profiles
+
+
+class ProfileNotFound(ProfileChoiceError):
+    """The named profile is not stored, or (profile_id None) no profile is."""
+
+    def __init__(self, profile_id: str | None, profiles: list[Profile] | None = None) -> None:
+        super().__init__(profile_id or "no profile stored", list(profiles or []))
+        self.profile_id = profile_id
+
+
+class AmbiguousProfile(ProfileChoiceError):
+    """Several profiles and no default: the caller must name one."""
+
+    def __init__(self, profiles: list[Profile]) -> None:
+        super().__init__(", ".join(p.id for p in profiles), profiles)
+
+
+class ProfileExists(ProfileChoiceError):
+    """A rename would give a profile an id another one already has."""
+
+    def __init__(self, profile_id: str, profiles: list[Profile]) -> None:
+        super().__init__(profile_id, profiles)
+        self.profile_id = profile_id
 
 
 @dataclass
@@ -57,6 +116,10 @@ class Profile:
     last_check_code: str | None = None
 
 
+# The type every stored field must have; anything else in the file is damage.
+_REQUIRED_STR = {"id", "name", "email", "base_url", "token_hint"}
+
+
 @dataclass
 class Credentials:
     profile: Profile
@@ -68,6 +131,17 @@ class Credentials:
     __str__ = __repr__
 
 
+@dataclass(frozen=True)
+class SaveResult:
+    profile: Profile  # as stored (its id, token hint)
+    created: bool  # a new profile; False: an existing one was updated
+    set_aside: Path | None = None  # where a damaged config file was moved, if it was
+
+    @property
+    def updated(self) -> bool:
+        return not self.created
+
+
 def profile_id_for(name: str) -> str:
     """A stable, shell- and keyring-friendly id from a profile name: "Café Núñez S.A.S."
     becomes "cafe-nunez-s-a-s"."""
@@ -77,6 +151,20 @@ def profile_id_for(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
     return slug or "alegra"
+
+
+def merge_for_save(incoming: Profile, existing: Profile | None) -> Profile:
+    """The profile a save should store when `incoming` updates `existing` (a duplicate the
+    user chose to update, or the profile being renewed): existing's id, and the company
+    facts this check didn't learn kept from before. With no `existing`: a new profile."""
+    if existing is None:
+        return replace(incoming, id="")
+    return replace(
+        incoming,
+        id=existing.id,
+        company=incoming.company if incoming.company is not None else existing.company,
+        identification=incoming.identification or existing.identification,
+    )
 
 
 def _config_dir() -> Path:
@@ -93,28 +181,156 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path, timeout: float) -> Iterator[None]:
-    """An exclusive lock between processes (and threads) on `path`."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")  # noqa: SIM115 (closed by the with below)
-    except OSError:  # read-only or full disk, a file where the folder should be
-        raise StorageError("failed", path) from None
-    deadline = time.monotonic() + timeout
-    with handle:
-        while True:
+# --- the config file: on disk, or in memory (test mode) ----------------------------------
+
+
+def _private_folder(folder: Path) -> None:
+    """Create `folder` (and missing parents) 0700 whatever the umask, and take group and
+    other permissions off an existing one we own: it holds who we connect to."""
+    missing: list[Path] = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    if os.name == "posix":
+        info = os.stat(folder)
+        if not stat.S_ISDIR(info.st_mode):
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            os.chmod(folder, stat.S_IMODE(info.st_mode) & 0o700 | 0o700)
+
+
+class _DiskFiles:
+    def __init__(self, folder: Path) -> None:
+        self.config_file = folder / "profiles.json"
+        self.lock_file = folder / "profiles.lock"
+
+    def read(self) -> bytes | None:
+        """The file's bytes, None if there is none. Never through a symlink, never a FIFO
+        or device (open would block or read for ever)."""
+        try:
+            fd = os.open(self.config_file, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK)
+        except FileNotFoundError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
+            return handle.read(MAX_CONFIG_BYTES + 1)
+
+    def write(self, payload: bytes) -> None:
+        """Atomic: temp file in the same folder (mode 0600), fsync, replace, fsync folder."""
+        import tempfile
+
+        folder = self.config_file.parent
+        _private_folder(folder)
+        fd, tmp = tempfile.mkstemp(prefix=".profiles-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                if os.name == "posix":
+                    os.fchmod(handle.fileno(), 0o600)
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.config_file)  # replaces a symlink itself, never its target
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        if os.name == "posix":
+            dir_fd = os.open(folder, os.O_RDONLY)
             try:
-                _try_lock(handle)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise StorageError("busy", path) from None
-                time.sleep(0.02)
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+    def set_aside(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.config_file.with_name(f"{self.config_file.name}.corrupt-{stamp}")
+        os.replace(self.config_file, target)
+        return target
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        """An exclusive lock between processes (and threads) on the lock file."""
+        try:
+            _private_folder(self.lock_file.parent)
+            # O_NOFOLLOW: a planted profiles.lock symlink must not make us create its target.
+            fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
+        except OSError:  # read-only or full disk, a file where the folder should be, a link
+            raise StorageError(StorageReason.DISK, self.lock_file) from None
+        deadline = time.monotonic() + timeout
+        with os.fdopen(fd, "r+b") as handle:
+            if os.name == "posix":
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, 0o600)
+            while True:
+                try:
+                    _try_lock(handle)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise StorageError(StorageReason.BUSY, self.lock_file) from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                _unlock(handle)
+
+
+class _MemoryFiles:
+    """The config file for a test-mode store: a bytes value, a thread lock."""
+
+    def __init__(self, folder: Path) -> None:
+        self.config_file = folder / "profiles.json"
+        self.lock_file = folder / "profiles.lock"
+        self.data: bytes | None = None
+        self.aside: list[bytes] = []
+        self._lock = threading.Lock()
+
+    def read(self) -> bytes | None:
+        return self.data
+
+    def write(self, payload: bytes) -> None:
+        self.data = payload
+
+    def set_aside(self) -> Path:
+        self.aside.append(self.data or b"")
+        self.data = None
+        return self.config_file.with_name(f"profiles.json.corrupt-{len(self.aside)}")
+
+    @contextlib.contextmanager
+    def lock(self, timeout: float) -> Iterator[None]:
+        if not self._lock.acquire(timeout=timeout):
+            raise StorageError(StorageReason.BUSY)
         try:
             yield
         finally:
-            _unlock(handle)
+            self._lock.release()
+
+
+class MemoryKeyring:
+    """A keyring that keeps secrets in this process only (Store.in_memory: test mode)."""
+
+    name = "memory (test mode)"
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.secrets.pop((service, username), None) is None:
+            raise PasswordDeleteError("not stored")
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
@@ -138,44 +354,171 @@ else:
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+@dataclass
+class _Data:
+    profiles: list[Profile]
+    default: str | None = None
+
+    def find(self, profile_id: str) -> Profile | None:
+        return next((p for p in self.profiles if p.id == profile_id), None)
+
+
+def _parse(raw: bytes, path: Path) -> _Data:
+    """profiles.json's bytes as profiles; any damage (not JSON, too deep, a wrong type
+    anywhere) is corrupt_config. A UTF-8 byte-order mark (Notepad) is not damage."""
+    corrupt = StorageError(StorageReason.CORRUPT_CONFIG, path)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise corrupt
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):  # RecursionError: "[" * 100000
+        raise corrupt from None
+    if not isinstance(data, dict):
+        raise corrupt
+    version = data.get("format", FORMAT_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise corrupt
+    if version > FORMAT_VERSION:
+        # Written by a newer alegra-wizard: read nothing rather than lose its fields.
+        raise StorageError(StorageReason.NEWER_FORMAT, path)
+    items = data.get("profiles", [])
+    default = data.get("default")
+    if not isinstance(items, list) or not (default is None or isinstance(default, str)):
+        raise corrupt
+    known = {f.name for f in fields(Profile)}
+    profiles = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise corrupt
+        values = {k: v for k, v in item.items() if k in known}
+        for key, value in values.items():
+            if not (isinstance(value, str) or (value is None and key not in _REQUIRED_STR)):
+                raise corrupt
+        if not values.get("id"):
+            raise corrupt
+        profiles.append(Profile(**values))
+    ids = {p.id for p in profiles}
+    return _Data(profiles, default if default in ids else None)
+
+
+def _dump(data: _Data) -> bytes:
+    ids = {p.id for p in data.profiles}
+    payload = {
+        "format": FORMAT_VERSION,
+        "default": data.default if data.default in ids else None,
+        "profiles": [asdict(p) for p in data.profiles],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def _module_of(backend: Any) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def _is_unsafe(backend: Any) -> bool:
+    kind = _module_of(backend)
+    return kind in UNSAFE_BACKENDS or any(
+        kind.startswith(module + ".") for module in UNSAFE_BACKEND_MODULES
+    )
+
+
+def _chain_members(backend: Any) -> list[Any] | None:
+    """A chainer's members in the order it tries them; None for a plain backend."""
+    from keyring.backends.chainer import ChainerBackend
+
+    if isinstance(backend, ChainerBackend):
+        return list(backend.backends)
+    return None
+
+
+def effective_backend_of(backend: Any) -> Any:
+    """The backend that will actually hold the secret: a chainer writes to its first
+    member, so walk chainers down to that member (nested ones too). A chainer with no
+    members keeps nothing: it is returned as is (and is refused as such)."""
+    for _ in range(10):  # a chain of chainers is odd; a loop of them must not hang us
+        members = _chain_members(backend)
+        if not members:
+            return backend
+        backend = members[0]
+    return backend
+
+
 class Store:
     def __init__(
         self, config_dir: Path | None = None, backend: Any = None, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
-        folder = config_dir or _config_dir()
-        self.config_file = folder / "profiles.json"
-        self.lock_file = folder / "profiles.lock"
+        self._files: _DiskFiles | _MemoryFiles = _DiskFiles(config_dir or _config_dir())
         self._backend = backend
         self.timeout = timeout
-        self.set_aside: Path | None = None  # where the last save put a damaged config file
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        """A store whose keyring and config live in this process only (test mode):
+        nothing reaches the user's keyring or config folder."""
+        store = cls(config_dir=Path("<memory>"), backend=MemoryKeyring())
+        store._files = _MemoryFiles(Path("<memory>"))
+        return store
+
+    @property
+    def config_file(self) -> Path:
+        return self._files.config_file
+
+    @property
+    def lock_file(self) -> Path:
+        return self._files.lock_file
 
     # --- metadata ---
+    def _read(self) -> _Data:
+        try:
+            raw = self._files.read()
+        except OSError as exc:  # unreadable, a symlink, not a regular file
+            raise StorageError(StorageReason.CORRUPT_CONFIG, self.config_file) from exc
+        return _Data([]) if raw is None else _parse(raw, self.config_file)
+
+    def _read_for_update(self) -> tuple[_Data, bool]:
+        """(data, damaged): a damaged file reads as empty, to be set aside by the write."""
+        try:
+            return self._read(), False
+        except StorageError as exc:
+            if exc.reason is not StorageReason.CORRUPT_CONFIG:
+                raise
+            return _Data([]), True
+
+    def _write(self, data: _Data) -> None:
+        """A full or read-only disk is a StorageError, the previous file left as it was."""
+        try:
+            self._files.write(_dump(data))
+        except OSError:
+            raise StorageError(StorageReason.DISK, self.config_file) from None
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return self._files.lock(LOCK_TIMEOUT)
+
     def list_profiles(self) -> list[Profile]:
-        try:
-            raw = self.config_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise StorageError("corrupt_config", self.config_file) from exc
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise StorageError("corrupt_config", self.config_file) from exc
-        if not isinstance(data, dict) or not isinstance(data.get("profiles", []), list):
-            raise StorageError("corrupt_config", self.config_file)
-        version = data.get("format", FORMAT_VERSION)
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            # Written by a newer alegra-wizard: read nothing rather than lose its fields.
-            raise StorageError("newer_format", self.config_file)
-        known = {f.name for f in fields(Profile)}
-        return [
-            Profile(**{k: v for k, v in item.items() if k in known})
-            for item in data.get("profiles", [])
-            if isinstance(item, dict) and isinstance(item.get("id"), str)
-        ]
+        return self._read().profiles
 
     def find(self, profile_id: str) -> Profile | None:
-        return next((p for p in self.list_profiles() if p.id == profile_id), None)
+        return self._read().find(profile_id)
+
+    def default_id(self) -> str | None:
+        """The default profile's id (used when a command names none), if one is set."""
+        return self._read().default
+
+    def resolve(self, profile_id: str | None) -> Profile:
+        """The named profile, else the default, else the only one."""
+        data = self._read()
+        if profile_id is not None:
+            found = data.find(profile_id)
+            if found is None:
+                raise ProfileNotFound(profile_id, data.profiles)
+            return found
+        if data.default is not None:
+            return data.find(data.default) or data.profiles[0]
+        if len(data.profiles) == 1:
+            return data.profiles[0]
+        if not data.profiles:
+            raise ProfileNotFound(None, [])
+        raise AmbiguousProfile(data.profiles)
 
     def find_duplicate(self, email: str, identification: str | None) -> Profile | None:
         """The stored profile for the same Alegra user and company, if any."""
@@ -185,52 +528,15 @@ class Store:
                 return profile
         return None
 
-    def _set_aside_damaged(self) -> Path:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.config_file.with_name(f"{self.config_file.name}.corrupt-{stamp}")
-        os.replace(self.config_file, target)
-        self.set_aside = target
-        return target
-
-    def _write(self, profiles: list[Profile]) -> None:
-        """Atomic: temp file in the same folder (mode 0600), fsync, replace, fsync folder.
-        A full or read-only disk is a StorageError, the previous file left as it was."""
-        try:
-            self._write_atomically(profiles)
-        except OSError:
-            raise StorageError("failed", self.config_file) from None
-
-    def _write_atomically(self, profiles: list[Profile]) -> None:
-        import tempfile
-
-        folder = self.config_file.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = json.dumps(
-            {"format": FORMAT_VERSION, "profiles": [asdict(p) for p in profiles]},
-            indent=2,
-            ensure_ascii=False,
-        )
-        fd, tmp = tempfile.mkstemp(prefix=".profiles-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if os.name == "posix":
-                os.chmod(tmp, 0o600)
-            os.replace(tmp, self.config_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        if os.name == "posix":
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-
-    def _locked(self) -> contextlib.AbstractContextManager[None]:
-        return _file_lock(self.lock_file, LOCK_TIMEOUT)
+    def set_default(self, profile_id: str) -> Profile:
+        with self._locked():
+            data = self._read()
+            found = data.find(profile_id)
+            if found is None:
+                raise ProfileNotFound(profile_id, data.profiles)
+            data.default = profile_id
+            self._write(data)
+        return found
 
     # --- keyring ---
     def backend(self) -> Any:
@@ -240,17 +546,25 @@ class Store:
             self._backend = keyring.get_keyring()
         return self._backend
 
-    def backend_name(self) -> str:
+    def effective_backend(self) -> Any:
+        """The backend that would hold the secret (a chainer's first member)."""
+        return effective_backend_of(self.backend())
+
+    def effective_backend_name(self) -> str:
+        """The name of the backend that would hold the secret, even one we refuse (for
+        doctor and status: «SecretService Keyring», «PlaintextKeyring», …)."""
         try:
-            backend = self.backend()
+            backend = self.effective_backend()
         except Exception:
             return "—"
         return str(getattr(backend, "name", type(backend).__name__))
 
+    backend_name = effective_backend_name
+
     def backend_kind(self) -> str:
         """windows | macos | secretservice | kwallet | other: for "saved in …" texts."""
         try:
-            backend = self.backend()
+            backend = self.effective_backend()
         except Exception:
             return "other"
         module = type(backend).__module__.lower()
@@ -266,40 +580,25 @@ class Store:
         return "other"
 
     def _usable_backend(self) -> Any:
-        backend = self.backend()
-        kind = f"{type(backend).__module__}.{type(backend).__name__}"
-        if kind in UNSAFE_BACKENDS or type(backend).__module__ == "keyring.backends.fail":
-            raise StorageError("no_backend")
+        """The backend the secret will go to, called directly (not through a chainer, so
+        it can't fall through to another member). Plaintext, null, fail and an empty
+        chainer are refused: no_backend."""
+        try:
+            backend = self.effective_backend()
+        except Exception:
+            raise StorageError(StorageReason.NO_BACKEND) from None
+        if _is_unsafe(backend) or _chain_members(backend) is not None:
+            raise StorageError(StorageReason.NO_BACKEND)
         return backend
 
     def _call(self, fn: Any, *args: Any) -> Any:
         """A keyring call with a timeout: a hung Secret Service must not freeze us."""
-        box: dict[str, Any] = {}
-
-        def run() -> None:
-            try:
-                box["value"] = fn(*args)
-            except BaseException as exc:  # carried to the caller's thread
-                box["error"] = exc
-
-        worker = threading.Thread(target=run, name="keyring-call", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
-            raise StorageError("timeout")
-        if "error" in box:
-            from keyring import errors
-
-            exc = box["error"]
-            if isinstance(exc, errors.NoKeyringError):
-                raise StorageError("no_backend") from None
-            if isinstance(exc, errors.PasswordDeleteError):
-                raise StorageError("missing_secret") from None
-            if isinstance(exc, errors.KeyringLocked):
-                raise StorageError("locked") from None
-            # `from None`: a backend's exception text could quote what it was given.
-            raise StorageError("failed") from None
-        return box.get("value")
+        try:
+            return call_with_timeout(fn, *args, timeout=self.timeout, name="keyring-call")
+        except CallTimedOut as late:
+            raise _TimedOut(late.late) from None
+        except BaseException as exc:
+            raise _storage_error_for(exc) from None
 
     # --- the public operations ---
     def check_backend(self) -> str:
@@ -307,72 +606,57 @@ class Store:
         Raises StorageError like any other keyring call."""
         backend = self._usable_backend()
         self._call(backend.get_password, SERVICE, "__alegra-wizard-doctor__")
-        return self.backend_name()
+        return self.effective_backend_name()
 
     def load(self, profile_id: str) -> Credentials:
         profile = self.find(profile_id)
         if profile is None:
-            raise StorageError("not_configured")
+            raise StorageError(StorageReason.NOT_CONFIGURED)
         token = self._call(self._usable_backend().get_password, SERVICE, profile_id)
         if not token:
-            raise StorageError("missing_secret")
+            raise StorageError(StorageReason.MISSING_SECRET)
         return Credentials(profile, token)
 
     def new_id(self, name: str) -> str:
         """A free id for a new profile called `name`."""
-        taken = {p.id for p in self._profiles_or_empty()}
-        base = profile_id_for(name)
-        candidate, n = base, 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
+        return _free_id(profile_id_for(name), self._read_for_update()[0])
 
-    def _profiles_or_empty(self) -> list[Profile]:
-        try:
-            return self.list_profiles()
-        except StorageError as exc:
-            if exc.reason == "corrupt_config":
-                return []
-            raise
-
-    def save(self, profile: Profile, token: str) -> Profile:
+    def save(self, profile: Profile, token: str) -> SaveResult:
         """Store `token` for `profile` (added, or replacing the profile with its id).
 
-        A damaged config file is set aside (`self.set_aside`) and a fresh one started;
+        A damaged config file is set aside (SaveResult.set_aside) and a fresh one started;
         on any failure the previous state (file and keyring) is left as it was.
         """
         from wizard.credentials import token_hint
 
         if not token:
-            raise StorageError("failed")
+            raise StorageError(StorageReason.FAILED)
         with self._locked():
-            try:
-                profiles = self.list_profiles()
-            except StorageError as exc:
-                if exc.reason != "corrupt_config":
-                    raise
-                profiles = None
+            data, damaged = self._read_for_update()
             if not profile.id:
-                profile = replace(profile, id=self.new_id(profile.name or profile.email))
+                profile = replace(
+                    profile, id=_free_id(profile_id_for(profile.name or profile.email), data)
+                )
             profile = replace(profile, token_hint=token_hint(token))
+            created = data.find(profile.id) is None
             backend = self._usable_backend()
             previous = self._call(backend.get_password, SERVICE, profile.id)
             self._call(backend.set_password, SERVICE, profile.id, token)
+            set_aside = None
             try:
-                if profiles is None:
-                    self._set_aside_damaged()
-                    profiles = []
-                if any(p.id == profile.id for p in profiles):
-                    updated = [profile if p.id == profile.id else p for p in profiles]
+                if damaged:
+                    set_aside = self._files.set_aside()
+                if created:
+                    data.profiles.append(profile)
                 else:
-                    updated = [*profiles, profile]
-                self._write(updated)
+                    data.profiles = [profile if p.id == profile.id else p for p in data.profiles]
+                self._write(data)
             except BaseException as exc:
                 self._restore_secret(backend, profile.id, previous)
                 if isinstance(exc, StorageError):
                     raise
-                raise StorageError("failed", self.config_file) from None
-        return profile
+                raise StorageError(StorageReason.DISK, self.config_file) from None
+        return SaveResult(profile, created, set_aside)
 
     def _restore_secret(self, backend: Any, profile_id: str, previous: str | None) -> None:
         with contextlib.suppress(StorageError):
@@ -384,40 +668,135 @@ class Store:
     def forget(self, profile_id: str) -> bool:
         """Remove the keyring entry and the metadata; idempotent."""
         with self._locked():
-            profiles = self.list_profiles()
+            data = self._read()
             removed = False
             try:
                 self._call(self._usable_backend().delete_password, SERVICE, profile_id)
                 removed = True
             except StorageError as exc:
-                if exc.reason != "missing_secret":
+                if exc.reason is not StorageReason.MISSING_SECRET:
                     raise
-            kept = [p for p in profiles if p.id != profile_id]
-            if len(kept) != len(profiles):
-                self._write(kept)
+            kept = [p for p in data.profiles if p.id != profile_id]
+            if len(kept) != len(data.profiles):
+                self._write(_Data(kept, None if data.default == profile_id else data.default))
                 removed = True
         return removed
+
+    def rename(self, profile_id: str, new_name: str) -> Profile:
+        """The profile's name becomes `new_name` and its id profile_id_for(new_name); the
+        secret moves to the new id (write new, metadata, delete old) and the default
+        follows. On any failure everything stays as it was."""
+        new_name = new_name.strip()
+        if not new_name:
+            raise ValueError("a profile name can't be empty")
+        new_id = profile_id_for(new_name)
+        with self._locked():
+            data = self._read()
+            old = data.find(profile_id)
+            if old is None:
+                raise ProfileNotFound(profile_id, data.profiles)
+            renamed = replace(old, id=new_id, name=new_name)
+            default = new_id if data.default == profile_id else data.default
+            moved = _Data([renamed if p.id == profile_id else p for p in data.profiles], default)
+            if new_id == profile_id:
+                self._write(moved)
+                return renamed
+            if data.find(new_id) is not None:
+                raise ProfileExists(new_id, data.profiles)
+            backend = self._usable_backend()
+            token = self._call(backend.get_password, SERVICE, profile_id)
+            if not token:
+                raise StorageError(StorageReason.MISSING_SECRET)
+            self._call(backend.set_password, SERVICE, new_id, token)
+            try:
+                self._write(moved)
+            except BaseException:
+                self._restore_secret(backend, new_id, None)
+                raise
+            try:
+                self._call(backend.delete_password, SERVICE, profile_id)
+            except StorageError as exc:
+                if exc.reason is not StorageReason.MISSING_SECRET:
+                    with contextlib.suppress(StorageError):
+                        self._write(data)
+                    self._restore_secret(backend, new_id, None)
+                    raise
+        return renamed
 
     def update_last_check(self, profile_id: str, code: str) -> None:
         """Record when a stored profile was last checked and how it went."""
         with self._locked():
-            profiles = self.list_profiles()
-            if not any(p.id == profile_id for p in profiles):
+            data = self._read()
+            if data.find(profile_id) is None:
                 return
-            self._write(
-                [
-                    replace(p, last_check_at=now_iso(), last_check_code=code)
-                    if p.id == profile_id
-                    else p
-                    for p in profiles
-                ]
-            )
+            data.profiles = [
+                replace(p, last_check_at=now_iso(), last_check_code=code)
+                if p.id == profile_id
+                else p
+                for p in data.profiles
+            ]
+            self._write(data)
 
 
-def load(profile: str) -> Credentials:
-    """For other Python programs: the stored email, base URL and token of `profile`."""
-    return Store().load(profile)
+class _TimedOut(StorageError):
+    """StorageError(timeout) that also carries the late call's Future."""
+
+    def __init__(self, late: Future[Any]) -> None:
+        super().__init__(StorageReason.TIMEOUT)
+        self.late = late
+
+
+def _storage_error_for(exc: BaseException) -> StorageError:
+    """A keyring exception as a StorageError: by kind only, never its text (a backend's
+    message could quote what it was given)."""
+    from keyring import errors
+
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, errors.NoKeyringError):
+        return StorageError(StorageReason.NO_BACKEND)
+    if isinstance(exc, errors.PasswordDeleteError):
+        return StorageError(StorageReason.MISSING_SECRET)
+    if isinstance(exc, errors.KeyringLocked):
+        return StorageError(StorageReason.LOCKED)
+    return StorageError(StorageReason.FAILED)
+
+
+def _free_id(base: str, data: _Data) -> str:
+    taken = {p.id for p in data.profiles}
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# --- for other Python programs (README: "wizard.store from Python") ----------------------
+
+
+def load(profile: str | None = None) -> Credentials:
+    """The stored email, base URL and token of `profile`; without one, the default profile
+    (or the only one). Raises ProfileNotFound / AmbiguousProfile, or StorageError."""
+    store = Store()
+    return store.load(store.resolve(profile).id)
 
 
 def list_profiles() -> list[Profile]:
     return Store().list_profiles()
+
+
+def default_profile() -> Profile | None:
+    store = Store()
+    default = store.default_id()
+    return store.find(default) if default else None
+
+
+def set_default(profile: str) -> Profile:
+    return Store().set_default(profile)
+
+
+def rename(profile: str, new_name: str) -> Profile:
+    return Store().rename(profile, new_name)
+
+
+def forget(profile: str) -> bool:
+    return Store().forget(profile)

@@ -184,8 +184,8 @@ class Hangs(MemoryBackend):
 SAVE_FAULTS = {
     "keyring_locked": ("locked", Locked, None),
     "keyring_hangs_on_write": ("timeout", Hangs, None),
-    "read_only_config": ("failed", MemoryBackend, ("replace", errno.EROFS)),
-    "disk_full": ("failed", MemoryBackend, ("fsync", errno.ENOSPC)),
+    "read_only_config": ("disk", MemoryBackend, ("replace", errno.EROFS)),
+    "disk_full": ("disk", MemoryBackend, ("fsync", errno.ENOSPC)),
 }
 
 

@@ -135,9 +135,9 @@ SAVE_FAULTS = {
     "keyring_hangs_on_read": (read_fault(HangingKeyring), "timeout"),
     "keyring_locked_on_read": (read_fault(LockedKeyring), "locked"),
     "no_keyring": (no_keyring, "no_backend"),
-    "read_only_config_replace": (disk("replace", errno.EROFS), "failed"),
-    "read_only_config_create": (disk("mkstemp", errno.EROFS), "failed"),
-    "disk_full_on_fsync": (disk("fsync", errno.ENOSPC), "failed"),
+    "read_only_config_replace": (disk("replace", errno.EROFS), "disk"),
+    "read_only_config_create": (disk("mkstemp", errno.EROFS), "disk"),
+    "disk_full_on_fsync": (disk("fsync", errno.ENOSPC), "disk"),
 }
 
 
@@ -215,7 +215,7 @@ def test_config_folder_where_a_file_is(tmp_path: Path) -> None:
     store = Store(config_dir=tmp_path / "cfg", backend=backend, timeout=TIMEOUT)
     with pytest.raises(StorageError) as err:
         store.save(Profile(id="p"), CANARY_TOKEN)
-    assert_clear(err.value, "failed")
+    assert_clear(err.value, "disk")
     assert backend.secrets == {} and (tmp_path / "cfg").read_text() == "not a folder"
     with pytest.raises(StorageError):
         store.update_last_check("p", "connected")
@@ -225,7 +225,7 @@ def test_disk_full_while_recording_a_check_keeps_the_result(stored: Stored, monk
     disk("fsync", errno.ENOSPC)(stored, monkeypatch)
     with pytest.raises(StorageError) as err:
         stored.store().update_last_check("antes", "connected")
-    assert_clear(err.value, "failed")
+    assert_clear(err.value, "disk")
     monkeypatch.undo()
     stored.assert_intact()
 
@@ -407,7 +407,7 @@ def test_real_tmpfs(tmp_path: Path, mode: str) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert out["reasons"] == ["failed", "failed", "failed"], out
+    assert out["reasons"] == ["disk", "disk", "disk"], out
     assert out["file_intact"] and out["secret_intact"] and out["no_new_secret"] and out["load"]
     assert out["leftovers"] == ["profiles.json", "profiles.lock"]  # no half-written temp file
     assert CANARY_TOKEN not in out["texts"] + proc.stderr

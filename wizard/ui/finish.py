@@ -175,22 +175,24 @@ class SavePage(BasePage):
             return None
 
     def _profile(self) -> Profile:
-        from wizard.store import Profile
+        from wizard.store import Profile, merge_for_save
 
         ctx = self.ctx
         result = ctx.result
         company = result.company if result else None
         country = countries.by_edition(company.country if company else None) or ctx.country
         target = self._existing if self._existing and not self.new_copy.isChecked() else None
-        profile = Profile(
-            id=target.id if target else "",
-            name=self.profile_name,
-            email=ctx.email,
-            base_url=ctx.base_url,
-            country=country.code,
-            company=company.name if company else (target.company if target else None),
-            identification=(company.identification if company else None)
-            or (target.identification if target else None),
+        profile = merge_for_save(
+            Profile(
+                id="",
+                name=self.profile_name,
+                email=ctx.email,
+                base_url=ctx.base_url,
+                country=country.code,
+                company=company.name if company else None,
+                identification=company.identification if company else None,
+            ),
+            target,
         )
         if result is not None:
             from wizard.store import now_iso
@@ -210,7 +212,7 @@ class SavePage(BasePage):
 
         def save(_cancel: object) -> tuple[Profile, object, str]:
             saved = store.save(profile, token)
-            return saved, store.set_aside, store.backend_kind()
+            return saved.profile, saved.set_aside, store.backend_kind()
 
         self.worker.run(save, "save")
         self.completeChanged.emit()
