@@ -1,42 +1,32 @@
-"""Shared test fixtures: hypothesis profiles, a CLI runner, the sandbox, a canary token."""
+"""Shared fixtures: hypothesis profiles, a CLI runner, the sandbox, environments without this
+machine's CA bundles or proxies. Shared helpers live in tests/helpers/ (import them from there);
+the wizard's fixtures come from the plugin tests/helpers/gui.py."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+# Re-exported for code written before tests/helpers/ existed; new code imports tests.helpers.
+from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.cli import CliResult, isolated_network
+
+__all__ = ["CANARY_TOKEN", "ROOT"]
+
+pytest_plugins = ["tests.helpers.gui"]
+
 settings.register_profile("dev", max_examples=500, deadline=None)
 settings.register_profile("ci", max_examples=10_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-ROOT = Path(__file__).resolve().parent.parent
-
 # Real widgets without a display (pytest-qt); screenshots use Xvfb instead.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-# A token-shaped canary: if these characters show up anywhere they must not, a test fails.
-CANARY_TOKEN = "c4n4ryt0k3n5ecr3t9z7"
-
-
-@dataclass
-class CliResult:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self) -> dict:  # type: ignore[type-arg]
-        import json
-
-        return json.loads(self.stdout)
 
 
 @pytest.fixture
@@ -75,20 +65,24 @@ def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
     return run
 
 
-def isolated_network(cmd: list[str]) -> list[str]:
-    """Run `cmd` in a fresh network namespace: name resolution fails at once, nothing leaves
-    the machine. Needs root (as CI and `make test` run here)."""
-    unshare = shutil.which("unshare")
-    if unshare is None or subprocess.run([unshare, "-n", "true"], check=False).returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail("unshare -n is needed for the network-isolated tests in CI")
-        pytest.skip("unshare -n (a private network namespace) is not available here")
-    return [unshare, "-n", *cmd]
-
-
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[object]:
     from wizard.sandbox import Sandbox
 
     with Sandbox(slow_seconds=8.0) as server:
         yield server
+
+
+@pytest.fixture
+def no_env_trust(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine exports CA bundles that requests prefers: trust tests must not see them."""
+    for var in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No inherited proxy settings: a loopback server must be reached directly."""
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import CANARY_TOKEN
+from tests.helpers import CANARY_TOKEN
 from wizard.outcomes import EXIT_CODES, Code
 from wizard.sandbox import DEMO_TOKEN
 

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN
+from tests.helpers import CANARY_TOKEN
 from wizard.alegra import PROBED, ProbeResult, ProbeRow
 from wizard.diagnostics import SupportInfo, build_report
 from wizard.doctor import Item, Report

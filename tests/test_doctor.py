@@ -16,8 +16,8 @@ import pytest
 import trustme
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import CANARY_TOKEN
-from tests.test_store import MemoryBackend
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.keyrings import MemoryBackend
 from wizard.doctor import FAIL, OK, SKIPPED, WARN, Doctor, Report
 from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS
 from wizard.store import Profile, Store

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN, ROOT
+from tests.helpers import CANARY_TOKEN, ROOT
 from wizard.sandbox import DEMO_TOKEN, Sandbox
 
 pytestmark = [pytest.mark.keyring, pytest.mark.timeout(900)]

@@ -9,7 +9,7 @@ import time
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import CANARY_TOKEN
+from tests.helpers import CANARY_TOKEN
 from wizard import alegra, hints
 from wizard.alegra import (
     AVAILABLE,

@@ -11,25 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.keyrings import MemoryBackend, real_keyring, write_profiles
 from wizard.store import SERVICE, Profile, StorageError, Store
-
-
-def real_keyring():  # type: ignore[no-untyped-def]
-    import keyring
-
-    backend = keyring.get_keyring()
-    if "SecretService" not in type(backend).__module__ + type(backend).__name__:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run inside scripts/with-keyring.sh, got {backend!r}")
-        pytest.skip("needs the real Secret Service (run through scripts/with-keyring.sh)")
-    return backend
-
-
-def write_profiles(folder: Path, *profiles: Profile) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    payload = {"format": 1, "profiles": [vars(p) for p in profiles]}
-    (folder / "profiles.json").write_text(json.dumps(payload))
 
 
 def test_load_and_forget_through_the_real_secret_service(tmp_path: Path) -> None:
@@ -123,25 +107,6 @@ def test_credential_get_refuses_a_terminal() -> None:
 
 
 # --- the save side ---------------------------------------------------------------------
-
-
-class MemoryBackend:
-    """A keyring that keeps secrets in a dict: only to make a *later* step fail on cue."""
-
-    def __init__(self) -> None:
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.secrets.get((service, user))
-
-    def set_password(self, service: str, user: str, secret: str) -> None:
-        self.secrets[(service, user)] = secret
-
-    def delete_password(self, service: str, user: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self.secrets.pop((service, user), None) is None:
-            raise PasswordDeleteError("missing")
 
 
 def test_save_then_load_through_the_real_secret_service(tmp_path: Path) -> None:
@@ -292,7 +257,7 @@ def test_update_last_check_records_time_and_code(tmp_path: Path) -> None:
 _CONCURRENT_SAVER = """
 import sys
 from wizard.store import Profile, Store
-from tests.test_store import MemoryBackend
+from tests.helpers.keyrings import MemoryBackend
 store = Store(config_dir=__import__("pathlib").Path(sys.argv[1]), backend=MemoryBackend())
 for n in range(15):
     store.save(Profile(id=f"{sys.argv[2]}-{n}", name=sys.argv[2]), "t" * 20)
@@ -300,7 +265,7 @@ for n in range(15):
 
 
 def test_concurrent_saves_from_two_processes_keep_every_profile(tmp_path: Path) -> None:
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     procs = [
         subprocess.Popen([sys.executable, "-c", _CONCURRENT_SAVER, str(tmp_path), who], cwd=ROOT)

@@ -26,7 +26,8 @@ class Code(StrEnum):
     CANCELLED = "cancelled"
 
 
-# DESIGN.md's table. `cancelled` only happens in the GUI and has no exit code.
+# DESIGN.md's table. `cancelled` only happens in the GUI: the window's exit code when it was
+# closed without saving.
 EXIT_CODES: dict[Code, int] = {
     Code.CONNECTED: 0,
     Code.FORMAT_OK: 0,
@@ -45,6 +46,7 @@ EXIT_CODES: dict[Code, int] = {
     Code.PROXY_ERROR: 15,
     Code.STORAGE_ERROR: 16,
     Code.NOT_CONFIGURED: 17,
+    Code.CANCELLED: 19,
 }
 
 EXIT_INTERNAL_ERROR = 1

@@ -8,8 +8,6 @@ Extends tests/test_cli.py (human output for the sandbox scenarios with a wrong t
 tests/ui/test_wizard.py (widget texts for one success and one 401).
 """
 
-# ruff: noqa: F811 (the wizard fixtures of tests/ui, imported, then named as arguments)
-
 from __future__ import annotations
 
 import base64
@@ -24,12 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN
-from tests.faults.conftest import Conn, ServerFactory, http_response
-from tests.test_store import real_keyring
-from tests.ui.conftest import browser, config_dir, fill, make_wizard  # noqa: F401
-from tests.ui.test_support import fast_probe
-from tests.ui.test_wizard import _visible_texts
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.faultserver import Conn, ServerFactory, http_response
+from tests.helpers.gui import fast_probe, fill, visible_texts
+from tests.helpers.keyrings import real_keyring
 from wizard import sandbox as sandbox_module
 from wizard.sandbox import SCENARIOS
 from wizard.store import Profile, Store
@@ -243,7 +239,7 @@ def test_cli_in_process_logs_and_exceptions(
 
 
 def _texts(wizard) -> list[str]:  # type: ignore[no-untyped-def]
-    texts = _visible_texts(wizard)
+    texts = visible_texts(wizard)
     texts.append(wizard.test.hintView.toPlainText())
     return texts
 

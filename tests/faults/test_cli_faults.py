@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 import trustme
 
-from tests.conftest import CANARY_TOKEN
-from tests.faults.conftest import (
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.faultserver import (
+    COMPANY,
+    HTML,
+    HTML_ERROR,
+    ISSUER,
+    JSON,
+    PORTAL,
     Behaviour,
     ServerFactory,
     closed_port,
@@ -23,8 +29,7 @@ from tests.faults.conftest import (
     respond,
     silence,
 )
-from tests.faults.test_network_faults import COMPANY, HTML, HTML_ERROR, ISSUER, JSON, PORTAL
-from tests.faults.test_network_faults import tls_context as make_tls
+from tests.helpers.faultserver import tls_context as make_tls
 from wizard import hints
 from wizard.outcomes import EXIT_CODES, Code
 

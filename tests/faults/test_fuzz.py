@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CANARY_TOKEN
-from tests.faults.conftest import EMAIL, Conn, FaultServer
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.faultserver import EMAIL, Conn, FaultServer
 from wizard import hints, i18n
 from wizard.alegra import check_connection
 from wizard.outcomes import Code, code_for_status

@@ -3,8 +3,6 @@ from the adversarial server, and the storage faults on the save page. Each asser
 outcome, the hint the user reads, the time bound, and that the event loop never stalled
 (a 20 ms QTimer keeps ticking: no gap over 250 ms)."""
 
-# ruff: noqa: F811 (the wizard fixtures of tests/ui, imported, then named as arguments)
-
 from __future__ import annotations
 
 import errno
@@ -18,9 +16,14 @@ import trustme
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWizard
 
-from tests.conftest import CANARY_TOKEN
-from tests.faults.backends import HangingKeyring, LockedKeyring
-from tests.faults.conftest import (
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.faultserver import (
+    COMPANY,
+    HTML,
+    HTML_ERROR,
+    ISSUER,
+    JSON,
+    PORTAL,
     Behaviour,
     ServerFactory,
     drip,
@@ -28,10 +31,9 @@ from tests.faults.conftest import (
     respond,
     silence,
 )
-from tests.faults.test_network_faults import COMPANY, HTML, HTML_ERROR, ISSUER, JSON, PORTAL
-from tests.faults.test_network_faults import tls_context as make_tls
-from tests.test_store import MemoryBackend
-from tests.ui.conftest import browser, config_dir, fill, make_wizard  # noqa: F401
+from tests.helpers.faultserver import tls_context as make_tls
+from tests.helpers.gui import fill
+from tests.helpers.keyrings import HangingKeyring, LockedKeyring, MemoryBackend
 from wizard import hints, i18n
 from wizard.alegra import check_connection
 from wizard.outcomes import Code

@@ -7,9 +7,6 @@ the timeout + 1 s. The CLI and GUI files drive a subset of the same servers end 
 from __future__ import annotations
 
 import base64
-import datetime
-import ssl
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +14,15 @@ from pathlib import Path
 import pytest
 import trustme
 
-from tests.conftest import CANARY_TOKEN
-from tests.faults.conftest import (
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.faultserver import (
+    COMPANY,
     EMAIL,
+    HTML,
+    HTML_ERROR,
+    ISSUER,
+    JSON,
+    PORTAL,
     Behaviour,
     Conn,
     ServerFactory,
@@ -30,22 +33,19 @@ from tests.faults.conftest import (
     flood,
     http_response,
     ipv6_loopback,
+    past_validity,
     reset_before,
     reset_mid,
     respond,
     silence,
     timed,
+    tls_context,
 )
 from wizard.alegra import MAX_BODY, CheckResult, check_connection
 from wizard.outcomes import Code
 
 T = 1.5  # the client's timeout in this file: every case must end within T + 1 s
 BOUND = T + 1.0
-JSON = {"Content-Type": "application/json"}
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-PORTAL = b"<html><head><title>WiFi</title></head><body>Acepta los terminos</body></html>"
-HTML_ERROR = b"<html><body><h1>Service Unavailable</h1></body></html>"
-COMPANY = b'{"name": "Ferreteria Sur", "identification": "900"}'
 
 
 def check(url: str, **kw: object) -> tuple[CheckResult, float]:
@@ -269,32 +269,11 @@ def test_a_malformed_location_is_still_an_unexpected_redirect(
 
 # --- TLS ---------------------------------------------------------------------------------
 
-ISSUER = "Inspeccion TLS de la Oficina"
-
-
-def tls_context(
-    ca: trustme.CA, host: str = "127.0.0.1", tls10: bool = False, **cert: object
-) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert(host, **cert).configure_cert(context)  # type: ignore[arg-type]
-    if tls10:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            context.set_ciphers("DEFAULT:@SECLEVEL=0")
-            context.minimum_version = ssl.TLSVersion.TLSv1
-            context.maximum_version = ssl.TLSVersion.TLSv1
-    return context
-
-
-def _past() -> dict[str, object]:
-    end = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
-    return {"not_before": end - datetime.timedelta(days=30), "not_after": end}
-
 
 TLS_CASES = {
     "untrusted_ca": ({}, False),
     "wrong_host_name": ({"host": "api.alegra.test"}, True),
-    "expired": (_past(), True),
+    "expired": (past_validity(), True),
     "tls_1_0_only": ({"tls10": True}, True),
 }
 

@@ -21,9 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN, ROOT
-from tests.faults.backends import BrokenKeyring, HangingKeyring, LockedKeyring
-from tests.test_store import MemoryBackend, real_keyring, write_profiles
+from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.keyrings import (
+    BrokenKeyring,
+    HangingKeyring,
+    LockedKeyring,
+    MemoryBackend,
+    real_keyring,
+    write_profiles,
+)
 from wizard import i18n
 from wizard.store import SERVICE, Profile, StorageError, Store
 
@@ -241,7 +247,7 @@ def cli_profile(cli_env: dict[str, str]) -> Path:
 
 
 def backend_env(name: str) -> dict[str, str]:
-    return {"PYTHON_KEYRING_BACKEND": f"tests.faults.keyrings_for_subprocesses.{name}"}
+    return {"PYTHON_KEYRING_BACKEND": f"tests.helpers.subprocess_keyrings.{name}"}
 
 
 def title(reason: str, lang: str = "es") -> str:
@@ -330,7 +336,7 @@ import json, os, subprocess, sys, traceback
 from pathlib import Path
 import keyring
 from wizard.store import SERVICE, Profile, StorageError, Store
-from tests.test_store import MemoryBackend
+from tests.helpers.keyrings import MemoryBackend
 
 mount, mode, pid, old, new = sys.argv[1:6]
 mount = Path(mount)

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from wizard import i18n
 from wizard.ui.images import StepImage, step_image_path
 

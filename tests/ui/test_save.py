@@ -12,9 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWizard
 
-from tests.conftest import CANARY_TOKEN
-from tests.test_store import MemoryBackend
-from tests.ui.conftest import fill, go_to, save_and_finish
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.gui import fill, go_to, save_and_finish
+from tests.helpers.keyrings import MemoryBackend
 from wizard.sandbox import DEMO_TOKEN
 from wizard.store import SERVICE, Profile, Store
 

@@ -10,15 +10,10 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QWizard
 
-from tests.conftest import CANARY_TOKEN
-from tests.ui.conftest import fill, go_to
-from wizard.alegra import probe_permissions
+from tests.helpers import CANARY_TOKEN
+from tests.helpers.gui import fast_probe, fill, go_to
 from wizard.sandbox import DEMO_TOKEN
 from wizard.ui.support import DoctorDialog, SupportDialog
-
-
-def fast_probe(email: str, token: str, base_url: str, cancel: threading.Event):  # type: ignore[no-untyped-def]
-    return probe_permissions(email, token, base_url, cancel=cancel, pace_s=0)
 
 
 def table_rows(wizard) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -8,17 +8,15 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QApplication,
     QLabel,
     QLineEdit,
-    QTextBrowser,
     QWidget,
     QWizard,
 )
 
-from tests.conftest import CANARY_TOKEN, ROOT
-from tests.ui.conftest import fill, focus_widget, go_to, save_and_finish
+from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.gui import fill, focus_widget, go_to, save_and_finish, visible_texts
 from wizard import hints, i18n
 from wizard.outcomes import Code
 from wizard.sandbox import DEMO_TOKEN
@@ -368,42 +366,20 @@ def test_back_keeps_what_was_typed(make_wizard, qtbot) -> None:  # type: ignore[
     assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
 
 
-def _visible_texts(wizard: QWizard) -> list[str]:
-    texts = [wizard.windowTitle()]
-    for widget in wizard.findChildren(QWidget):
-        texts += [
-            widget.toolTip(),
-            widget.accessibleName(),
-            widget.accessibleDescription(),
-            widget.whatsThis(),
-            widget.statusTip(),
-        ]
-        if isinstance(widget, (QLabel, QAbstractButton)):
-            texts.append(widget.text())
-        if isinstance(widget, QTextBrowser):
-            texts.append(widget.toHtml())
-        if isinstance(widget, QLineEdit) and widget.objectName() != "tokenEdit":
-            texts += [widget.text(), widget.placeholderText()]
-    for page_id in wizard.pageIds():
-        page = wizard.page(page_id)
-        texts += [page.title(), page.subTitle()]
-    return texts
-
-
 @pytest.mark.parametrize("token", [DEMO_TOKEN, CANARY_TOKEN])
 def test_token_never_appears_in_any_text(make_wizard, qtbot, token) -> None:  # type: ignore[no-untyped-def]
     wizard = make_wizard("--sandbox")
     seen: list[str] = []
     fill(wizard, "demo@alegra.test", f"  {token} ")
-    seen += _visible_texts(wizard)
+    seen += visible_texts(wizard)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
-    seen += _visible_texts(wizard)
+    seen += visible_texts(wizard)
     if wizard.ctx.verified:
         wizard.next()
-        seen += _visible_texts(wizard)
+        seen += visible_texts(wizard)
         save_and_finish(qtbot, wizard)
-        seen += _visible_texts(wizard)
+        seen += visible_texts(wizard)
     assert wizard.currentPage() is (wizard.done_page if token == DEMO_TOKEN else wizard.test)
     leaks = [text for text in seen if token in text or token[:12] in text]
     assert leaks == []

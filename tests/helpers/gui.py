@@ -1,13 +1,28 @@
-"""Fixtures for the wizard's widget tests: the real wizard, a real in-process sandbox."""
+"""The real wizard under pytest-qt, and the moves a user makes in it.
+
+A pytest plugin (tests/conftest.py lists it in pytest_plugins), so the fixtures `browser`,
+`config_dir` and `make_wizard` serve tests/ui and tests/faults alike without importing
+fixtures by name; the plain functions are imported from here."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QTextBrowser,
+    QWidget,
+    QWizard,
+)
 
+from wizard.alegra import probe_permissions
 from wizard.app import create_wizard
 from wizard.sandbox import Sandbox
 from wizard.store import Store
@@ -39,7 +54,9 @@ def config_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_wizard(qtbot, browser: Browser, config_dir: Path) -> Iterator[Callable[..., AlegraWizard]]:  # type: ignore[no-untyped-def]
+def make_wizard(
+    qtbot: Any, browser: Browser, config_dir: Path
+) -> Iterator[Callable[..., AlegraWizard]]:
     made: list[AlegraWizard] = []
 
     def make(*argv: str, **services: object) -> AlegraWizard:
@@ -47,7 +64,7 @@ def make_wizard(qtbot, browser: Browser, config_dir: Path) -> Iterator[Callable[
         # The real keyring (Secret Service under scripts/with-keyring.sh), a private folder.
         services.setdefault("store", lambda: Store(config_dir=config_dir))
         services.setdefault("sandbox", lambda: Sandbox(slow_seconds=SLOW_S).start())
-        wizard = create_wizard(list(argv), **services)
+        wizard = create_wizard(list(argv), **services)  # type: ignore[arg-type]
         qtbot.addWidget(wizard)
         made.append(wizard)
         wizard.resize(880, 720)
@@ -84,8 +101,37 @@ def focus_widget() -> QWidget | None:
     return QApplication.focusWidget()
 
 
-def save_and_finish(qtbot, wizard: AlegraWizard) -> None:  # type: ignore[no-untyped-def]
+def save_and_finish(qtbot: Any, wizard: AlegraWizard) -> None:
     """Press Save on the save page and wait for the worker to reach the done page."""
     assert wizard.currentPage() is wizard.save
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
+
+
+def visible_texts(wizard: QWizard) -> list[str]:
+    """Every text a user (or a screen reader) can get at: labels, buttons, tooltips,
+    accessible names, the hint view's HTML, page titles; the token field's text excepted."""
+    texts = [wizard.windowTitle()]
+    for widget in wizard.findChildren(QWidget):
+        texts += [
+            widget.toolTip(),
+            widget.accessibleName(),
+            widget.accessibleDescription(),
+            widget.whatsThis(),
+            widget.statusTip(),
+        ]
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        if isinstance(widget, QTextBrowser):
+            texts.append(widget.toHtml())
+        if isinstance(widget, QLineEdit) and widget.objectName() != "tokenEdit":
+            texts += [widget.text(), widget.placeholderText()]
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        texts += [page.title(), page.subTitle()]
+    return texts
+
+
+def fast_probe(email: str, token: str, base_url: str, cancel: threading.Event) -> Any:
+    """The plan probe without its pause between requests (the sandbox has no rate limit)."""
+    return probe_permissions(email, token, base_url, cancel=cancel, pace_s=0)

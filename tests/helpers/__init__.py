@@ -1,0 +1,21 @@
+"""Helpers shared by the tests. Import them from here (tests.helpers.<module>), never from a
+sibling test module or a conftest: tests/test_layout.py fails otherwise.
+
+- tests.helpers          ROOT, CANARY_TOKEN
+- tests.helpers.cli      CliResult, isolated_network (the run_cli fixture is in tests/conftest.py)
+- tests.helpers.keyrings real_keyring, write_profiles, MemoryBackend and backends that fail on cue
+- tests.helpers.subprocess_keyrings  those backends as KeyringBackend classes, for subprocesses only
+- tests.helpers.faultserver  the raw-socket adversarial server, its behaviours and assertions
+- tests.helpers.gui      the wizard fixtures (a pytest plugin, see tests/conftest.py) and the
+                         moves a user makes (go_to, fill, save_and_finish, visible_texts)
+- tests.helpers.waiting  waiting on a condition instead of sleeping
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+# A token-shaped canary: if these characters show up anywhere they must not, a test fails.
+CANARY_TOKEN = "c4n4ryt0k3n5ecr3t9z7"

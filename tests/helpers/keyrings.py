@@ -1,0 +1,91 @@
+"""Keyrings for tests: the real Secret Service (or a skip), a dict, and backends that fail on
+cue. The dict and the failing ones are duck-typed for in-process stores (the Store only calls
+get/set/delete_password); subprocess_keyrings.py wraps the failing ones as real
+KeyringBackend classes for CLI subprocesses, so this module imports little."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from keyring import errors
+
+if TYPE_CHECKING:  # subprocess_keyrings.py loads this module inside keyring's own set-up
+    from wizard.store import Profile
+
+
+def real_keyring() -> Any:
+    """The session's Secret Service backend; a skip (a failure in CI) when there is none."""
+    import keyring
+    import pytest
+
+    backend = keyring.get_keyring()
+    if "SecretService" not in type(backend).__module__ + type(backend).__name__:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run inside scripts/with-keyring.sh, got {backend!r}")
+        pytest.skip("needs the real Secret Service (run through scripts/with-keyring.sh)")
+    return backend
+
+
+def write_profiles(folder: Path, *profiles: Profile) -> None:
+    """profiles.json as the store writes it (format 1), without going through the store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {"format": 1, "profiles": [vars(p) for p in profiles]}
+    (folder / "profiles.json").write_text(json.dumps(payload))
+
+
+class MemoryBackend:
+    """A keyring that keeps secrets in a dict: only to make a *later* step fail on cue."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.secrets.get((service, user))
+
+    def set_password(self, service: str, user: str, secret: str) -> None:
+        self.secrets[(service, user)] = secret
+
+    def delete_password(self, service: str, user: str) -> None:
+        if self.secrets.pop((service, user), None) is None:
+            raise errors.PasswordDeleteError("missing")
+
+
+class _Failing:
+    priority = 1  # keyring.core.load_keyring reads it
+
+    def fail(self, service: str, username: str, secret: str | None = None) -> None:
+        raise NotImplementedError
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.fail(service, username)
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.fail(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.fail(service, username)
+
+
+class LockedKeyring(_Failing):
+    def fail(self, service: str, username: str, secret: str | None = None) -> None:
+        raise errors.KeyringLocked("the collection is locked")
+
+
+class BrokenKeyring(_Failing):
+    """Raises with the secret in its message: the store must not pass that on."""
+
+    def fail(self, service: str, username: str, secret: str | None = None) -> None:
+        raise RuntimeError(f"D-Bus error while handling {username}: {secret}")
+
+
+class HangingKeyring(_Failing):
+    release = threading.Event()
+
+    def fail(self, service: str, username: str, secret: str | None = None) -> None:
+        self.release.wait(60)
+        raise RuntimeError("too late")
