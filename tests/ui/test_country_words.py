@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 
-from tests.test_store import MemoryBackend
-from tests.ui.conftest import fill, go_to, save_and_finish
+from tests.helpers.gui import fill, go_to, save_and_finish
+from tests.helpers.keyrings import MemoryBackend
 from wizard.sandbox import DEMO_TOKEN
 from wizard.store import Store
 

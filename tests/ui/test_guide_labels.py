@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import go_to
+from tests.helpers.gui import go_to
 
 OLD = "API - Integraciones con otros sistemas"
 
