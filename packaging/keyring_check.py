@@ -4,8 +4,11 @@ A second, small executable in the frozen app's folder. It saves a profile with a
 throwaway secret through alegra-wizard's own store (the same keyring backends,
 timeout and refusal of plaintext or "fail" backends as the app), reads it back through
 a fresh store and, unless --keep, removes both. Prints one JSON line:
-`{"backend", "profile", "stored", "read_back", "removed"}`, never the secret. Exit 0
-when everything worked, 16 (storage_error) otherwise.
+`{"backend", "session", "profile", "stored", "read_back", "removed"}`, never the secret.
+`session` is how secrets travel to a Secret Service (Linux): "encrypted" (AES over a
+Diffie-Hellman key; the frozen app does AES with packaging/shims/cryptography) or "plain",
+null elsewhere or when it can't be told. Exit 0 when everything worked, 16
+(storage_error) otherwise.
 
 Why it exists: keyring finds its backends through entry points, which a frozen app
 loses unless the spec collects them (then every save fails with NoKeyringError). CI
@@ -30,6 +33,24 @@ from wizard.outcomes import EXIT_CODES, Code
 from wizard.store import Profile, StorageError, Store
 
 
+def secret_service_session() -> str | None:
+    """Open a session the way keyring's SecretService backend does and say whether the
+    Secret Service agreed to encrypt it (secrets then go through AES-CBC)."""
+    try:
+        import secretstorage
+        from secretstorage.util import open_session
+    except ImportError:
+        return None
+    try:
+        connection = secretstorage.dbus_init()
+        try:
+            return "encrypted" if open_session(connection).encrypted else "plain"
+        finally:
+            connection.close()
+    except Exception:  # no bus, no service: the save below reports why
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="alegra-wizard-keyring-check", description=__doc__)
     parser.add_argument("--token-stdin", action="store_true", help="store the secret on stdin")
@@ -42,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(config_dir=config)
         report: dict[str, object] = {
             "backend": store.backend_name(),
+            "session": secret_service_session(),
             "stored": False,
             "read_back": False,
             "removed": False,

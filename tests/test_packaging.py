@@ -211,3 +211,194 @@ def test_the_committed_icons_are_current_and_well_formed(qapp) -> None:  # type:
     icns = (icons / "alegra-wizard.icns").read_bytes()
     assert icns == make_icons.icns(pngs)
     assert icns[:4] == b"icns" and struct.unpack_from(">I", icns, 4)[0] == len(icns)
+
+
+# --- packaging/shims/cryptography: the frozen Linux app's AES-CBC -------------------------
+
+SHIM = ROOT / "packaging" / "shims"
+SHIM_CHECK = r"""
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from cryptography.hazmat.backends import default_backend
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+import cryptography
+assert cryptography.__file__.startswith(sys.argv[1]), cryptography.__file__
+cases = json.loads(sys.stdin.read())
+out = []
+for key, iv, plain in cases:
+    key, iv, plain = bytes.fromhex(key), bytes.fromhex(iv), bytes.fromhex(plain)
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv), default_backend()).encryptor()
+    half = len(plain) // 2  # fed in two uneven pieces, as a stream
+    secret = enc.update(plain[:half]) + enc.update(plain[half:]) + enc.finalize()
+    dec = Cipher(algorithms.AES(key), modes.CBC(iv), default_backend()).decryptor()
+    back = dec.update(secret) + dec.finalize()
+    out.append([secret.hex(), back.hex()])
+errors = []
+for bad in (lambda: algorithms.AES(b"k" * 15), lambda: modes.CBC(b"i" * 8)):
+    try:
+        bad()
+    except ValueError:
+        errors.append("ValueError")
+enc = Cipher(algorithms.AES(b"k" * 16), modes.CBC(b"i" * 16)).encryptor()
+enc.update(b"not a whole block")
+try:
+    enc.finalize()
+except ValueError:
+    errors.append("ValueError")
+print(json.dumps({"out": out, "errors": errors}))
+"""
+
+
+def shim_run(cases: list[list[str]]) -> dict:  # type: ignore[type-arg]
+    proc = subprocess.run(
+        [sys.executable, "-c", SHIM_CHECK, str(SHIM)], input=json.dumps(cases),
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return json.loads(proc.stdout)
+
+
+NIST_PLAIN = (
+    "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+    "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710"
+)
+NIST_IV = "000102030405060708090a0b0c0d0e0f"
+# NIST SP 800-38A, F.2.1 / F.2.3 / F.2.5 (CBC-AES128/192/256.Encrypt)
+NIST_CBC = [
+    (
+        "2b7e151628aed2a6abf7158809cf4f3c",
+        "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2"
+        "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7",
+    ),
+    (
+        "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+        "4f021db243bc633d7178183a9fa071e8b4d9ada9ad7dedf4e5e738763f69145a"
+        "571b242012fb7ae07fa9baac3df102e008b0e27988598881d920a9e64f5615cd",
+    ),
+    (
+        "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+        "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
+        "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+    ),
+]
+
+
+def test_the_cryptography_shim_gives_nists_aes_cbc_answers() -> None:
+    report = shim_run([[key, NIST_IV, NIST_PLAIN] for key, _ in NIST_CBC])
+    assert [secret for secret, _ in report["out"]] == [expected for _, expected in NIST_CBC]
+    assert all(back == NIST_PLAIN for _, back in report["out"])
+    # Wrong key size, wrong IV size, a length that is not whole blocks: refused.
+    assert report["errors"] == ["ValueError"] * 3
+
+
+def test_the_cryptography_shim_agrees_with_the_real_package() -> None:
+    """Random keys, IVs and lengths: the same bytes as `cryptography` (installed for the
+    source run), both ways; and SecretStorage's own encode/decode round trip."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    cases = [
+        [os.urandom(size).hex(), os.urandom(16).hex(), os.urandom(16 * blocks).hex()]
+        for size in (16, 24, 32)
+        for blocks in (1, 2, 7, 64)
+    ]
+    report = shim_run(cases)
+    for (key, iv, plain), (secret, back) in zip(cases, report["out"], strict=True):
+        enc = Cipher(algorithms.AES(bytes.fromhex(key)), modes.CBC(bytes.fromhex(iv))).encryptor()
+        assert secret == (enc.update(bytes.fromhex(plain)) + enc.finalize()).hex()
+        assert back == plain
+
+
+# --- the spec on every platform -------------------------------------------------------------
+
+SPEC_RECORDER = r"""
+import json, sys
+from pathlib import Path
+import PyInstaller.utils.hooks  # imported on the real platform, before pretending
+
+platform, spec, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+made = []
+
+
+class Target:
+    def __init__(self, *args, **kw):
+        self.args, self.kw = args, kw
+        self.name = str(out / kw.get("name", type(self).__name__))
+        self.toc = []
+        made.append(self)
+
+
+class Analysis(Target):
+    def __init__(self, scripts, **kw):
+        super().__init__(scripts, **kw)
+        self.scripts, self.pure, self.binaries, self.datas = scripts, [], [], []
+
+
+class PYZ(Target): pass
+class EXE(Target): pass
+class BUNDLE(Target):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        (Path(self.name) / "Contents" / "MacOS").mkdir(parents=True, exist_ok=True)
+
+
+class COLLECT(Target):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        Path(self.name).mkdir(parents=True, exist_ok=True)
+
+
+sys.platform = platform
+code = compile(Path(spec).read_text(encoding="utf-8"), spec, "exec")
+names = dict(Analysis=Analysis, PYZ=PYZ, EXE=EXE, COLLECT=COLLECT, BUNDLE=BUNDLE,
+             SPECPATH=str(Path(spec).parent), workpath=str(out / "work"))
+exec(code, names)
+report = {"exes": [], "collected": [], "bundle": None, "links": {}}
+for target in made:
+    if isinstance(target, EXE):
+        report["exes"].append([Path(target.name).name, target.kw["console"], target.kw.get("icon")])
+    if isinstance(target, COLLECT):
+        report["collected"] = [Path(a.name).name for a in target.args if isinstance(a, EXE)]
+        report["collected"] += [Path(x.name).name for a in target.args if isinstance(a, list)
+                                for x in a if isinstance(x, EXE)]
+    if isinstance(target, BUNDLE):
+        report["bundle"] = [Path(target.name).name, target.kw["bundle_identifier"]]
+for link in out.rglob("*"):
+    if link.is_symlink():
+        report["links"][str(link.relative_to(out))] = str(link.readlink())
+print(json.dumps(report))
+"""
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
+def test_the_spec_makes_a_console_and_a_windowed_program_where_it_matters(
+    platform: str, tmp_path: Path
+) -> None:
+    """The committed spec, run with PyInstaller's build steps recorded instead of built:
+    Windows gets a windowed alegra-wizard.exe and a console alegra-wizard-cli.exe (what
+    cmd.exe and PowerShell need to wait for it, show its output and read its exit code);
+    macOS and Linux, where a program has no such flag, get alegra-wizard-cli as a link.
+    (test_frozen.py builds the Linux folder for real and runs both names.)"""
+    proc = subprocess.run(
+        [sys.executable, "-c", SPEC_RECORDER, platform,
+         str(ROOT / "packaging" / "alegra-wizard.spec"), str(tmp_path)],
+        capture_output=True, text=True, timeout=300, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    exes = {name: (console, icon) for name, console, icon in report["exes"]}
+    assert set(report["collected"]) == set(exes)
+    if platform == "win32":
+        assert set(exes) == {"alegra-wizard", "alegra-wizard-cli", "alegra-wizard-keyring-check"}
+        assert exes["alegra-wizard"][0] is False  # windowed
+        assert exes["alegra-wizard-cli"][0] is True and exes["alegra-wizard-keyring-check"][0]
+        assert exes["alegra-wizard"][1] == exes["alegra-wizard-cli"][1]
+        assert exes["alegra-wizard"][1].endswith("alegra-wizard.ico")
+        assert report["links"] == {}
+    else:
+        assert set(exes) == {"alegra-wizard", "alegra-wizard-keyring-check"}
+        assert all(console for console, _ in exes.values())
+        folders = ["alegra-wizard"]
+        if platform == "darwin":
+            folders.append("Alegra Wizard.app/Contents/MacOS")
+        assert report["links"] == {f"{f}/alegra-wizard-cli": "alegra-wizard" for f in folders}
+    if platform == "darwin":
+        assert report["bundle"] == ["Alegra Wizard.app", "com.alegra-wizard.app"]

@@ -1,0 +1,1 @@
+"""Empty: see cryptography/__init__.py."""
