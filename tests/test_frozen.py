@@ -29,8 +29,8 @@ from tests.helpers import CANARY_TOKEN, ROOT
 from wizard.sandbox import DEMO_TOKEN, Sandbox
 
 sys.path.insert(0, str(ROOT / "packaging"))
-import elf  # noqa: E402
-import system_libs  # noqa: E402
+import elf
+import system_libs
 
 pytestmark = [pytest.mark.frozen, pytest.mark.keyring, pytest.mark.timeout(900)]
 
