@@ -4,11 +4,17 @@ first paints: every module with Qt subclasses costs start-up time."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QWidget
+import itertools
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QVBoxLayout, QWidget
 
 from wizard import countries
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
+
+if TYPE_CHECKING:
+    from wizard.ui.connections import ConnectionsView
 
 # Language names are shown in their own language, whatever the current one is.
 LANGUAGE_NAMES = (("es", "Español"), ("en", "English"))
@@ -27,6 +33,11 @@ class WelcomePage(BasePage):
         self.need_items.setText(self._bullets())
         self.body.addWidget(intro)
         self.body.addSpacing(8)
+        # The saved connections (mount_connections, after the first paint) go here.
+        self.connections_slot = QVBoxLayout()
+        self.body.addLayout(self.connections_slot)
+        self.connections: ConnectionsView | None = None
+        self._new_only = (needs, self.need_items)  # what a first connection needs
         self.body.addWidget(needs)
         self.body.addWidget(self.need_items)
         self.body.addSpacing(12)
@@ -94,6 +105,45 @@ class WelcomePage(BasePage):
         self.country_combo.currentIndexChanged.connect(self._country_chosen)
         self.demo_check.toggled.connect(self._demo_toggled)
         self.demo_check.setChecked(ctx.demo)
+
+    def mount_connections(self) -> None:
+        """The saved connections view: after the first paint (AlegraWizard.build_rest),
+        its store read on a worker thread. Shown only when something is stored."""
+        if self.connections is not None:
+            return
+        from wizard.ui.connections import ACTIONS, ConnectionsView
+
+        view = ConnectionsView(self.ctx, self)
+        self.connections = view
+        self.connections_slot.addWidget(view)
+        view.shownChanged.connect(self._connections_shown)
+        view.newRequested.connect(self._connect_another)
+        view.rotateRequested.connect(self._rotate)
+        # Tab follows the page from the top: the connections come before the language.
+        chain: list[QWidget] = [view.new_button, view.list]
+        chain += [getattr(view, attribute) for attribute, _key, _name in ACTIONS]
+        chain += [self.language_combo, self.country_combo, self.demo_check, self.support_check]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        view.reload()
+
+    def _connections_shown(self, shown: bool) -> None:
+        for widget in self._new_only:
+            widget.setVisible(not shown)
+
+    def _connect_another(self) -> None:
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.next()
+
+    def _rotate(self, profile_id: str) -> None:
+        from wizard.ui.wizard import AlegraWizard
+
+        wizard = self.wizard()
+        if isinstance(wizard, AlegraWizard):
+            wizard.start_update(profile_id)
+            if wizard.ctx.updating is not None:
+                wizard.restart()  # to the credentials page, the stored email filled in
 
     def show_notice(self, text: str) -> None:
         from PySide6.QtCore import Qt

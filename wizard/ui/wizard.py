@@ -107,6 +107,7 @@ class AlegraWizard(QWizard):
             for button in self.page(page_id).findChildren(QPushButton):
                 button.setAutoDefault(False)
         self._built = True
+        self.welcome.mount_connections()  # the saved connections, read off the GUI thread
         self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
         # QWizard lays out its buttons (Next vs Close) only when it switches pages: switch
         # to page one again now that it is no longer the last one. Nothing is lost: page

@@ -1,0 +1,602 @@
+"""The welcome page's saved connections: what is stored (company, email, token «…1234»,
+the last check and how it went, in words) and, for the selected one, Revisar (a live
+re-check), Cambiar token (the rotation flow, after the «Renovar token» warning),
+Renombrar, Quitar and Usar por defecto; «Conectar otra empresa» starts the normal flow.
+
+Mounted after the first paint (WelcomePage.mount_connections, from build_rest): this
+module, the store and keyring are not imported before it. Every store call (a file
+read, the keyring) runs on a worker thread: a hung Secret Service never freezes page one.
+
+Test mode: the connections listed are whatever the context's store holds (in test mode
+an in-memory store); a listed connection that does not point at the test Alegra is
+never re-checked, renamed, removed or made the default from test mode, so the user's
+real connections and their secrets are not touched.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wizard import hints
+from wizard.outcomes import Code
+from wizard.ui.base import make_label, tone
+from wizard.ui.context import WizardContext
+from wizard.ui.worker import Outcome, Worker
+
+if TYPE_CHECKING:
+    from wizard.alegra import CheckResult
+    from wizard.store import Profile
+
+MAX_VISIBLE_ROWS = 2  # more scroll inside the list: page one must fit a 1280×720 laptop
+# Failures whose fix is a new token: the result dialog offers «Cambiar token» for them.
+ROTATE_FIXES = frozenset({Code.UNAUTHORIZED})
+# The buttons acting on the selected connection: (attribute, catalog key, objectName).
+ACTIONS = (
+    ("check_button", "gui.connections.check", "checkConnectionButton"),
+    ("rotate_button", "gui.connections.rotate", "rotateTokenButton"),
+    ("rename_button", "gui.connections.rename", "renameConnectionButton"),
+    ("remove_button", "gui.connections.remove", "removeConnectionButton"),
+    ("default_button", "gui.connections.make_default", "defaultConnectionButton"),
+)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the store holds, read on a worker thread."""
+
+    profiles: list[Profile]
+    default_id: str | None
+
+
+def when_text(iso: str | None, lang: str) -> str | None:
+    """A stored UTC time as the user's local date and time («1 dic 2026, 14:03»)."""
+    if not iso:
+        return None
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
+    locale = QLocale(QLocale.Language.Spanish if lang == "es" else QLocale.Language.English)
+    return str(locale.toString(local, "d MMM yyyy, HH:mm")).replace(".", "")
+
+
+def result_words(ctx: WizardContext, code: str | None) -> str:
+    """A check's outcome in words: «la conexión funcionó», else the hint's title."""
+    if code is None:
+        return ""
+    if code == Code.CONNECTED.value:
+        return ctx.t("gui.connections.result_ok")
+    try:
+        return hints.hint_for(Code(code), ctx.lang, country=ctx.country).title
+    except (ValueError, KeyError):  # a code from a newer version: say it as it is
+        return code
+
+
+def describe(ctx: WizardContext, profile: Profile, is_default: bool) -> list[str]:
+    """The lines a connection shows: name, company · email · token, last check."""
+    title = profile.name or profile.company or profile.email
+    if is_default:
+        title = ctx.t("gui.connections.default_mark", name=title)
+    facts = [profile.company] if profile.company and profile.company != profile.name else []
+    facts += [profile.email, ctx.t("gui.connections.token", hint=profile.token_hint or "—")]
+    when = when_text(profile.last_check_at, ctx.lang)
+    if when is None:
+        last = ctx.t("gui.connections.never_checked")
+    else:
+        words = result_words(ctx, profile.last_check_code)
+        last = ctx.t("gui.connections.last_check", when=when, result=words)
+    return [title, " · ".join(f for f in facts if f), last]
+
+
+def hint_html(ctx: WizardContext, code: Code, result: CheckResult | None) -> tuple[str, str]:
+    """(title, body HTML) for a failed check, as the test page shows it."""
+    seconds = None
+    if code == Code.RATE_LIMITED:
+        reset = result.rate_limit.reset_s if result and result.rate_limit else None
+        seconds = hints.DEFAULT_WAIT_SECONDS if reset is None else reset
+    variant = "user" if result is not None and result.can_read_company is False else None
+    hint = hints.hint_for(
+        code,
+        ctx.lang,
+        variant=variant,
+        seconds=seconds,
+        issuer=result.tls_issuer if result else None,
+        country=ctx.country,
+    )
+    parts = []
+    if hint.causes:
+        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.causes'))}</b></p><ul>")
+        parts += [f"<li>{html.escape(c)}</li>" for c in hint.causes]
+        parts.append("</ul>")
+    if hint.steps:
+        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.steps'))}</b></p><ol>")
+        parts += [f"<li>{html.escape(s)}</li>" for s in hint.steps]
+        parts.append("</ol>")
+    if hint.url:
+        url = html.escape(hint.url, quote=True)
+        parts.append(f'<p>{html.escape(ctx.t("gui.test.more"))}: <a href="{url}">{url}</a></p>')
+    detail = result.detail if result else ""
+    if detail:
+        text = html.escape(ctx.t("gui.test.detail", detail=detail))
+        parts.append(f'<p style="font-size:small">{text}</p>')
+    return hint.title, "".join(parts)
+
+
+class CheckResultDialog(QDialog):
+    """A failed re-check: the hint (causes, numbered steps, link) as on the test page,
+    with «Cambiar token» when a new token is the fix."""
+
+    def __init__(
+        self,
+        ctx: WizardContext,
+        name: str,
+        title: str,
+        body: str,
+        offer_rotate: bool,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionCheckDialog")
+        self.setWindowTitle(ctx.t("gui.connections.check_title", name=name))
+        layout = QVBoxLayout(self)
+        self.status = make_label(self, name="connectionCheckStatus")
+        self.status.setStyleSheet(tone("error", bold=True))
+        self.status.setText(title)
+        self.hint_view = QTextBrowser(self)
+        self.hint_view.setObjectName("connectionHintView")
+        self.hint_view.setOpenExternalLinks(True)
+        self.hint_view.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.hint_view.setAccessibleName(ctx.t("gui.test.steps"))
+        self.hint_view.setHtml(body)
+        self.hint_view.setTabChangesFocus(True)  # Tab leaves the text, as in every field
+        layout.addWidget(self.status)
+        layout.addWidget(self.hint_view, 1)
+        buttons = QDialogButtonBox(self)
+        self.rotate_button: QPushButton | None = None
+        if offer_rotate:
+            self.rotate_button = buttons.addButton(
+                ctx.t("gui.connections.rotate"), QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.rotate_button.setObjectName("dialogRotateButton")
+        close = buttons.addButton(
+            ctx.t("gui.connections.close"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        close.setObjectName("dialogCloseButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 360)
+        close.setFocus()
+
+
+class ConnectionsView(QFrame):
+    """The stored connections and what can be done with each one."""
+
+    rotateRequested = Signal(str)  # profile id: the wizard starts the rotation flow
+    newRequested = Signal()  # «Conectar otra empresa»
+    shownChanged = Signal(bool)  # whether there is anything to show (page one adapts)
+
+    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("connectionsView")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.listing = Listing([], None)
+        self.loaded = False  # the first read came back (tests wait for it)
+        self.dialog: QDialog | None = None
+        self._checking: str | None = None  # the profile id a re-check runs for
+        self._select_after: str | None = None  # the row to select after the next listing
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        header = QHBoxLayout()
+        self.title = make_label(self, wrap=False, catalog_only=True, name="connectionsTitle")
+        header.addWidget(self.title, 1)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newConnectionButton")
+        self.new_button.clicked.connect(self.newRequested)
+        header.addWidget(self.new_button)
+        layout.addLayout(header)
+
+        self.list = QListWidget(self)
+        self.list.setObjectName("connectionsList")
+        self.list.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
+        self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.currentRowChanged.connect(self._selection_changed)
+        self.title.setBuddy(self.list)
+        layout.addWidget(self.list)
+
+        actions = QHBoxLayout()
+        for attribute, _key, name in ACTIONS:
+            button = QPushButton(self)
+            button.setObjectName(name)
+            button.setAutoDefault(False)
+            setattr(self, attribute, button)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.status = make_label(self, name="connectionsStatus", selectable=True)
+        self.status.hide()
+        layout.addWidget(self.status)
+        self.new_button.setAutoDefault(False)
+
+        self.check_button.clicked.connect(self.check_selected)
+        self.rotate_button.clicked.connect(lambda: self.ask_rotate())  # not `checked` as an id
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.remove_button.clicked.connect(self.ask_remove)
+        self.default_button.clicked.connect(self.make_default)
+
+        self.store_worker = Worker(self)  # listing, rename, remove, default: one at a time
+        self.store_worker.done.connect(self._store_done)
+        self._pending: str = "list"
+        self.check_worker = Worker(self)
+        self.check_worker.done.connect(self._checked)
+
+        self.retranslate()
+        ctx.languageChanged.connect(self.retranslate)
+        ctx.countryChanged.connect(self.retranslate)
+        ctx.demoChanged.connect(lambda _on: self.reload())
+        self.setVisible(False)
+
+    # --- state ---
+    check_button: QPushButton
+    rotate_button: QPushButton
+    rename_button: QPushButton
+    remove_button: QPushButton
+    default_button: QPushButton
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return self.listing.profiles
+
+    def selected(self) -> Profile | None:
+        row = self.list.currentRow()
+        return self.profiles[row] if 0 <= row < len(self.profiles) else None
+
+    def select(self, profile_id: str) -> None:
+        for row, profile in enumerate(self.profiles):
+            if profile.id == profile_id:
+                self.list.setCurrentRow(row)
+
+    def touchable(self, profile: Profile) -> bool:
+        """In test mode only the test Alegra's connections may be used or changed."""
+        if not self.ctx.demo:
+            return True
+        return profile.base_url.rstrip("/") == self.ctx.base_url.rstrip("/")
+
+    # --- reading the store (worker thread) ---
+    def reload(self) -> None:
+        store = self.ctx.store
+
+        def read(_cancel: object) -> Listing:
+            return Listing(store.list_profiles(), store.default_id())
+
+        self._run_store("list", read)
+
+    def _run_store(self, what: str, task: object) -> None:
+        self._pending = what
+        self.store_worker.run(task, f"connections-{what}")  # type: ignore[arg-type]
+        self._refresh_buttons()
+
+    def _store_done(self, outcome: Outcome) -> None:
+        what = self._pending
+        if outcome.error is not None:
+            self._say_storage_error(outcome.error)
+            if what != "list":
+                self.reload()
+            else:
+                self.loaded = True
+                self._refresh_buttons()
+            return
+        if what == "list":
+            self._show_listing(outcome.value)
+            return
+        message, select = outcome.value
+        self._select_after = select
+        self._say(message, "ok")
+        self.reload()
+
+    def _show_listing(self, listing: Listing) -> None:
+        current = self.selected()
+        previous = self._select_after or (current.id if current else None)
+        self._select_after = None
+        self.listing = listing
+        self.loaded = True
+        self._fill()
+        target = previous or listing.default_id
+        if target and any(p.id == target for p in listing.profiles):
+            self.select(target)
+        elif listing.profiles:
+            self.list.setCurrentRow(0)
+        self._refresh_buttons()
+        shown = bool(listing.profiles) or self.status.isVisible()
+        if shown != self.isVisible():
+            self.setVisible(shown)
+            self.shownChanged.emit(shown)
+
+    # --- what the view shows ---
+    def retranslate(self, *_: object) -> None:
+        t = self.ctx.t
+        self.title.setText(t("gui.connections.title"))
+        self.new_button.setText(t("gui.connections.new"))
+        self.new_button.setAccessibleDescription(t("gui.connections.new_help"))
+        self.new_button.setToolTip(t("gui.connections.new_help"))
+        self.list.setAccessibleName(t("gui.connections.list_name"))
+        for attribute, key, _name in ACTIONS:
+            button: QPushButton = getattr(self, attribute)
+            button.setText(t(key))
+            button.setAccessibleDescription(t(f"{key}_help"))
+            button.setToolTip(t(f"{key}_help"))
+        self._fill()
+        self._refresh_buttons()
+
+    def _fill(self) -> None:
+        row = self.list.currentRow()
+        self.list.blockSignals(True)
+        self.list.clear()
+        default_id = self.listing.default_id
+        for profile in self.profiles:
+            lines = describe(self.ctx, profile, profile.id == default_id)
+            if not self.touchable(profile):
+                lines.append(self.ctx.t("gui.connections.demo_locked"))
+            item = QListWidgetItem("\n".join(lines))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, ". ".join(lines))
+            item.setData(Qt.ItemDataRole.UserRole, profile.id)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if 0 <= row < self.list.count():
+            self.list.setCurrentRow(row)
+        self._fit_list()
+
+    def _fit_list(self) -> None:
+        rows = min(max(self.list.count(), 1), MAX_VISIBLE_ROWS)
+        height = sum(
+            max(self.list.sizeHintForRow(r), 0) for r in range(min(rows, self.list.count()))
+        )
+        height = max(height, self.list.fontMetrics().height() * 3)
+        self.list.setFixedHeight(height + 2 * self.list.frameWidth() + 4)
+
+    def _selection_changed(self, _row: int) -> None:
+        self._refresh_buttons()
+
+    def _refresh_buttons(self) -> None:
+        profile = self.selected()
+        idle = not self.store_worker.busy
+        usable = profile is not None and idle and self.touchable(profile)
+        checking = self.check_worker.busy
+        for button in (self.rotate_button, self.rename_button, self.remove_button):
+            button.setEnabled(usable and not checking)
+        is_default = profile is not None and profile.id == self.listing.default_id
+        self.default_button.setEnabled(usable and not checking and not is_default)
+        key = "gui.connections.stop" if checking else "gui.connections.check"
+        self.check_button.setText(self.ctx.t(key))
+        self.check_button.setEnabled(checking or usable)
+
+    def _say(self, text: str, kind: str | None = None) -> None:
+        self.status.setStyleSheet(tone(kind, bold=True) if kind else "")
+        self.status.setText(text)
+        self.status.show()
+
+    def _say_storage_error(self, error: BaseException) -> None:
+        reason = str(getattr(error, "reason", "failed"))
+        reason = getattr(getattr(error, "reason", None), "value", reason)
+        hint = hints.storage_hint(reason, self.ctx.lang, country=self.ctx.country)
+        steps = " ".join(hint.steps[:1])
+        self._say(f"{hint.title} {steps}".strip(), "error")
+        if not self.isVisible():
+            self.setVisible(True)
+            self.shownChanged.emit(True)
+
+    # --- Revisar: a live re-check ---
+    def check_selected(self) -> None:
+        if self.check_worker.busy:
+            self.check_worker.cancel()
+            self._checking = None
+            self._say(self.ctx.t("gui.connections.check_stopped"))
+            self._refresh_buttons()
+            return
+        profile = self.selected()
+        if profile is None or not self.touchable(profile):
+            return
+        store, check = self.ctx.store, self.ctx.check
+        base_url = profile.base_url or self.ctx.base_url
+        profile_id = profile.id
+
+        def recheck(cancel: object) -> CheckResult:
+            import threading
+
+            assert isinstance(cancel, threading.Event)
+            creds = store.load(profile_id)  # the token stays inside this function
+            result = check(creds.profile.email, creds.token, base_url, cancel)
+            if not cancel.is_set():
+                store.update_last_check(profile_id, result.code.value)
+            return result
+
+        self._checking = profile_id
+        self.check_worker.run(recheck, "recheck")
+        self._say(self.ctx.t("gui.connections.checking", name=profile.name))
+        self._refresh_buttons()
+
+    def _checked(self, outcome: Outcome) -> None:
+        profile_id, self._checking = self._checking, None
+        profile = next((p for p in self.profiles if p.id == profile_id), None)
+        name = profile.name if profile else (profile_id or "")
+        self._refresh_buttons()
+        if outcome.error is not None:
+            self._say_storage_error(outcome.error)
+            reason = getattr(getattr(outcome.error, "reason", None), "value", None)
+            reason = reason or str(getattr(outcome.error, "reason", ""))
+            if reason == "missing_secret" and profile_id:  # the secret is gone: a new token
+                self._say(self.ctx.t("gui.connections.missing_secret", name=name), "error")
+            return
+        result: CheckResult = outcome.value
+        self.reload()
+        if result.code == Code.CONNECTED:
+            company = result.company.name if result.company and result.company.name else name
+            self._say(self.ctx.t("gui.connections.check_ok", name=name, company=company), "ok")
+            return
+        title, body = hint_html(self.ctx, result.code, result)
+        self._say(self.ctx.t("gui.connections.check_failed", name=name, problem=title), "error")
+        self._open_result(name, title, body, profile_id, result.code in ROTATE_FIXES)
+
+    def _open_result(
+        self, name: str, title: str, body: str, profile_id: str | None, offer_rotate: bool
+    ) -> None:
+        dialog = CheckResultDialog(
+            self.ctx, name, title, body, offer_rotate and bool(profile_id), self
+        )
+        if profile_id:
+            dialog.accepted.connect(lambda: self.ask_rotate(profile_id))
+        self.dialog = dialog
+        dialog.open()
+
+    # --- Cambiar token: the «Renovar token» warning first ---
+    def ask_rotate(self, profile_id: str | None = None) -> None:
+        profile = self._profile(profile_id)
+        if profile is None or not self.touchable(profile):
+            return
+        box = self._question(
+            "gui.connections.rotate_title",
+            self.ctx.t("gui.connections.rotate_warning", name=profile.name),
+            "gui.connections.rotate_yes",
+            icon=QMessageBox.Icon.Warning,
+        )
+        box.setObjectName("rotateWarningBox")
+        pid = profile.id
+        self._on_yes(box, lambda: self.rotateRequested.emit(pid))
+        box.open()
+
+    # --- Renombrar ---
+    def ask_rename(self) -> None:
+        profile = self.selected()
+        if profile is None or not self.touchable(profile):
+            return
+        dialog = QInputDialog(self)
+        dialog.setObjectName("renameDialog")
+        dialog.setWindowTitle(self.ctx.t("gui.connections.rename_title"))
+        dialog.setLabelText(self.ctx.t("gui.connections.rename_label", name=profile.name))
+        dialog.setTextValue(profile.name)
+        dialog.setOkButtonText(self.ctx.t("gui.connections.rename_yes"))
+        dialog.setCancelButtonText(self.ctx.t("gui.connections.back"))
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            edit.setAccessibleName(self.ctx.t("gui.connections.rename_name"))
+            edit.setObjectName("renameEdit")
+        pid = profile.id
+        dialog.textValueSelected.connect(lambda text: self.rename(pid, text))
+        self.dialog = dialog
+        dialog.open()
+
+    def rename(self, profile_id: str, new_name: str) -> None:
+        new_name = new_name.strip()
+        profile = self._profile(profile_id)
+        if profile is None or not new_name or new_name == profile.name:
+            return
+        store, t = self.ctx.store, self.ctx.t
+
+        def task(_cancel: object) -> tuple[str, str]:
+            from wizard.store import ProfileExists
+
+            try:
+                renamed = store.rename(profile_id, new_name)
+            except ProfileExists:
+                return t("gui.connections.rename_clash", name=new_name), profile_id
+            return t("gui.connections.renamed", old=profile.name, name=renamed.name), renamed.id
+
+        self._run_store("rename", task)
+
+    # --- Quitar ---
+    def ask_remove(self) -> None:
+        profile = self.selected()
+        if profile is None or not self.touchable(profile):
+            return
+        box = self._question(
+            "gui.connections.remove_title",
+            self.ctx.t("gui.connections.remove_warning", name=profile.name),
+            "gui.connections.remove_yes",
+            icon=QMessageBox.Icon.Question,
+        )
+        box.setObjectName("removeConfirmBox")
+        pid, name = profile.id, profile.name
+        self._on_yes(box, lambda: self.remove(pid, name))
+        box.open()
+
+    def remove(self, profile_id: str, name: str) -> None:
+        store, t = self.ctx.store, self.ctx.t
+
+        def task(_cancel: object) -> tuple[str, None]:
+            store.forget(profile_id)
+            return t("gui.connections.removed", name=name), None
+
+        self._run_store("remove", task)
+
+    # --- Usar por defecto ---
+    def make_default(self) -> None:
+        profile = self.selected()
+        if profile is None or not self.touchable(profile):
+            return
+        store, t, pid, name = self.ctx.store, self.ctx.t, profile.id, profile.name
+
+        def task(_cancel: object) -> tuple[str, str]:
+            store.set_default(pid)
+            return t("gui.connections.now_default", name=name), pid
+
+        self._run_store("default", task)
+
+    # --- helpers ---
+    def _profile(self, profile_id: str | None) -> Profile | None:
+        if profile_id is None:
+            return self.selected()
+        return next((p for p in self.profiles if p.id == profile_id), None)
+
+    def _question(
+        self, title_key: str, text: str, yes_key: str, *, icon: QMessageBox.Icon
+    ) -> QMessageBox:
+        """open(), never exec(): the event loop keeps running (and tests can answer)."""
+        box = QMessageBox(icon, self.ctx.t(title_key), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a profile name is the user's text
+        yes = box.addButton(self.ctx.t(yes_key), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.ctx.t("gui.connections.back"), QMessageBox.ButtonRole.RejectRole)
+        yes.setObjectName("confirmButton")
+        back.setObjectName("backButton")
+        box.setDefaultButton(back)  # the safe answer on Enter
+        box.setEscapeButton(back)
+        self.dialog = box
+        return box
+
+    @staticmethod
+    def _on_yes(box: QMessageBox, action: Callable[[], object]) -> None:
+        # A message box's custom buttons finish with their index, not Accepted: ask
+        # which button it was.
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is not None and clicked.objectName() == "confirmButton":
+                action()
+
+        box.finished.connect(answered)
