@@ -10,7 +10,7 @@ profiles; neither the lock nor the data file is ever reached through a symlink. 
 writes the keyring first and the metadata second; if the second step fails the keyring
 is put back as it was, so there is never a profile without its token nor a new token
 without its profile. A keyring call that times out but completes later is undone when
-it lands (see `_late`). A file we cannot read is set aside by a save, never overwritten,
+it lands (see `_LateCalls`). A file we cannot read is set aside by a save, never overwritten,
 and never rewritten by a read.
 """
 
@@ -24,7 +24,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
@@ -38,6 +38,7 @@ SERVICE = "alegra-wizard"
 DEFAULT_TIMEOUT = 5.0
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 10.0
+LATE_GRACE = 10.0  # at exit: how long a late keyring write may take to land, be undone
 MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a real file is a few KiB; more is not ours
 # Backends that would keep the token in a plain file, or nowhere: never used, even if
 # installed or named by PYTHON_KEYRING_BACKEND / keyringrc.cfg (modules, then classes).
@@ -443,6 +444,77 @@ def effective_backend_of(backend: Any) -> Any:
     return backend
 
 
+class _LateCalls:
+    """Keyring writes that timed out but may still land, per (backend, username).
+
+    When one lands after we reported the failure, its undo runs (on a thread of its own,
+    under the file lock) so the stored state ends up as it was before the call. Until
+    it has, another write to the same keyring waits for it (and reports `timeout` if it
+    is still out): a retry must not race the late call it replaces. At exit the
+    process waits a little for late calls to land and be undone (`settle`)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[tuple[int, str], threading.Event] = {}
+        self._guard = threading.Lock()
+        self._atexit = False
+
+    def track(self, key: tuple[int, str], late: Future[Any], undo: Callable[[], None]) -> None:
+        settled = threading.Event()
+        with self._guard:
+            self._pending[key] = settled
+            if not self._atexit:
+                import atexit
+
+                atexit.register(self.settle, LATE_GRACE)
+                self._atexit = True
+
+        def finish() -> None:
+            try:
+                if late.exception() is None:  # it did write after all: put things back
+                    with contextlib.suppress(StorageError):
+                        undo()
+            finally:
+                with self._guard:
+                    if self._pending.get(key) is settled:
+                        del self._pending[key]
+                settled.set()
+
+        # On its own thread: the callback may run at once, in a caller holding the lock.
+        late.add_done_callback(
+            lambda _f: threading.Thread(target=finish, name="keyring-undo", daemon=True).start()
+        )
+
+    def wait_clear(self, backend: Any, timeout: float) -> None:
+        """Before a write (and outside the file lock, which an undo needs): wait for the
+        late calls to `backend` to land and be undone; still out: the keyring is hung."""
+        with self._guard:
+            waiting = [e for (owner, _), e in self._pending.items() if owner == id(backend)]
+        deadline = time.monotonic() + timeout
+        for settled in waiting:
+            if not settled.wait(max(0.0, deadline - time.monotonic())):
+                raise StorageError(StorageReason.TIMEOUT)
+
+    def settle(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for every late call to land and be undone; True if none
+        is left."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._guard:
+                waiting = list(self._pending.values())
+            if not waiting:
+                return True
+            if not waiting[0].wait(max(0.0, deadline - time.monotonic())):
+                return False
+
+
+_LATE = _LateCalls()
+
+
+def settle(timeout: float = LATE_GRACE) -> bool:
+    """Wait for keyring calls that timed out to land and be undone (tests; exit)."""
+    return _LATE.settle(timeout)
+
+
 class Store:
     def __init__(
         self, config_dir: Path | None = None, backend: Any = None, timeout: float = DEFAULT_TIMEOUT
@@ -600,6 +672,54 @@ class Store:
         except BaseException as exc:
             raise _storage_error_for(exc) from None
 
+    def _write_secret(
+        self, backend: Any, fn: Any, username: str, *args: Any, undo: Callable[[], None]
+    ) -> None:
+        """A keyring write (set or delete of `username`) with a timeout. If it times out
+        and lands later, `undo` runs then, under the lock (see _LateCalls)."""
+        key = (id(backend), username)
+        try:
+            self._call(fn, SERVICE, username, *args)
+        except _TimedOut as exc:
+            _LATE.track(key, exc.late, lambda: self._undo_locked(undo))
+            raise StorageError(StorageReason.TIMEOUT) from None
+
+    def _settle_late(self) -> None:
+        try:
+            backend = self._usable_backend()
+        except StorageError:  # no usable backend: the operation itself says so
+            return
+        _LATE.wait_clear(backend, self.timeout)
+
+    def _undo_locked(self, undo: Callable[[], None]) -> None:
+        with self._locked():
+            undo()
+
+    def _put_back(
+        self,
+        backend: Any,
+        username: str,
+        landed: str | None,
+        before: str | None,
+        record: Profile | None,
+    ) -> Callable[[], None]:
+        """The undo of a write that left `landed` (None: deleted) under `username`: put
+        `before` back, unless something else has changed the entry or its metadata
+        since (a later save or forget that worked: that state is the right one)."""
+
+        def undo() -> None:
+            if self._read_for_update()[0].find(username) != record:
+                return
+            if self._call(backend.get_password, SERVICE, username) != landed:
+                return
+            if before is None:
+                with contextlib.suppress(StorageError):
+                    self._call(backend.delete_password, SERVICE, username)
+            else:
+                self._call(backend.set_password, SERVICE, username, before)
+
+        return undo
+
     # --- the public operations ---
     def check_backend(self) -> str:
         """The usable backend's name, after one harmless read under the timeout (doctor).
@@ -631,6 +751,7 @@ class Store:
 
         if not token:
             raise StorageError(StorageReason.FAILED)
+        self._settle_late()
         with self._locked():
             data, damaged = self._read_for_update()
             if not profile.id:
@@ -641,7 +762,8 @@ class Store:
             created = data.find(profile.id) is None
             backend = self._usable_backend()
             previous = self._call(backend.get_password, SERVICE, profile.id)
-            self._call(backend.set_password, SERVICE, profile.id, token)
+            undo = self._put_back(backend, profile.id, token, previous, data.find(profile.id))
+            self._write_secret(backend, backend.set_password, profile.id, token, undo=undo)
             set_aside = None
             try:
                 if damaged:
@@ -667,11 +789,16 @@ class Store:
 
     def forget(self, profile_id: str) -> bool:
         """Remove the keyring entry and the metadata; idempotent."""
+        self._settle_late()
         with self._locked():
             data = self._read()
             removed = False
+            backend = self._usable_backend()
+            # Read first: if the delete times out and lands later, the secret goes back.
+            previous = self._call(backend.get_password, SERVICE, profile_id)
+            undo = self._put_back(backend, profile_id, None, previous, data.find(profile_id))
             try:
-                self._call(self._usable_backend().delete_password, SERVICE, profile_id)
+                self._write_secret(backend, backend.delete_password, profile_id, undo=undo)
                 removed = True
             except StorageError as exc:
                 if exc.reason is not StorageReason.MISSING_SECRET:
@@ -690,6 +817,7 @@ class Store:
         if not new_name:
             raise ValueError("a profile name can't be empty")
         new_id = profile_id_for(new_name)
+        self._settle_late()
         with self._locked():
             data = self._read()
             old = data.find(profile_id)
@@ -707,14 +835,16 @@ class Store:
             token = self._call(backend.get_password, SERVICE, profile_id)
             if not token:
                 raise StorageError(StorageReason.MISSING_SECRET)
-            self._call(backend.set_password, SERVICE, new_id, token)
+            undo_new = self._put_back(backend, new_id, token, None, None)
+            self._write_secret(backend, backend.set_password, new_id, token, undo=undo_new)
             try:
                 self._write(moved)
             except BaseException:
                 self._restore_secret(backend, new_id, None)
                 raise
+            undo_old = self._put_back(backend, profile_id, None, token, old)
             try:
-                self._call(backend.delete_password, SERVICE, profile_id)
+                self._write_secret(backend, backend.delete_password, profile_id, undo=undo_old)
             except StorageError as exc:
                 if exc.reason is not StorageReason.MISSING_SECRET:
                     with contextlib.suppress(StorageError):

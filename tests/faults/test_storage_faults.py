@@ -419,3 +419,102 @@ def test_real_tmpfs(tmp_path: Path, mode: str) -> None:
     assert CANARY_TOKEN not in out["texts"] + proc.stderr
     if os.environ.get("CI"):
         assert out["real_keyring"], "CI runs inside scripts/with-keyring.sh"
+
+
+# --- a keyring call that times out but lands later (issue 15, item 6) -------------------
+
+LATE = {  # operation, the slow call
+    "save_new": "set_password",
+    "rotation": "set_password",
+    "forget": "delete_password",
+    "rename_new_secret": "set_password",
+    "rename_old_secret": "delete_password",
+}
+
+
+@pytest.mark.keyring
+@pytest.mark.parametrize("operation", list(LATE))
+def test_a_keyring_call_that_lands_after_the_timeout_is_undone(
+    tmp_path: Path, operation: str
+) -> None:
+    from tests.helpers.keyrings import SlowKeyring
+    from wizard.store import settle
+
+    real = real_keyring()
+    folder = tmp_path / "cfg"
+    pid = f"late-{uuid.uuid4().hex[:8]}"
+    Store(config_dir=folder).save(Profile(id=pid, name="Antes", email="ana@empresa.co"), OLD)
+    before = (folder / "profiles.json").read_bytes()
+    slow = SlowKeyring(real, delay=TIMEOUT + 1.0, slow=LATE[operation])
+    store = Store(config_dir=folder, backend=slow, timeout=TIMEOUT)
+    renamed_id = f"{pid}-nuevo"
+    act = {
+        "save_new": lambda: store.save(Profile(id=pid + "-2", name="Otra"), CANARY_TOKEN),
+        "rotation": lambda: store.save(Profile(id=pid, name="Antes"), CANARY_TOKEN),
+        "forget": lambda: store.forget(pid),
+        "rename_new_secret": lambda: store.rename(pid, renamed_id),
+        "rename_old_secret": lambda: store.rename(pid, renamed_id),
+    }[operation]
+    try:
+        start = time.monotonic()
+        with pytest.raises(StorageError) as err:
+            act()
+        assert time.monotonic() - start <= TIMEOUT + 1
+        assert_clear(err.value, "timeout")
+        assert slow.landed.wait(10), "the slow call never landed"
+        assert settle(10)
+        # As before the call: the old secret, no new one, the file byte for byte.
+        assert real.get_password(SERVICE, pid) == OLD
+        for other in (pid + "-2", renamed_id):
+            assert real.get_password(SERVICE, other) is None
+        assert (folder / "profiles.json").read_bytes() == before
+        assert Store(config_dir=folder).load(pid).token == OLD
+    finally:
+        for username in (pid, pid + "-2", renamed_id):
+            if real.get_password(SERVICE, username) is not None:
+                real.delete_password(SERVICE, username)
+
+
+@pytest.mark.keyring
+def test_a_retry_waits_for_the_late_call_instead_of_racing_it(tmp_path: Path) -> None:
+    """The second save must not be undone by the first one's late landing."""
+    from tests.helpers.keyrings import SlowKeyring
+    from wizard.store import settle
+
+    real = real_keyring()
+    folder = tmp_path / "cfg"
+    pid = f"late-{uuid.uuid4().hex[:8]}"
+    Store(config_dir=folder).save(Profile(id=pid, name="Antes"), OLD)
+    slow = SlowKeyring(real, delay=TIMEOUT + 0.3, slow="set_password")
+    store = Store(config_dir=folder, backend=slow, timeout=TIMEOUT)
+    try:
+        with pytest.raises(StorageError):
+            store.save(Profile(id=pid, name="Antes"), CANARY_TOKEN)
+        store.timeout = 3.0  # the retry may wait for the late call to land and be undone
+        store.save(Profile(id=pid, name="Antes"), "n3w" + "y" * 17)
+        assert settle(10)
+        assert real.get_password(SERVICE, pid) == "n3w" + "y" * 17
+        assert Store(config_dir=folder).find(pid).token_hint == "…yyyy"  # type: ignore[union-attr]
+    finally:
+        real.delete_password(SERVICE, pid)
+
+
+@pytest.mark.keyring
+def test_cli_forget_with_a_late_keyring_keeps_the_profile(run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    """The CLI exits after reporting the timeout: it waits for the late delete to land and
+    puts the secret back before it does."""
+    real = real_keyring()
+    pid = f"late-{uuid.uuid4().hex[:8]}"
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    Store(config_dir=folder).save(Profile(id=pid, name="Antes", email="ana@empresa.co"), OLD)
+    before = (folder / "profiles.json").read_bytes()
+    try:
+        forget = run_cli("forget", "--profile", pid, env=backend_env("SlowSecretService"))
+        assert forget.returncode == 16 and title("timeout") in forget.stderr, forget
+        assert real.get_password(SERVICE, pid) == OLD
+        assert (folder / "profiles.json").read_bytes() == before
+        got = run_cli("credential", "get", "--profile", pid)
+        assert got.returncode == 0 and f"token={OLD}" in got.stdout
+    finally:
+        if real.get_password(SERVICE, pid) is not None:
+            real.delete_password(SERVICE, pid)

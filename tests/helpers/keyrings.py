@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,3 +90,39 @@ class HangingKeyring(_Failing):
     def fail(self, service: str, username: str, secret: str | None = None) -> None:
         self.release.wait(60)
         raise RuntimeError("too late")
+
+
+class SlowKeyring:
+    """A real backend whose first `slow_calls` writes (set or delete) land `delay` s late:
+    after the store's timeout, as a Secret Service waiting on a prompt does."""
+
+    def __init__(self, real: object, delay: float, slow: str, slow_calls: int = 1) -> None:
+        self.real = real
+        self.delay = delay
+        self.slow = slow  # "set_password" or "delete_password"
+        self.slow_calls = slow_calls
+        self.landed = threading.Event()  # set once a slow call has done its work
+
+    def _maybe_slow(self, method: str) -> bool:
+        if method != self.slow or self.slow_calls <= 0:
+            return False
+        self.slow_calls -= 1
+        time.sleep(self.delay)
+        return True
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.real.get_password(service, username)  # type: ignore[attr-defined,no-any-return]
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        slow = self._maybe_slow("set_password")
+        self.real.set_password(service, username, password)  # type: ignore[attr-defined]
+        if slow:
+            self.landed.set()
+
+    def delete_password(self, service: str, username: str) -> None:
+        slow = self._maybe_slow("delete_password")
+        try:
+            self.real.delete_password(service, username)  # type: ignore[attr-defined]
+        finally:
+            if slow:
+                self.landed.set()

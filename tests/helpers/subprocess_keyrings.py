@@ -7,9 +7,14 @@ in place of the session's real Secret Service."""
 
 from __future__ import annotations
 
+import time
+from typing import ClassVar
+
 from keyring.backend import KeyringBackend
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
 from tests.helpers import keyrings
+from wizard.store import DEFAULT_TIMEOUT
 
 
 class LockedKeyring(keyrings.LockedKeyring, KeyringBackend):
@@ -22,3 +27,26 @@ class BrokenKeyring(keyrings.BrokenKeyring, KeyringBackend):
 
 class HangingKeyring(keyrings.HangingKeyring, KeyringBackend):
     pass
+
+
+class SlowSecretService(SecretServiceKeyring):
+    """The session's real Secret Service, whose first write (set or delete) is done at once
+    but answered after the store's default timeout (a daemon that acts, then stalls before
+    replying): if our process just exited, the write would stand. Later calls, such as
+    the store's undo, are quick."""
+
+    delay = DEFAULT_TIMEOUT + 1.5
+    slow_calls: ClassVar[list[int]] = [1]  # per process: the first write only
+
+    def _maybe_slow(self) -> None:
+        if self.slow_calls[0] > 0:
+            self.slow_calls[0] -= 1
+            time.sleep(self.delay)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        super().set_password(service, username, password)
+        self._maybe_slow()
+
+    def delete_password(self, service: str, username: str) -> None:
+        super().delete_password(service, username)
+        self._maybe_slow()
