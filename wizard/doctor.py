@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from wizard import i18n
+from wizard.timeouts import CallTimedOut, call_with_timeout
 
 OK, WARN, FAIL, SKIPPED = "ok", "warn", "fail", "skipped"
 MAX_SKEW_S = 300  # beyond this, TLS and Alegra's answers may fail in odd ways
@@ -44,8 +44,6 @@ PUBLIC_ISSUERS = (
     "Baltimore",
 )
 ALEGRA_HOST = "api.alegra.com"
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,28 +78,16 @@ class Report:
         return "\n".join(lines)
 
 
-class _TimedOut(Exception):
-    pass
+@dataclass(frozen=True)
+class Resolution:
+    """What the one lookup of the API host found (looked_up False: offline, not tried)."""
 
+    looked_up: bool
+    addresses: tuple[str, ...]
 
-def _with_timeout(fn: Callable[[], T], timeout: float) -> T:
-    """Run fn on a daemon thread; _TimedOut if it has not finished in `timeout` s."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, name="doctor", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _TimedOut
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    @property
+    def ok(self) -> bool:
+        return bool(self.addresses)
 
 
 class Doctor:
@@ -116,6 +102,14 @@ class Doctor:
         ca_bundle: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        from wizard.transport import validate_base_url, validate_timeout
+
+        # Validated here too (not only by the CLI): a port of 99999 or a timeout of inf
+        # would otherwise break an item's thread.
+        if validate_base_url(base_url) is not None:
+            raise ValueError("doctor: unusable base URL")
+        if validate_timeout(timeout) is not None:
+            raise ValueError("doctor: timeout out of range")
         self.base_url = base_url.rstrip("/")
         parts = urlsplit(self.base_url)
         self.host = parts.hostname or ""
@@ -127,7 +121,6 @@ class Doctor:
         self.timeout = timeout
         self.ca_bundle = ca_bundle
         self.clock = clock
-        self.dns_failed = False
 
     def t(self, key: str, **fmt: object) -> str:
         return i18n.t(f"doctor.{key}", self.lang, **fmt)
@@ -140,19 +133,19 @@ class Doctor:
 
     def run(self, on_item: Callable[[Item], None] | None = None) -> Report:
         report = Report()
-        checks: list[Callable[[], list[Item]]] = [
-            self.check_keyring,
-            self.check_config,
-            self.check_proxy,
-            self.check_dns,
-            self.check_https,
-            self.check_clock,
-        ]
-        for check in checks:
-            for item in check():
+
+        def add(items: list[Item]) -> None:
+            for item in items:
                 report.items.append(item)
                 if on_item is not None:
                     on_item(item)
+
+        for local in (self.check_keyring, self.check_config, self.check_proxy):
+            add(local())
+        # The network items depend on the name resolving: one lookup, handed to each.
+        dns = self.resolve()
+        for network in (self.check_dns, self.check_https, self.check_clock):
+            add(network(dns))
         return report
 
     # --- local items ---
@@ -215,19 +208,27 @@ class Doctor:
         """After a failed DNS item: one cause, one fix; don't list its echoes."""
         return [Item(item_id, SKIPPED, self.t("no_dns", what=self.t(f"{item_id}.what")))]
 
-    def check_dns(self) -> list[Item]:
+    def resolve(self) -> Resolution:
+        """The one name lookup the network items share (none when offline)."""
         if self.offline:
-            return self._skipped("dns")
+            return Resolution(looked_up=False, addresses=())
         try:
-            infos = _with_timeout(
+            infos = call_with_timeout(
                 lambda: socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM),
-                self.timeout,
+                timeout=self.timeout,
+                name="doctor-dns",
             )
-        except (_TimedOut, OSError, UnicodeError):
-            self.dns_failed = True
+        except (CallTimedOut, OSError, UnicodeError):
+            return Resolution(looked_up=True, addresses=())
+        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+        return Resolution(looked_up=True, addresses=addresses)
+
+    def check_dns(self, dns: Resolution) -> list[Item]:
+        if not dns.looked_up:
+            return self._skipped("dns")
+        if not dns.ok:
             return [self.item("dns", FAIL, "fail", host=self.host)]
-        address = str(infos[0][4][0]) if infos else "?"
-        return [self.item("dns", OK, "ok", host=self.host, address=address)]
+        return [self.item("dns", OK, "ok", host=self.host, address=dns.addresses[0])]
 
     def _tls_context(self) -> ssl.SSLContext:
         if self.ca_bundle:
@@ -236,10 +237,10 @@ class Doctor:
 
         return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
-    def check_https(self) -> list[Item]:
-        if self.offline:
+    def check_https(self, dns: Resolution) -> list[Item]:
+        if not dns.looked_up:
             return self._skipped("https")
-        if self.dns_failed:
+        if not dns.ok:
             return self._unresolved("https")
         if not self.https:
             return [self.item("https", SKIPPED, "plain_http", host=self.host)]
@@ -254,13 +255,14 @@ class Doctor:
             return issuer.get("organizationName") or issuer.get("commonName")
 
         try:
-            issuer = _with_timeout(handshake, self.timeout + 1)
+            issuer = call_with_timeout(handshake, timeout=self.timeout + 1, name="doctor-tls")
         except ssl.SSLError:
-            from wizard.alegra import _issuer
+            from wizard.transport import certificate_issuer
 
-            seen = _issuer(self.host, self.port) or self.t("unknown_issuer")
+            seen = certificate_issuer(self.host, self.port, self.timeout)
+            seen = seen or self.t("unknown_issuer")
             return [self.item("https", FAIL, "untrusted", host=self.host, issuer=seen)]
-        except (_TimedOut, OSError):
+        except (CallTimedOut, OSError):
             return [self.item("https", FAIL, "unreachable", host=self.host)]
         issuer = issuer or self.t("unknown_issuer")
         if self.host == ALEGRA_HOST and not any(
@@ -269,32 +271,27 @@ class Doctor:
             return [self.item("https", WARN, "inspected", host=self.host, issuer=issuer)]
         return [self.item("https", OK, "ok", host=self.host, issuer=issuer)]
 
-    def check_clock(self) -> list[Item]:
-        """The server's Date header against this computer's clock (no credentials sent)."""
-        if self.offline:
+    def check_clock(self, dns: Resolution) -> list[Item]:
+        """The server's Date header against this computer's clock. No credentials: the
+        transport sends exactly the headers given (none), whatever a ~/.netrc says."""
+        if not dns.looked_up:
             return self._skipped("clock")
-        if self.dns_failed:
+        if not dns.ok:
             return self._unresolved("clock")
         from email.utils import parsedate_to_datetime
 
-        from wizard.alegra import _session
+        from wizard import transport
 
         def head() -> str | None:
-            session = _session(self.ca_bundle, self.https)
-            try:
-                answer = session.head(
-                    f"{self.base_url}/",
-                    timeout=(self.timeout, self.timeout),
-                    allow_redirects=False,
-                    verify=self.ca_bundle if self.ca_bundle else True,
-                )
-                date = answer.headers.get("Date")
-                return str(date) if date else None
-            finally:
-                session.close()
+            answer = transport.fetch(
+                f"{self.base_url}/", method="HEAD", headers={}, timeout=self.timeout,
+                ca_bundle=self.ca_bundle, deadline=time.monotonic() + self.timeout,
+            )  # fmt: skip
+            date = answer.headers.get("Date")
+            return str(date) if date else None
 
         try:
-            date = _with_timeout(head, self.timeout + 1)
+            date = call_with_timeout(head, timeout=self.timeout + 1, name="doctor-clock")
             server = parsedate_to_datetime(date).timestamp() if date else None
         except Exception:  # unreachable, or a Date we cannot read: nothing to compare
             server = None

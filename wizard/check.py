@@ -1,0 +1,257 @@
+"""The connection check: GET /company, then who the token belongs to (Qt-free).
+
+Expected failures are results, never exceptions. Every request goes through
+wizard.transport (exactly our Authorization header, plain http only to loopback, no
+proxy for it, no redirects, no cookies, an overall deadline).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from wizard import transport
+from wizard.outcomes import Code, code_for_status
+from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "MAX_BODY",
+    "CheckResult",
+    "Company",
+    "RateLimit",
+    "User",
+    "check_connection",
+    "parse_company",
+    "parse_rate_limit",
+    "parse_user",
+    "validate_base_url",
+    "validate_timeout",
+]
+
+# After a 200 on /company, /users/self gets what is left of the deadline, but at least this
+# much (the answer is a courtesy: without it the check is still `connected`).
+USER_MIN_BUDGET_S = 2.0
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str | None
+    identification: str | None
+    country: str | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: int | None
+    remaining: int | None
+    reset_s: int | None
+
+
+@dataclass(frozen=True)
+class User:
+    """From GET /users/self: who the credentials belong to. Any field may be missing."""
+
+    name: str | None
+    email: str | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    code: Code
+    http_status: int | None
+    company: Company | None
+    rate_limit: RateLimit | None
+    elapsed_ms: int
+    detail: str = ""
+    tls_issuer: str | None = None
+    can_read_company: bool | None = None
+    user: User | None = None
+    # Warning ids (catalog check.warning.<id>): e.g. "user_email_differs".
+    warnings: tuple[str, ...] = ()
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+def parse_rate_limit(headers: Any) -> RateLimit | None:
+    limit = _int(headers.get("X-Rate-Limit-Limit"))
+    remaining = _int(headers.get("X-Rate-Limit-Remaining"))
+    reset = _int(headers.get("X-Rate-Limit-Reset"))
+    if limit is None and remaining is None and reset is None:
+        return None
+    return RateLimit(limit, remaining, None if reset is None else max(0, reset))
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_company(body: dict[str, Any]) -> Company:
+    ident = _text(body.get("identification"))
+    obj = body.get("identificationObject")
+    if ident is None and isinstance(obj, dict):
+        ident = _text(obj.get("number"))
+    currency = body.get("currency")
+    return Company(
+        name=_text(body.get("name")),
+        identification=ident,
+        country=_text(body.get("applicationVersion")),
+        currency=_text(currency.get("code")) if isinstance(currency, dict) else _text(currency),
+    )
+
+
+def parse_user(body: Any) -> User | None:
+    """Tolerant: any field may be missing or odd-typed; a role may be a string or an object
+    with a name. None when nothing usable is there."""
+    if not isinstance(body, dict):
+        return None
+    name = _text(body.get("name"))
+    if name is None:
+        first, last = _text(body.get("firstName")), _text(body.get("lastName"))
+        name = " ".join(p for p in (first, last) if p) or None
+    role = body.get("role")
+    if isinstance(role, dict):
+        role = role.get("name") or role.get("id")
+    user = User(name=name, email=_text(body.get("email")), role=_text(role))
+    return None if user == User(None, None, None) else user
+
+
+def _auth(email: str, token: str) -> dict[str, str]:
+    return {"Authorization": transport.basic_header(email, token)}
+
+
+def check_connection(
+    email: str,
+    token: str,
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: float = 15.0,
+    ca_bundle: str | None = None,
+    cancel: threading.Event | None = None,
+) -> CheckResult:
+    start = time.monotonic()
+
+    def result(code: Code, status: int | None = None, **kw: Any) -> CheckResult:
+        elapsed = int((time.monotonic() - start) * 1000)
+        kw.setdefault("company", None)
+        kw.setdefault("rate_limit", None)
+        return CheckResult(code, status, elapsed_ms=elapsed, **kw)
+
+    if validate_base_url(base_url) is not None:
+        return result(Code.INVALID_INPUT, detail="insecure or malformed base URL")
+    if validate_timeout(timeout) is not None:
+        return result(Code.INVALID_INPUT, detail="timeout out of range")
+    if ":" in email:  # a Basic-auth user name ends at the first colon
+        return result(Code.INVALID_INPUT, detail="colon in the email")
+    base = base_url.rstrip("/")
+    deadline = start + timeout
+    try:
+        answer = transport.fetch(
+            f"{base}/company", headers=_auth(email, token), timeout=timeout,
+            ca_bundle=ca_bundle, deadline=deadline, cancel=cancel,
+        )  # fmt: skip
+    except transport.Cancelled:
+        return result(Code.CANCELLED)
+    except transport.NotLoopback:
+        return result(Code.INVALID_INPUT, detail="plain http to a name that is not only loopback")
+    except TimeoutError:
+        return result(Code.TIMEOUT, detail="no complete answer before the deadline")
+    except Exception as exc:  # requests' whole family of transport errors
+        code = transport.classify(exc)
+        issuer = None
+        if code is Code.TLS_ERROR:
+            parts = urlsplit(base)
+            issuer = transport.certificate_issuer(parts.hostname or "", parts.port or 443)
+        return result(code, detail=type(exc).__name__, tls_issuer=issuer)
+
+    status, headers, body = answer.status, answer.headers, answer.body
+    rate = parse_rate_limit(headers)
+    if 300 <= status < 400:
+        try:
+            target = urlsplit(headers.get("Location", "")).hostname or "?"
+        except ValueError:  # e.g. "http://[x": still a redirect, never followed
+            target = "?"
+        if token and token.lower() in target.lower():  # the server chose it: it may echo us
+            target = "?"
+        return result(
+            Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail=f"redirect to {target}"
+        )
+    if status == 407:
+        return result(Code.PROXY_ERROR, status, rate_limit=rate)
+    if status != 200:
+        can_read, user = None, None
+        if status == 403:  # wrong credentials, or a user who may not read company info?
+            user_status, user, _ = _users_self(
+                base, email, token, timeout, ca_bundle, deadline, cancel
+            )
+            can_read = False if user_status == 200 else None
+        return result(
+            code_for_status(status), status, rate_limit=rate, can_read_company=can_read,
+            user=user,
+        )  # fmt: skip
+    if body is None:
+        return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="body too large")
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not JSON")
+    if not isinstance(parsed, dict):
+        return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not an object")
+    if cancel is not None and cancel.is_set():
+        return result(Code.CANCELLED)
+    _, user, user_rate = _users_self(base, email, token, timeout, ca_bundle, deadline, cancel)
+    warnings: tuple[str, ...] = ()
+    if user is not None and user.email and user.email.casefold() != email.casefold():
+        warnings = ("user_email_differs",)
+    return result(
+        Code.CONNECTED,
+        status,
+        company=parse_company(parsed),
+        rate_limit=user_rate or rate,  # the latest answer's budget
+        user=user,
+        warnings=warnings,
+    )
+
+
+def _users_self(
+    base: str,
+    email: str,
+    token: str,
+    timeout: float,
+    ca_bundle: str | None,
+    deadline: float,
+    cancel: threading.Event | None,
+) -> tuple[int | None, User | None, RateLimit | None]:
+    """GET /users/self once: (status or None, the user, its rate-limit headers). Never
+    changes the outcome of the check: a courtesy call, with what is left of the deadline
+    but at least USER_MIN_BUDGET_S."""
+    budget = max(deadline - time.monotonic(), min(timeout, USER_MIN_BUDGET_S))
+    try:
+        answer = transport.fetch(
+            f"{base}/users/self", headers=_auth(email, token), timeout=min(timeout, budget),
+            ca_bundle=ca_bundle, deadline=time.monotonic() + budget, cancel=cancel,
+            max_body=256 * 1024,
+        )  # fmt: skip
+    except Exception:  # its failure is no failure of the check
+        return None, None, None
+    rate = parse_rate_limit(answer.headers)
+    if answer.status != 200 or answer.body is None:
+        return answer.status, None, rate
+    try:
+        return answer.status, parse_user(json.loads(answer.body.decode("utf-8"))), rate
+    except (UnicodeDecodeError, ValueError):
+        return answer.status, None, rate

@@ -1,0 +1,158 @@
+"""The permission and plan probe: which resources these credentials may read (Qt-free).
+
+Read-only `GET <resource>?limit=1`, one at a time, paced, through wizard.transport.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from wizard import transport
+from wizard.check import parse_rate_limit
+from wizard.transport import DEFAULT_BASE_URL, validate_base_url, validate_timeout
+
+
+# --- permission and plan probe ------------------------------------------------------------
+# One row per resource an integration may need. path None: Alegra has no read-only list
+# endpoint we could confirm (see shared/ALEGRA_API.md): shown as "not checked", never
+# guessed against the live API. Names: catalog keys probe.resource.<key>. Correct a row
+# here when a path is confirmed.
+@dataclass(frozen=True)
+class Probed:
+    key: str
+    path: str | None
+    gated: bool  # plan-gated: a 403 means the plan tier, not the user's permissions
+
+
+PROBED: tuple[Probed, ...] = (
+    Probed("contacts", "/contacts", gated=False),
+    Probed("invoices", "/invoices", gated=False),
+    Probed("bills", "/bills", gated=False),
+    Probed("items", "/items", gated=False),
+    Probed("taxes", "/taxes", gated=False),
+    Probed("categories", "/categories", gated=False),
+    Probed("cost_centers", "/cost-centers", gated=False),
+    Probed("journals", "/journals", gated=True),
+    Probed("bank_accounts", "/bank-accounts", gated=True),
+    Probed("attachments", None, gated=True),
+    Probed("payment_methods", None, gated=True),
+    Probed("fixed_assets", None, gated=True),
+)
+
+# Row statuses.
+AVAILABLE = "available"
+NOT_IN_PLAN = "not_in_plan"  # 403 on a plan-gated resource
+NO_PERMISSION = "no_permission"  # 403 on a core resource
+ERROR = "error"  # anything else: transport error, 5xx, 404...
+NOT_CHECKED = "not_checked"  # no confirmed read-only path
+SKIPPED = "skipped"  # stopped early: rate limit or cancel
+# Stop probing when the rate limit is this close (the user's other programs share it).
+MIN_REMAINING = 5
+PROBE_PACE_S = 0.25  # ~4 calls a second: well under Alegra's ~150 a minute
+
+
+@dataclass(frozen=True)
+class ProbeRow:
+    key: str
+    path: str | None
+    gated: bool
+    status: str
+    http_status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "resource": self.key,
+            "path": self.path,
+            "gated": self.gated,
+            "status": self.status,
+            "http_status": self.http_status,
+        }
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    rows: tuple[ProbeRow, ...]
+    rate_limited: bool  # stopped on a 429 or a nearly spent limit
+    reset_s: int | None
+    cancelled: bool = False
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [row.to_json() for row in self.rows]
+
+
+def _row_status(item: Probed, status: int) -> str:
+    if 200 <= status < 300:
+        return AVAILABLE
+    if status == 403:
+        return NOT_IN_PLAN if item.gated else NO_PERMISSION
+    return ERROR
+
+
+def probe_permissions(
+    email: str,
+    token: str,
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: float = 10.0,
+    ca_bundle: str | None = None,
+    cancel: threading.Event | None = None,
+    pace_s: float = PROBE_PACE_S,
+) -> ProbeResult:
+    """Read-only `GET <resource>?limit=1` for each row of PROBED, one at a time, `pace_s`
+    apart. Stops (the rest "skipped") on a 429, when the rate limit is nearly spent, or on
+    cancel. Never raises for network trouble: that row is "error"."""
+    if validate_base_url(base_url) is not None or validate_timeout(timeout) is not None:
+        errors = tuple(ProbeRow(p.key, p.path, p.gated, ERROR) for p in PROBED)
+        return ProbeResult(errors, rate_limited=False, reset_s=None)
+    base = base_url.rstrip("/")
+    auth = {"Authorization": transport.basic_header(email, token)}
+    rows: list[ProbeRow] = []
+    stop: str | None = None
+    reset_s: int | None = None
+    called = False
+    for item in PROBED:
+        if item.path is None:
+            rows.append(ProbeRow(item.key, None, item.gated, NOT_CHECKED))
+            continue
+        if stop is None and called:  # spread the calls out
+            if cancel is None:
+                time.sleep(pace_s)
+            elif cancel.wait(pace_s):
+                stop = "cancelled"
+        if stop is None and cancel is not None and cancel.is_set():
+            stop = "cancelled"
+        if stop is not None:
+            rows.append(ProbeRow(item.key, item.path, item.gated, SKIPPED))
+            continue
+        called = True
+        try:
+            answer = transport.fetch(
+                f"{base}{item.path}?limit=1", headers=auth, timeout=timeout,
+                ca_bundle=ca_bundle, deadline=time.monotonic() + timeout, cancel=cancel,
+            )  # fmt: skip
+            status, headers = answer.status, answer.headers
+        except transport.Cancelled:
+            stop = "cancelled"
+            rows.append(ProbeRow(item.key, item.path, item.gated, SKIPPED))
+            continue
+        except Exception:  # transport trouble on this one resource: say "?" and go on
+            rows.append(ProbeRow(item.key, item.path, item.gated, ERROR))
+            continue
+        rate = parse_rate_limit(headers)
+        if status == 429:
+            stop = "rate_limited"
+            reset_s = rate.reset_s if rate else None
+            rows.append(ProbeRow(item.key, item.path, item.gated, SKIPPED, status))
+            continue
+        rows.append(ProbeRow(item.key, item.path, item.gated, _row_status(item, status), status))
+        if rate is not None and rate.remaining is not None and rate.remaining <= MIN_REMAINING:
+            stop = "rate_limited"
+            reset_s = rate.reset_s
+    return ProbeResult(
+        tuple(rows),
+        rate_limited=stop == "rate_limited",
+        reset_s=reset_s,
+        cancelled=stop == "cancelled",
+    )
