@@ -283,3 +283,16 @@ def test_cancel_stops_reading(raw_server) -> None:  # type: ignore[no-untyped-de
     threading.Timer(0.3, cancel.set).start()
     result = check_connection(EMAIL, TOKEN, raw_server(drip), timeout=10, cancel=cancel)
     assert result.code is Code.CANCELLED and result.elapsed_ms < 1500
+
+
+def test_the_402_hint_names_the_plan_first_then_the_suspension_with_a_step_for_each() -> None:
+    """Alegra's 402: the plan lacks API access, or the account is suspended/unpaid."""
+    from wizard.hints import hint_for
+
+    words = {"es": ("plan", "suspendida"), "en": ("plan", "suspended")}
+    for lang, (plan, suspended) in words.items():
+        hint = hint_for(Code.PAYMENT_REQUIRED, lang)
+        for text in (hint.title, " ".join(hint.causes)):
+            assert 0 <= text.index(plan) < text.index(suspended), text
+        assert plan in hint.steps[0] and "API" in hint.steps[0]
+        assert suspended in hint.steps[1]

@@ -147,3 +147,80 @@ def test_token_shaped_values_survive(noise: str) -> None:
     result = clean(f" {EMAIL} ", f"\u200b{TOKEN} ")
     assert (result.email, result.token) == (EMAIL, TOKEN)
     clean(noise, noise)  # never raises
+
+
+# --- issue 15 item 11, issue 17: what a Basic-auth user can't hold, look-alikes, JWTs -------
+@pytest.mark.parametrize("email", ["ana@empresa.co:x", "a:b@empresa.co", "ana:@empresa.co"])
+def test_an_email_with_a_colon_is_a_problem(email: str) -> None:
+    result = clean(email, TOKEN)
+    assert not result.ok and ids(result.problems) == {"email_has_colon"}
+    es, en = describe(result.problems, "es")[0], describe(result.problems, "en")[0]
+    assert "«:»" in es and "usuario" in es and "“:”" in en
+
+
+def test_the_cli_refuses_an_email_with_a_colon_and_sends_nothing(run_cli, sandbox) -> None:  # type: ignore[no-untyped-def]
+    before = len(sandbox.requests_seen)
+    args = ["check", "--email", "demo@alegra.test:x", "--token-stdin", "--json"]
+    got = run_cli(*args, "--base-url", sandbox.url, stdin="0123456789abcdef0123\n")
+    assert got.returncode == 3 and got.json["code"] == "invalid_input", got
+    assert len(sandbox.requests_seen) == before
+
+
+def test_check_connection_refuses_a_colon_even_without_the_cleaner(sandbox) -> None:  # type: ignore[no-untyped-def]
+    from wizard.check import check_connection
+    from wizard.outcomes import Code
+
+    before = len(sandbox.requests_seen)
+    result = check_connection("demo@alegra.test:x", "0123456789abcdef0123", sandbox.url)
+    assert result.code is Code.INVALID_INPUT and len(sandbox.requests_seen) == before
+
+
+@pytest.mark.parametrize(
+    ("email", "char"),
+    [("\u0430na@empresa.co", "\u0430"), ("ana@empr\u0435sa.co", "\u0435"),
+     ("ana@empres\u03b1.co", "\u03b1")],
+)  # fmt: skip
+def test_a_look_alike_letter_is_a_warning_that_names_it(email: str, char: str) -> None:
+    result = clean(email, TOKEN)
+    assert result.ok, "a warning, not a problem: Alegra might really have it"
+    notes = [n for n in result.warnings if n.id == "email_lookalike_char"]
+    assert notes and notes[0].detail == char
+    for lang in ("es", "en"):
+        text = describe(notes, lang)[0]
+        assert (char in text and f"U+{ord(char):04X}" in text and "CYRILLIC" in text) or (
+            "GREEK" in text
+        )
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"),
+    [
+        ("ana@empresá.co", "á"),
+        ("ana@xn--empres-qta.co", "xn--empres-qta"),
+        ("josé@münchen.de", "ü"),
+    ],
+)
+def test_an_idn_domain_is_a_warning_that_names_it(email: str, shown: str) -> None:
+    result = clean(email, TOKEN)
+    assert result.ok
+    notes = [n for n in result.warnings if n.id == "email_idn_domain"]
+    assert notes and notes[0].detail == shown
+    assert shown in describe(notes, "es")[0] and shown in describe(notes, "en")[0]
+
+
+def test_accents_in_a_latin_local_part_are_not_look_alikes() -> None:
+    assert not {"email_lookalike_char", "email_idn_domain"} & ids(
+        clean("josé.muñoz@empresa.co", TOKEN).warnings
+    )
+
+
+JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlX2hlcmU"
+
+
+def test_a_pasted_jwt_is_the_wrong_products_token() -> None:
+    result = clean(EMAIL, JWT)
+    assert result.ok and ids(result.warnings) == {"token_is_jwt"}
+    es, en = describe(result.warnings, "es")[0], describe(result.warnings, "en")[0]
+    assert "Nómina" in es and "facturación electrónica" in es and "Datos de usuario" in es
+    assert "payroll" in en and "User data" in en
+    assert "token_is_jwt" not in ids(clean(EMAIL, "eyJnotajwt0000000000").warnings)

@@ -33,7 +33,14 @@ FIXES: dict[str, str] = {
 }
 WARNINGS: dict[str, str] = {
     name: f"warning.{name}"
-    for name in ("token_unusual_shape", "token_has_uppercase", "example_credentials")
+    for name in (
+        "token_unusual_shape",
+        "token_has_uppercase",
+        "example_credentials",
+        "token_is_jwt",
+        "email_lookalike_char",
+        "email_idn_domain",
+    )
 }
 PROBLEMS: dict[str, str] = {
     name: f"problem.{name}"
@@ -42,6 +49,7 @@ PROBLEMS: dict[str, str] = {
         "empty_token",
         "email_invalid",
         "email_forbidden_char",
+        "email_has_colon",
         "token_forbidden_char",
         "token_non_ascii",
     )
@@ -53,6 +61,7 @@ class Note:
     field: str
     id: str
     count: int = 1
+    detail: str = ""  # the character a look-alike or IDN warning names
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,11 @@ _MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
 _BASIC = re.compile(r"^(?:authorization\s*:\s*)?basic\s+([A-Za-z0-9+/=_-]+)$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _TOKEN_SHAPE = re.compile(r"^[a-z0-9]{20}$")
+# A JWT: base64url header starting {"... (eyJ), payload, signature. Alegra Nómina's and the
+# e-invoicing provider API's tokens look like this; the accounting API's never does.
+_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+# Scripts whose letters pass for Latin ones in an email (Cyrillic a, Greek omicron...).
+_LOOKALIKE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
 _CARD_LABEL = re.compile(
     r"(?i)^(datos de usuario|user data|renovar token|renew token|copiar|copy|usuario|user|"
     r"token|correo|email)\s*:?\s*$"
@@ -288,6 +302,8 @@ def _problems(email: str, token: str) -> Iterable[Note]:
         yield Note("email", "empty_email")
     elif any(_is_space(ch) or _is_invisible(ch) for ch in email):
         yield Note("email", "email_forbidden_char")
+    elif ":" in email:  # HTTP Basic: the user name ends at the first colon
+        yield Note("email", "email_has_colon")
     elif not _EMAIL.match(email):
         yield Note("email", "email_invalid")
     if not token:
@@ -298,13 +314,53 @@ def _problems(email: str, token: str) -> Iterable[Note]:
         yield Note("token", "token_non_ascii")
 
 
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def _lookalike(email: str) -> str | None:
+    """The first letter of a look-alike script in an otherwise Latin email, if any."""
+    if not any(ch.isascii() and ch.isalpha() for ch in email):
+        return None
+    for ch in email:
+        if ch.isalpha() and not ch.isascii() and _script(ch) in _LOOKALIKE_SCRIPTS:
+            return ch
+    return None
+
+
+def _idn(email: str) -> str | None:
+    """The domain's first non-ASCII character, or its punycode label, if the domain is an
+    internationalized one (a look-alike of a familiar domain is the usual trap)."""
+    if email.count("@") != 1:
+        return None
+    domain = email.split("@", 1)[1]
+    for ch in domain:
+        if not ch.isascii():
+            return ch
+    for label in domain.split("."):
+        if label.lower().startswith("xn--"):
+            return label
+    return None
+
+
 def _warnings(email: str, token: str) -> Iterable[Note]:
-    if token and not _TOKEN_SHAPE.match(token):
-        yield Note("token", "token_unusual_shape")
-    if token != token.lower():
-        yield Note("token", "token_has_uppercase")
+    if token and _JWT.match(token):
+        # The wrong product's token: one warning that says so, not three about its shape.
+        yield Note("token", "token_is_jwt")
+    else:
+        if token and not _TOKEN_SHAPE.match(token):
+            yield Note("token", "token_unusual_shape")
+        if token != token.lower():
+            yield Note("token", "token_has_uppercase")
     if email.lower() == EXAMPLE_EMAIL or token == EXAMPLE_TOKEN:
         yield Note("both", "example_credentials")
+    odd = _lookalike(email)
+    if odd is not None:
+        yield Note("email", "email_lookalike_char", detail=odd)
+    idn = _idn(email)
+    if idn is not None and idn != odd:
+        yield Note("email", "email_idn_domain", detail=idn)
 
 
 def _key(note: Note) -> str:
@@ -313,7 +369,19 @@ def _key(note: Note) -> str:
 
 def describe(notes: Iterable[Note], lang: str = i18n.DEFAULT_LANG) -> list[str]:
     """One sentence per note, from the catalog."""
-    return [i18n.t(_key(n), lang, n=n.count) for n in notes]
+    return [i18n.t(_key(n), lang, n=n.count, **_detail(n)) for n in notes]
+
+
+def _detail(note: Note) -> dict[str, str]:
+    """{char} as the user sees it and {code} (U+0430 CYRILLIC SMALL LETTER A) for one
+    character; a punycode label is shown as is."""
+    if not note.detail:
+        return {}
+    if len(note.detail) != 1:
+        return {"char": note.detail, "code": note.detail}
+    ch = note.detail
+    name = unicodedata.name(ch, "")
+    return {"char": ch, "code": f"U+{ord(ch):04X}" + (f" {name}" if name else "")}
 
 
 def summary(fixes: Iterable[Note], field: str, lang: str = i18n.DEFAULT_LANG) -> str:
