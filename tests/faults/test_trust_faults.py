@@ -20,8 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CANARY_TOKEN, ROOT
-from tests.faults.conftest import EMAIL, Behaviour, Conn, FaultServer, ServerFactory, http_response
+from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.faultserver import (
+    EMAIL,
+    Behaviour,
+    Conn,
+    FaultServer,
+    ServerFactory,
+    http_response,
+)
 from wizard import transport
 from wizard.check import check_connection
 from wizard.doctor import Doctor
@@ -129,7 +136,7 @@ def test_doctor_sends_no_credentials_whatever_the_netrc(
     tmp_path: Path,
     kind: str,
 ) -> None:
-    from tests.test_store import MemoryBackend
+    from tests.helpers.keyrings import MemoryBackend
     from wizard.store import Store
 
     server = fault_server(forged_ok())
@@ -328,7 +335,7 @@ NS_SCRIPT = textwrap.dedent(
     r"""
     import fcntl, json, socket, struct, subprocess, sys, threading
     sys.path.insert(0, sys.argv[1])
-    from tests.faults.conftest import FaultServer, http_response
+    from tests.helpers.faultserver import FaultServer, http_response
 
     def up_with_alias():
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
