@@ -271,3 +271,415 @@ def test_human_output_never_contains_the_token(run_cli, sandbox, email: str) -> 
         )
         assert result.returncode in EXIT_CODES.values()
         assert token not in result.stdout + result.stderr
+
+
+# --- issue 14: the CLI as a table, one output path; issue 15: numbers, sizes, records -----
+# These drive the real console script, `.venv/bin/alegra-wizard`, as a user's shell would.
+
+import json as _json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))
+NO_PROXY_ENV = {
+    var: ""
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+}
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict:  # type: ignore[type-arg]
+        return _json.loads(self.stdout)
+
+
+@pytest.fixture
+def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """The console script in a child process; stdin given as bytes (any encoding)."""
+
+    def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None) -> Run:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        proc = subprocess.run(
+            [SCRIPT, *args],
+            input=data,
+            capture_output=True,
+            env={**cli_env, **NO_PROXY_ENV, **(env or {})},
+            timeout=60,
+            check=False,
+        )
+        # Decoded leniently: what a narrow encoding made of the text is part of the test.
+        return Run(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
+
+    return run
+
+
+def test_console_script_is_the_entry_point() -> None:
+    assert Path(SCRIPT).is_file() and os.access(SCRIPT, os.X_OK)
+
+
+@pytest.mark.parametrize("lang_env", [{}, {"LANG": "es_CO.UTF-8"}])
+def test_top_level_help_lists_commands_and_window_options_in_spanish(script, lang_env) -> None:  # type: ignore[no-untyped-def]
+    result = script("--help", env=lang_env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("uso: alegra-wizard")
+    for command in ("check", "login", "status", "profiles", "default", "rename", "forget"):
+        assert f"\n    {command} " in out
+    for command in ("credential", "doctor", "sandbox", "help"):
+        assert f"\n    {command}" in out
+    for window_option in ("--sandbox", "--country", "--theme"):
+        assert window_option in out
+    assert "opciones de la ventana" in out and "show this help" not in out
+
+
+def test_help_in_english_on_request(script) -> None:  # type: ignore[no-untyped-def]
+    result = script("--lang", "en", "--help")
+    assert result.returncode == 0 and result.stdout.startswith("usage: alegra-wizard")
+    assert "window options" in result.stdout
+
+
+def test_help_imports_no_qt(cli_env) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys; sys.modules['PySide6'] = None\n"
+        "from wizard.launch import main\n"
+        "rc = main(['--help'])\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6') and sys.modules[m]]\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=cli_env, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "--theme" in proc.stdout
+
+
+def test_unknown_command_suggests_the_nearest(script) -> None:  # type: ignore[no-untyped-def]
+    result = script("chek")
+    assert result.returncode == 2
+    assert "«chek» no es un comando" in result.stderr
+    assert "¿Quisiste decir «check»?" in result.stderr
+    assert result.stdout == ""
+    assert "unrecognized" not in result.stderr
+
+
+def test_help_command_and_help_of_a_command(script) -> None:  # type: ignore[no-untyped-def]
+    top = script("help")
+    assert top.returncode == 0 and "login" in top.stdout and "--theme" in top.stdout
+    one = script("help", "check")
+    assert one.returncode == 0 and one.stdout.startswith("uso: alegra-wizard check")
+    nested = script("help", "credential get")
+    assert nested.returncode == 0 and "--output" in nested.stdout
+
+
+def test_a_subcommand_usage_error_shows_that_commands_usage(script) -> None:  # type: ignore[no-untyped-def]
+    result = script("check", "--emial", "ana@empresa.co")
+    assert result.returncode == 2
+    assert result.stderr.startswith("uso: alegra-wizard check ")
+    assert "alegra-wizard check: error: opciones no reconocidas: --emial" in result.stderr
+
+
+def test_argparse_errors_in_the_chosen_language(script) -> None:  # type: ignore[no-untyped-def]
+    es = script("status", "--lang", "xx")
+    assert es.returncode == 2 and "valor no válido" in es.stderr and "uso:" in es.stderr
+    en = script("--lang", "en", "forget")
+    assert en.returncode == 2 and "the following arguments are required: --profile" in en.stderr
+    es_missing = script("forget", env={"LANG": "es_CO.UTF-8"})
+    assert "faltan estos argumentos: --profile" in es_missing.stderr
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    import argparse
+
+    from wizard.cli import build_parser
+
+    for lang in ("es", "en"):
+        parsers = build_parser(lang)
+        for name, parser in [("", parsers.top), *parsers.by_name.items()]:
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    continue
+                assert action.help and action.help != argparse.SUPPRESS, (lang, name, action)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_shared_options_before_or_after_the_command(script, sandbox, where) -> None:  # type: ignore[no-untyped-def]
+    shared = ["--lang", "en", "--json", "--debug", "--base-url", sandbox.url, "--timeout", "5"]
+    own = ["--email", "demo@alegra.test", "--token-stdin"]
+    args = [*shared, "check", *own] if where == "before" else ["check", *own, *shared]
+    result = script(*args, stdin=DEMO_TOKEN)
+    assert result.returncode == 0, result.stderr
+    assert result.json["code"] == "connected"
+    status = script(*(["--json", "status"] if where == "before" else ["status", "--json"]))
+    assert status.returncode == 17 and status.json["code"] == "not_configured"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["forget", "--profile", "x"], ["profiles"], ["doctor", "--offline"]],
+)
+def test_debug_is_accepted_everywhere(script, args) -> None:  # type: ignore[no-untyped-def]
+    result = script(*args, "--debug")
+    assert result.returncode != 2, result.stderr
+
+
+def _write_profile(config: Path, profile_id: str, **fields: object) -> None:
+    config.mkdir(parents=True, exist_ok=True)
+    entry = {"id": profile_id, "name": profile_id, "email": "demo@alegra.test", **fields}
+    (config / "profiles.json").write_text(_json.dumps({"format": 1, "profiles": [entry]}))
+
+
+def test_storage_errors_go_to_stderr_for_every_command(script, cli_env) -> None:  # type: ignore[no-untyped-def]
+    _write_profile(Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]), "roto")
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for args in (["check", "--profile", "roto"], ["forget", "--profile", "roto"]):
+        result = script(*args, env=env)
+        assert result.returncode == 16, (args, result.stdout, result.stderr)
+        assert result.stdout == "" and result.stderr.strip(), args
+    as_json = script("check", "--profile", "roto", "--json", env=env)
+    assert as_json.returncode == 16 and as_json.json["code"] == "storage_error"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
+def test_any_output_encoding_works(script, sandbox, encoding) -> None:  # type: ignore[no-untyped-def]
+    env = {"PYTHONIOENCODING": encoding}
+    doctor = script("doctor", "--offline", env=env)
+    assert doctor.returncode in (0, 18), doctor.stderr
+    assert "Error interno" not in doctor.stderr and "Traceback" not in doctor.stderr
+    paste = ' "0123456789abcdef0123" \n'
+    human = script(
+        "check", "--base-url", sandbox.url, "--email", "nadie@alegra.test", "--token-stdin",
+        "--probe", stdin=paste, env=env,
+    )  # fmt: skip
+    assert human.returncode == 4, human.stderr
+    assert "Error interno" not in human.stderr and "Traceback" not in human.stderr
+    assert "Corregimos lo que pegaste" in human.stdout or "Corregimos" in human.stdout
+    for args in (
+        [
+            "check",
+            "--json",
+            "--base-url",
+            sandbox.url,
+            "--email",
+            "mx@alegra.test",
+            "--token-stdin",
+        ],
+        ["status", "--json"],
+        ["doctor", "--json", "--offline"],
+    ):
+        result = script(*args, stdin=DEMO_TOKEN, env=env)
+        assert "Traceback" not in result.stderr, (args, result.stderr)
+        data = result.json  # valid JSON whatever the encoding
+        assert isinstance(data, dict) and data
+        if args[0] == "check":
+            assert data["company"]["name"] == "Tacos El Güero S.A. de C.V."
+
+
+def test_non_ascii_paste_on_an_ascii_stdin(script, sandbox) -> None:  # type: ignore[no-untyped-def]
+    # A token copied from a web page with a no-break space and a zero-width space around it.
+    paste = f"\u00a0{DEMO_TOKEN}\u200b\n".encode()
+    result = script(
+        "check", "--json", "--base-url", sandbox.url, "--email", "demo@alegra.test",
+        "--token-stdin", stdin=paste, env={"PYTHONIOENCODING": "ascii", "LANG": "C"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.json["code"] == "connected"
+
+
+def _closed_pipe(cli_env: dict[str, str], *args: str, stdin: bytes = b"") -> tuple[int, str]:
+    """Run with stdout a pipe whose reader has already gone (`… | head -c0`)."""
+    proc = subprocess.Popen(
+        [SCRIPT, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**cli_env, **NO_PROXY_ENV},
+    )
+    assert proc.stdout is not None and proc.stdin is not None and proc.stderr is not None
+    proc.stdout.close()
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    return proc.wait(timeout=60), err
+
+
+@pytest.fixture
+def stored(cli_env):  # type: ignore[no-untyped-def]
+    """Save profiles in the real Secret Service (scripts/with-keyring.sh) and the test's
+    config folder; removed afterwards."""
+    from wizard.store import Profile, Store
+
+    st = Store(config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]))
+    saved: list[str] = []
+
+    def save(profile_id: str, token: str = DEMO_TOKEN, **fields: object) -> Store:
+        fields.setdefault("email", "demo@alegra.test")
+        st.save(Profile(id=profile_id, name=profile_id, **fields), token)  # type: ignore[arg-type]
+        saved.append(profile_id)
+        return st
+
+    yield save
+    for profile_id in saved:
+        st.forget(profile_id)
+
+
+def test_a_closed_pipe_ends_quietly(cli_env, stored) -> None:  # type: ignore[no-untyped-def]
+    from wizard.launch import EXIT_BROKEN_PIPE
+
+    stored("tubo", CANARY_TOKEN)
+    for args in (
+        ["status", "--json"],
+        ["--help"],
+        ["doctor", "--offline"],
+        ["credential", "get", "--profile", "tubo"],
+        ["check", "--offline", "--email", "a@b.co", "--token-stdin"],
+    ):
+        code, err = _closed_pipe(cli_env, *args, stdin=CANARY_TOKEN.encode())
+        assert "Exception ignored" not in err and "BrokenPipeError" not in err, (args, err)
+        assert "Error interno" not in err and "Traceback" not in err, (args, err)
+        # argparse itself ignores a failed write of its help (exit 0).
+        assert code in ((0,) if args == ["--help"] else (EXIT_BROKEN_PIPE,)), (args, code, err)
+
+
+def test_a_closed_pipe_in_a_real_shell_pipeline(cli_env) -> None:  # type: ignore[no-untyped-def]
+    for args in ("--help", "status --json", "doctor --offline"):
+        proc = subprocess.run(
+            ["bash", "-c", f"{SCRIPT} {args} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}"],
+            capture_output=True,
+            text=True,
+            env={**cli_env, **NO_PROXY_ENV},
+            check=False,
+        )
+        assert "Exception ignored" not in proc.stderr and "Error interno" not in proc.stderr
+        assert proc.returncode in (0, 17, 18, 141), (args, proc.returncode, proc.stderr)
+
+
+def test_doctor_json_with_an_insecure_url_is_one_json_object(script) -> None:  # type: ignore[no-untyped-def]
+    result = script("doctor", "--json", "--base-url", "http://evil.example/api/v1")
+    assert result.returncode == 3
+    data = result.json
+    assert data["ok"] is False and data["code"] == "invalid_input" and data["hint"]["title"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--json", "--timeout", "abc"],
+        ["--json", "chek"],
+        ["status", "--json", "--emial"],
+        ["check", "--json", "--timeout", "inf"],
+    ],
+)
+def test_usage_errors_under_json_print_one_json_object(script, args) -> None:  # type: ignore[no-untyped-def]
+    result = script(*args)
+    assert result.returncode == 2
+    data = result.json
+    assert data == {"ok": False, "code": "usage_error", "message": data["message"]}
+    assert result.stderr.startswith("uso:")
+
+
+def test_an_internal_error_under_json_prints_one_json_object(cli_env) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys, wizard.cli as cli\n"
+        "def boom():\n    raise RuntimeError('boom')\n"
+        "cli._store = boom\n"
+        "from wizard.launch import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    for extra in (["--json"], []):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "status", *extra],
+            capture_output=True, text=True, env=cli_env, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 1, proc.stderr
+        assert "Error interno del programa: RuntimeError" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        if extra:
+            assert _json.loads(proc.stdout) == {
+                "ok": False, "code": "internal_error", "error": "RuntimeError"
+            }  # fmt: skip
+        else:
+            assert proc.stdout == ""
+
+
+def test_server_text_is_stripped_of_escapes_and_the_token_masked(script, httpserver) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    email = "ana@empresa.co"
+    basic = base64.b64encode(f"{email}:{CANARY_TOKEN}".encode()).decode()
+    httpserver.expect_request("/api/v1/company").respond_with_json(
+        {
+            "name": "\x1b[2J\x1b]0;pwned\x07Empresa \x1b[31mRoja\x1b[0m \u202eS.A.S\u202c",
+            "identification": f"{CANARY_TOKEN}",
+            "applicationVersion": f"Basic {basic}",
+            "currency": {"code": basic},
+        }
+    )
+    url = httpserver.url_for("/api/v1")
+    base = ["check", "--base-url", url, "--email", email, "--token-stdin"]
+    for extra in ([], ["--json"]):
+        result = script(*base, *extra, stdin=CANARY_TOKEN)
+        assert result.returncode == 0, result.stderr
+        everything = result.stdout + result.stderr
+        assert "\x1b" not in everything and "\x07" not in everything and "\u202e" not in everything
+        assert CANARY_TOKEN not in everything and basic not in everything
+        assert "Empresa Roja S.A.S" in (result.json["company"]["name"] if extra else result.stdout)
+
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "nan", "-1", "0", "601", "abc"])
+def test_timeout_out_of_range_is_a_usage_error(script, value) -> None:  # type: ignore[no-untyped-def]
+    for command in (["check", "--offline"], ["doctor", "--offline"]):
+        result = script(*command, f"--timeout={value}")
+        assert result.returncode == 2, (command, value, result.stderr)
+        assert "tiempo de espera" in result.stderr or "segundos" in result.stderr
+        assert "Traceback" not in result.stderr and "OverflowError" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["99999", "-1", "65536", "x"])
+def test_sandbox_port_out_of_range_is_a_usage_error(script, value) -> None:  # type: ignore[no-untyped-def]
+    result = script("sandbox", f"--port={value}")
+    assert result.returncode == 2 and "no es un puerto válido" in result.stderr
+    en = script("sandbox", f"--port={value}", "--lang", "en")
+    assert en.returncode == 2 and "is not a valid port" in en.stderr
+
+
+def test_sandbox_port_in_use_is_a_clear_message(script) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = script("sandbox", "--port", str(port))
+    assert result.returncode == EXIT_CODES[Code.CONNECTION_FAILED], result.stderr
+    assert f"No se pudo abrir el puerto {port}" in result.stderr
+    assert "Error interno" not in result.stderr
+
+
+def test_token_stdin_reads_at_most_a_few_kib(script) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from wizard.cli import STDIN_CAP_BYTES
+
+    start = time.monotonic()
+    big = b"x" * (5 * 1024 * 1024)
+    result = script("check", "--offline", "--json", "--email", "a@b.co", "--token-stdin", stdin=big)
+    assert time.monotonic() - start < 10
+    assert result.returncode == 3 and result.json["code"] == "invalid_input"
+    assert f"{STDIN_CAP_BYTES // 1024} KiB" in result.stderr
+    fits = script("check", "--offline", "--json", "--email", "a@b.co", "--token-stdin",
+                  stdin=CANARY_TOKEN + "\n" * 100)  # fmt: skip
+    assert fits.returncode == 0
+    helptext = script("check", "--help").stdout
+    assert f"{STDIN_CAP_BYTES // 1024} KiB" in helptext

@@ -1,84 +1,499 @@
-"""Command-line front end: the GUI flags, or check / status / forget / sandbox / credential.
+"""The command line: one table of subcommands (name, parser builder, handler) that the
+parser, the help and `wizard.launch`'s dispatch all read.
 
-The CLI renders the same result objects as the GUI. The token never goes on
-the command line: it comes from stdin (--token-stdin), ALEGRA_TOKEN, a stored
-profile, or a hidden prompt on a terminal; it is never printed, except by
-`credential get` into a pipe, which is that command's whole purpose.
+The token never goes on the command line: it comes from stdin (--token-stdin),
+ALEGRA_TOKEN, a stored profile, or a hidden prompt on a terminal; it is never
+printed, except by `credential get` into a pipe (or a file named with --output),
+which is that command's whole purpose. Results go to stdout, messages to stderr,
+`--json` prints exactly one JSON object whatever happens.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import difflib
+import math
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TextIO
 
-from wizard import i18n
-from wizard.hints import Hint, hint_for, storage_hint
-from wizard.launch import run_gui, wants_gui
-from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS, EXIT_INTERNAL_ERROR, Code, exit_code
+from wizard import i18n, present
+from wizard.hints import Hint, hint_for
+from wizard.outcomes import (
+    EXIT_DOCTOR_FOUND_PROBLEMS,
+    EXIT_INTERNAL_ERROR,
+    UNVERIFIABLE,
+    Code,
+    exit_code,
+)
 from wizard.version import __version__
 
-DEFAULT_TIMEOUT = 20.0
+PROG = "alegra-wizard"
+EXIT_USAGE = 2  # argparse's own
+# What --token-stdin reads at most: an email and a token (even a whole pasted "Datos de
+# usuario" card) fit in far less; a runaway pipe must not take seconds and memory.
+STDIN_CAP_BYTES = 8 * 1024
+MAX_TIMEOUT_S = 600.0
+DOCTOR_TIMEOUT_S = 5.0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alegra-wizard", description=i18n.both("cli.description"))
-    parser.add_argument("--version", action="version", version=f"alegra-wizard {__version__}")
-    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = sub.add_parser("check", help="check email + token (live, or --offline)")
-    check.add_argument("--email", help="Alegra user email (or ALEGRA_EMAIL)")
-    check.add_argument("--token-stdin", action="store_true", help="read the token from stdin")
-    check.add_argument("--profile", help="use (and compare with) a stored profile")
-    check.add_argument("--offline", action="store_true", help="only check the format")
-    check.add_argument(
-        "--probe", action="store_true", help="after connecting, list what the plan/user can read"
-    )
-    check.add_argument("--base-url", help="API base URL (or ALEGRA_API_URL)")
-    check.add_argument("--timeout", type=float, default=None, help="seconds (default 20)")
-    check.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
-    check.add_argument("--json", action="store_true", help="print one JSON object")
-    check.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    status = sub.add_parser("status", help="what is stored (offline, no token)")
-    status.add_argument("--profile")
-    status.add_argument("--json", action="store_true")
-    status.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    forget = sub.add_parser("forget", help="remove a stored profile and its token")
-    forget.add_argument("--profile", required=True)
-    forget.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    sandbox = sub.add_parser("sandbox", help="run the fake Alegra and print its URL")
-    sandbox.add_argument("--port", type=int, default=0)
-    sandbox.add_argument("--https", action="store_true")
-    sandbox.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    doctor = sub.add_parser("doctor", help="check this computer's prerequisites")
-    doctor.add_argument("--json", action="store_true", help="print one JSON object")
-    doctor.add_argument("--offline", action="store_true", help="skip the network items")
-    doctor.add_argument("--base-url", help="API base URL (or ALEGRA_API_URL)")
-    doctor.add_argument("--timeout", type=float, default=5.0, help="seconds per item")
-    doctor.add_argument("--ca-bundle", help="PEM file of trusted CAs instead of the OS store")
-    doctor.add_argument("--lang", choices=i18n.LANGS, default=None)
-
-    credential = sub.add_parser("credential", help="for other programs")
-    cred_sub = credential.add_subparsers(dest="action", metavar="ACTION", required=True)
-    get = cred_sub.add_parser("get", help="print email and token to a pipe")
-    get.add_argument("--profile", required=True)
-    get.add_argument("--lang", choices=i18n.LANGS, default=None)
-    return parser
+# --- language, streams -------------------------------------------------------------------
 
 
 def cli_lang(requested: str | None) -> str:
     """Spanish unless --lang or ALEGRA_WIZARD_LANG say otherwise (DESIGN: Spanish, or --lang en)."""
     return i18n.normalize_lang(requested or os.environ.get("ALEGRA_WIZARD_LANG") or "es")
+
+
+def argv_lang(argv: Sequence[str]) -> str:
+    """The language asked for on a command line not parsed yet (help and usage errors are
+    written in it)."""
+    requested = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            requested = argv[i + 1]
+        elif arg.startswith("--lang="):
+            requested = arg.split("=", 1)[1]
+    return cli_lang(requested if requested in i18n.LANGS else None)
+
+
+@dataclass
+class Io:
+    """Where a command writes: results to stdout, messages to stderr, one JSON object."""
+
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+    lang: str = i18n.DEFAULT_LANG
+    json: bool = False
+    json_written: bool = field(default=False)
+
+    def out(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+
+    def err(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+
+    def emit_json(self, payload: dict[str, Any]) -> None:
+        """The run's one JSON object, secrets masked; ASCII-escaped unless the stream is
+        UTF-8 (a cp1252, latin-1 or ascii pipe then still carries valid JSON)."""
+        import codecs
+        import json
+
+        if self.json_written:
+            return
+        self.json_written = True
+        payload = present.scrub(payload)
+        encoding = getattr(self.stdout, "encoding", None) or "utf-8"
+        try:
+            utf8 = codecs.lookup(encoding).name == "utf-8"
+        except LookupError:
+            utf8 = False
+        text = json.dumps(payload, ensure_ascii=not utf8)
+        self.stdout.write(text + "\n")
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def _msg(key: str, lang: str, **fmt: object) -> str:
+    return i18n.t(f"cli.{key}", lang, **fmt)
+
+
+def install_argparse_texts(lang: str) -> None:
+    """argparse's own words (usage:, options, its error messages) from the catalog: it looks
+    `_` and `ngettext` up in its module at call time."""
+    table = {
+        entry["msgid"]: str(entry.get(lang, entry["es"]))
+        for key, entry in i18n.catalog().items()
+        if key.startswith("cli.argparse.") and "msgid" in entry
+    }
+
+    def gettext(message: str) -> str:
+        return table.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+class Parser(argparse.ArgumentParser):
+    """Errors in the chosen language, on stderr, plus the one JSON object under --json."""
+
+    lang: str = i18n.DEFAULT_LANG
+    json_errors: bool = False
+    extra_help: Callable[[], str] | None = None
+
+    def error(self, message: str) -> NoReturn:
+        usage_error(self, message)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        return text + self.extra_help() if self.extra_help else text
+
+
+def usage_error(parser: Parser, message: str, hint: str = "") -> NoReturn:
+    lang = parser.lang
+    parser.print_usage(sys.stderr)
+    sys.stderr.write(_msg("usage_error", lang, prog=parser.prog, message=message) + "\n")
+    if hint:
+        sys.stderr.write(hint + "\n")
+    if parser.json_errors:
+        Io(sys.stdin, sys.stdout, sys.stderr, lang, json=True).emit_json(
+            {"ok": False, "code": "usage_error", "message": " ".join([message, hint]).strip()}
+        )
+    raise SystemExit(EXIT_USAGE)
+
+
+def _timeout_type(lang: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(_msg("bad_timeout_value", lang, value=text)) from None
+        if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT_S:
+            raise argparse.ArgumentTypeError(
+                _msg("bad_timeout_range", lang, value=text, max=int(MAX_TIMEOUT_S))
+            )
+        return value
+
+    return parse
+
+
+def _port_type(lang: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(_msg("bad_port", lang, value=text)) from None
+        if not 0 <= value <= 65535:
+            raise argparse.ArgumentTypeError(_msg("bad_port", lang, value=text))
+        return value
+
+    return parse
+
+
+def _shared_options(parser: argparse.ArgumentParser, lang: str, *, top: bool, net: bool) -> None:
+    """--lang, --json, --debug (and --base-url, --timeout): the same before or after the
+    subcommand. Under a subcommand the default is SUPPRESS, so a value given before it is
+    not overwritten."""
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    group = parser.add_argument_group(_msg("help.shared_options", lang)) if top else parser
+    group.add_argument(
+        "--lang", choices=i18n.LANGS, default=default(None), help=_msg("opt.lang", lang)
+    )
+    group.add_argument(
+        "--json", action="store_true", default=default(False), help=_msg("opt.json", lang)
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=default(False), help=_msg("opt.debug", lang)
+    )
+    if net:
+        group.add_argument(
+            "--base-url", metavar="URL", default=default(None), help=_msg("opt.base_url", lang)
+        )
+        group.add_argument(
+            "--timeout",
+            metavar="S",
+            type=_timeout_type(lang),
+            default=default(None),
+            help=_msg("opt.timeout", lang, default=int(present.DEFAULT_TIMEOUT_S)),
+        )
+
+
+def _profile_option(parser: argparse.ArgumentParser, lang: str, *, required: bool = False) -> None:
+    parser.add_argument(
+        "--profile",
+        metavar="P",
+        required=required,
+        help=_msg("opt.profile_required" if required else "opt.profile", lang),
+    )
+
+
+def _token_options(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--email", metavar="E", help=_msg("opt.email", lang))
+    parser.add_argument(
+        "--token-stdin",
+        action="store_true",
+        help=_msg("opt.token_stdin", lang, kib=STDIN_CAP_BYTES // 1024),
+    )
+
+
+def _ca_option(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--ca-bundle", metavar="PEM", help=_msg("opt.ca_bundle", lang))
+
+
+def build_check(p: argparse.ArgumentParser, lang: str) -> None:
+    _token_options(p, lang)
+    _profile_option(p, lang)
+    p.add_argument("--offline", action="store_true", help=_msg("opt.offline", lang))
+    p.add_argument("--probe", action="store_true", help=_msg("opt.probe", lang))
+    _ca_option(p, lang)
+
+
+def build_login(p: argparse.ArgumentParser, lang: str) -> None:
+    _token_options(p, lang)
+    p.add_argument("--profile", metavar="P", help=_msg("opt.login_profile", lang))
+    p.add_argument("--name", metavar="N", help=_msg("opt.login_name", lang))
+    p.add_argument("--unverified", action="store_true", help=_msg("opt.unverified", lang))
+    _ca_option(p, lang)
+
+
+def build_status(p: argparse.ArgumentParser, lang: str) -> None:
+    _profile_option(p, lang)
+
+
+def build_forget(p: argparse.ArgumentParser, lang: str) -> None:
+    _profile_option(p, lang, required=True)
+
+
+def build_sandbox(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument(
+        "--port", metavar="N", type=_port_type(lang), default=0, help=_msg("opt.port", lang)
+    )
+    p.add_argument("--https", action="store_true", help=_msg("opt.https", lang))
+
+
+def build_doctor(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("--offline", action="store_true", help=_msg("opt.doctor_offline", lang))
+    _ca_option(p, lang)
+
+
+def build_credential_get(p: argparse.ArgumentParser, lang: str) -> None:
+    _profile_option(p, lang)
+    p.add_argument("--output", metavar="FILE", help=_msg("opt.output", lang))
+
+
+def build_profiles(p: argparse.ArgumentParser, lang: str) -> None:
+    del p, lang  # no options of its own
+
+
+def build_default(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("profile", metavar="P", help=_msg("opt.default_profile", lang))
+
+
+def build_rename(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("profile", metavar="P", help=_msg("opt.rename_profile", lang))
+    p.add_argument("new_name", metavar="NEW", help=_msg("opt.rename_new", lang))
+
+
+def build_help(p: argparse.ArgumentParser, lang: str) -> None:
+    p.add_argument("topic", metavar="COMMAND", nargs="?", help=_msg("opt.help_topic", lang))
+
+
+Handler = Callable[[argparse.Namespace, Io], int]
+Builder = Callable[[argparse.ArgumentParser, str], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand. `path` is what the user types ("credential get")."""
+
+    path: tuple[str, ...]
+    build: Builder
+    run: Handler
+    net: bool = False  # takes --base-url and --timeout
+    json: bool = True  # takes --json
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+    @property
+    def key(self) -> str:
+        return "_".join(self.path)
+
+
+def _commands() -> tuple[Command, ...]:
+    return (
+        Command(("check",), build_check, run_check, net=True),
+        Command(("login",), build_login, run_login, net=True),
+        Command(("status",), build_status, run_status),
+        Command(("profiles",), build_profiles, run_profiles),
+        Command(("default",), build_default, run_default),
+        Command(("rename",), build_rename, run_rename),
+        Command(("forget",), build_forget, run_forget),
+        Command(("credential", "get"), build_credential_get, run_credential_get, json=False),
+        Command(("doctor",), build_doctor, run_doctor, net=True),
+        Command(("sandbox",), build_sandbox, run_sandbox, json=False),
+        Command(("help",), build_help, run_help, json=False),
+    )
+
+
+def top_names() -> list[str]:
+    return list(dict.fromkeys(c.path[0] for c in COMMANDS))
+
+
+def _window_options_help(lang: str) -> str:
+    """The window's own options (wizard.app's parser) in the top-level --help. wizard.app
+    imports Qt only when the window is built, so this costs no Qt."""
+    import inspect
+
+    from wizard import app
+
+    build: Any = app.build_parser  # the window's parser takes the language once it can
+    gui = build(lang) if inspect.signature(build).parameters else build()
+    formatter = gui._get_formatter()
+    formatter.start_section(_msg("help.window_options", lang))
+    formatter.add_text(_msg("help.window_usage", lang))
+    formatter.add_arguments([a for a in gui._actions if not isinstance(a, argparse._HelpAction)])
+    formatter.end_section()
+    return "\n" + str(formatter.format_help())
+
+
+@dataclass
+class Parsers:
+    top: Parser
+    by_name: dict[str, Parser]
+
+
+def build_parser(lang: str = i18n.DEFAULT_LANG, *, json_errors: bool = False) -> Parsers:
+    install_argparse_texts(lang)
+
+    def make(**kw: Any) -> Parser:
+        kw.setdefault("add_help", False)
+        parser = Parser(**kw)
+        parser.lang, parser.json_errors = lang, json_errors
+        parser.add_argument("-h", "--help", action="help", help=_msg("opt.help", lang))
+        return parser
+
+    top = make(prog=PROG, description=_msg("description", lang))
+    top.extra_help = lambda: _window_options_help(lang)
+    top.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__}",
+        help=_msg("opt.version", lang),
+    )
+    _shared_options(top, lang, top=True, net=True)
+    sub = top.add_subparsers(
+        dest="command",
+        metavar=_msg("help.command_metavar", lang),
+        title=_msg("help.commands", lang),
+    )
+    by_name: dict[str, Parser] = {}
+    nested: dict[str, Any] = {}
+    for command in COMMANDS:
+        summary = _msg(f"cmd.{command.key}", lang)
+        container = sub
+        if len(command.path) == 2:
+            group = command.path[0]
+            if group not in nested:
+                parent = sub.add_parser(
+                    group,
+                    help=_msg(f"cmd.{group}", lang),
+                    description=_msg(f"cmd.{group}", lang),
+                    add_help=False,
+                )
+                parent.lang, parent.json_errors = lang, json_errors
+                parent.add_argument("-h", "--help", action="help", help=_msg("opt.help", lang))
+                by_name[group] = parent
+                nested[group] = parent.add_subparsers(
+                    dest="action", metavar=_msg("help.action_metavar", lang), required=True
+                )
+            container = nested[group]
+        parser = container.add_parser(
+            command.path[-1],
+            help=summary,
+            description=summary,
+            add_help=False,
+            prog=f"{PROG} {command.name}",
+        )
+        parser.lang, parser.json_errors = lang, json_errors
+        parser.add_argument("-h", "--help", action="help", help=_msg("opt.help", lang))
+        command.build(parser, lang)
+        _shared_options(parser, lang, top=False, net=command.net)
+        if not command.json:
+            parser.set_defaults(no_json=True)
+        by_name[command.name] = parser
+    return Parsers(top, by_name)
+
+
+# Options of the top-level parser that take a value (to find the command word).
+_TOP_VALUE_OPTIONS = frozenset({"--lang", "--base-url", "--timeout"})
+
+
+def _first_word(argv: Sequence[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--":
+            return None
+        if arg.startswith("-"):
+            skip = arg in _TOP_VALUE_OPTIONS
+            continue
+        return arg
+    return None
+
+
+def parse(argv: Sequence[str]) -> tuple[argparse.Namespace, Command | None, Parsers]:
+    """The namespace and the command it names (None: top-level only, e.g. `--version`).
+    Usage errors end here with exit 2, in the chosen language."""
+    lang = argv_lang(argv)
+    parsers = build_parser(lang, json_errors="--json" in argv)
+    word = _first_word(argv)
+    if word is not None and word not in top_names():
+        close = difflib.get_close_matches(word, top_names(), n=1, cutoff=0.5)
+        usage_error(
+            parsers.top,
+            _msg("unknown_command", lang, command=word),
+            _msg("did_you_mean", lang, command=close[0]) if close else _msg("see_help", lang),
+        )
+    args, extras = parsers.top.parse_known_args(list(argv))
+    path = tuple(p for p in (args.command, getattr(args, "action", None)) if p)
+    command = next((c for c in COMMANDS if c.path == path), None)
+    if extras:
+        owner = parsers.by_name.get(" ".join(path), parsers.top)
+        message = argparse._("unrecognized arguments: %s")  # type: ignore[attr-defined]
+        usage_error(owner, message % " ".join(extras))
+    if command is not None and getattr(args, "no_json", False) and args.json:
+        usage_error(parsers.by_name[command.name], _msg("no_json", lang, command=command.name))
+    args.lang = cli_lang(args.lang)
+    return args, command, parsers
+
+
+# --- reading what the user gives -----------------------------------------------------------
+
+
+class _Outcome(Exception):
+    """An expected early end (not configured, a profile choice to make) carried to the
+    renderer, with what to tell the user."""
+
+    def __init__(self, code: Code, message: str = "", profiles: list[Any] | None = None) -> None:
+        super().__init__(code.value)
+        self.code = code
+        self.message = message
+        self.profiles = profiles or []
+
+
+def read_stdin(stdin: TextIO, lang: str) -> str:
+    """What --token-stdin reads: at most STDIN_CAP_BYTES, as UTF-8 whatever the locale says
+    (a paste is UTF-8; an ascii or cp1252 locale must not make it an error)."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        raw: bytes = buffer.read(STDIN_CAP_BYTES + 1)
+        text = None
+        if len(raw) <= STDIN_CAP_BYTES:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode(getattr(stdin, "encoding", None) or "latin-1", "replace")
+    else:
+        text = stdin.read(STDIN_CAP_BYTES + 1)
+        if len(text.encode("utf-8", "surrogatepass")) > STDIN_CAP_BYTES:
+            text = None
+    if text is None:
+        raise _Outcome(Code.INVALID_INPUT, _msg("stdin_too_big", lang, kib=STDIN_CAP_BYTES // 1024))
+    return text
 
 
 @dataclass
@@ -88,79 +503,128 @@ class Inputs:
     base_url: str | None = None
     profile: Any = None  # wizard.store.Profile
     stored_token: str | None = None
+    # The stored profile's own email, token and server are what is checked (then, and
+    # only then, the result is recorded on it).
+    own_credentials: bool = False
 
 
-def _read_token(args: argparse.Namespace, stdin: TextIO) -> str | None:
-    if args.token_stdin:
-        # One line is the token; a whole pasted card may span lines, the cleaner handles it.
-        return stdin.read()
-    env = os.environ.get("ALEGRA_TOKEN")
-    if env is not None:
-        return env
-    return None
+def _store_api() -> Any:
+    from wizard import store
+
+    return store
 
 
-def _gather(args: argparse.Namespace, stdin: TextIO, lang: str) -> Inputs:
+def _store() -> Any:
+    from wizard import store
+
+    return store.Store()
+
+
+def resolve_profile(st: Any, profile_id: str | None, lang: str) -> Any:
+    """Store.resolve with the CLI's words: not configured, or several and no default."""
+
+    if not hasattr(st, "resolve"):  # until the store's resolve() lands
+        return _resolve_fallback(st, profile_id, lang)
+    try:
+        return st.resolve(profile_id)
+    except _store_api().AmbiguousProfile as exc:
+        names = ", ".join(p.id for p in exc.profiles)
+        raise _Outcome(
+            Code.NOT_CONFIGURED, _msg("ambiguous_profile", lang, profiles=names), exc.profiles
+        ) from None
+    except _store_api().ProfileNotFound as exc:
+        if profile_id is None:
+            raise _Outcome(Code.NOT_CONFIGURED, _msg("status_none", lang)) from None
+        names = ", ".join(p.id for p in exc.profiles) or "—"
+        raise _Outcome(
+            Code.NOT_CONFIGURED,
+            _msg("profile_not_found", lang, profile=profile_id, profiles=names),
+            exc.profiles,
+        ) from None
+
+
+def _resolve_fallback(st: Any, profile_id: str | None, lang: str) -> Any:
+    profiles = st.list_profiles()
+    if profile_id is not None:
+        found = next((p for p in profiles if p.id == profile_id), None)
+        if found is None:
+            names = ", ".join(p.id for p in profiles) or "—"
+            raise _Outcome(
+                Code.NOT_CONFIGURED,
+                _msg("profile_not_found", lang, profile=profile_id, profiles=names),
+                profiles,
+            )
+        return found
+    if not profiles:
+        raise _Outcome(Code.NOT_CONFIGURED, _msg("status_none", lang))
+    if len(profiles) > 1:
+        names = ", ".join(p.id for p in profiles)
+        raise _Outcome(
+            Code.NOT_CONFIGURED, _msg("ambiguous_profile", lang, profiles=names), profiles
+        )
+    return profiles[0]
+
+
+def _prompt_token(io: Io) -> str:
+    import getpass
+
+    return getpass.getpass(_msg("token_prompt", io.lang))
+
+
+def _gather(args: argparse.Namespace, io: Io, *, use_default: bool) -> Inputs:
     inputs = Inputs()
-    if args.profile:
-        from wizard import store
-
-        st = store.Store()
-        inputs.profile = _find_profile(st, args.profile)
-        if inputs.profile is None:
-            raise _Outcome(Code.NOT_CONFIGURED)
-        inputs.stored_token = st.load(args.profile).token
-    token = _read_token(args, stdin)
+    token: str | None = None
+    if args.token_stdin:
+        token = read_stdin(io.stdin, io.lang)
+    elif os.environ.get("ALEGRA_TOKEN") is not None:
+        token = os.environ["ALEGRA_TOKEN"]
+    email = args.email or os.environ.get("ALEGRA_EMAIL")
+    base_url = args.base_url or os.environ.get("ALEGRA_API_URL")
+    # A stored profile: the one named, else (when nothing was given to check) the default.
+    if args.profile or (use_default and token is None and email is None):
+        st = _store()
+        if args.profile or st.list_profiles():
+            inputs.profile = resolve_profile(st, args.profile, io.lang)
+            if token is None or args.offline:
+                inputs.stored_token = st.load(inputs.profile.id).token
     if token is None and inputs.stored_token is not None and not args.offline:
         token = inputs.stored_token
-    if token is None and stdin.isatty() and not args.token_stdin:
-        import getpass
-
-        token = getpass.getpass(i18n.t("cli.token_prompt", lang))
+        inputs.own_credentials = True
+    interactive = io.stdin.isatty() and not args.token_stdin
+    if token is None and interactive:
+        token = _prompt_token(io)
     inputs.token = token or ""
-    email = args.email or os.environ.get("ALEGRA_EMAIL")
     if email is None and inputs.profile is not None:
         email = inputs.profile.email
-    if email is None and stdin.isatty() and not args.token_stdin:
-        email = input(i18n.t("cli.email_prompt", lang))
+    elif email is not None and inputs.profile is not None and email != inputs.profile.email:
+        inputs.own_credentials = False
+    if email is None and interactive:
+        email = input(_msg("email_prompt", io.lang))
     inputs.email = email or ""
-    inputs.base_url = args.base_url or os.environ.get("ALEGRA_API_URL")
-    if inputs.base_url is None and inputs.profile is not None:
-        inputs.base_url = inputs.profile.base_url or None
+    stored_url = inputs.profile.base_url if inputs.profile is not None else None
+    if base_url is not None and stored_url and base_url != stored_url:
+        inputs.own_credentials = False
+    inputs.base_url = base_url or stored_url or None
     return inputs
 
 
-class _Outcome(Exception):
-    """An expected early end (not configured, storage error) carried to the renderer."""
+def _register(email: str, token: str) -> None:
+    """Known secrets are masked on every output: the token, and the Basic header it makes."""
+    import base64
 
-    def __init__(self, code: Code, detail_key: str | None = None, **fmt: object) -> None:
-        super().__init__(code.value)
-        self.code = code
-        self.detail_key = detail_key
-        self.fmt = fmt
+    from wizard.redact import register_secret
+
+    register_secret(token)
+    if token:
+        basic = base64.b64encode(f"{email}:{token}".encode()).decode()
+        register_secret(basic)
 
 
-def _company_json(company: Any) -> dict[str, Any] | None:
-    if company is None:
-        return None
+# --- check and login ----------------------------------------------------------------------
+
+
+def _empty_report() -> dict[str, Any]:
     return {
-        "name": company.name,
-        "identification": company.identification,
-        "country": company.country,
-        "currency": company.currency,
-    }
-
-
-def _storage_hint(error: Any, lang: str) -> Hint:
-    """Hint for a StorageError: the store's own texts for its reason, else the generic one."""
-    return storage_hint(getattr(error, "reason", "failed"), lang)
-
-
-def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    from wizard import credentials
-
-    lang = cli_lang(args.lang)
-    report: dict[str, Any] = {
         "ok": False,
         "code": None,
         "http_status": None,
@@ -173,126 +637,163 @@ def run_check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: T
         "hint": None,
         "elapsed_ms": 0,
         "rate_limit": None,
+        "user": None,
     }
-    messages: list[str] = []
-    hint: Hint | None = None
-    from wizard.redact import register_secret
 
+
+@dataclass
+class Checked:
+    """What check and login share: the report, the lines to print, the cleaned input."""
+
+    report: dict[str, Any] = field(default_factory=_empty_report)
+    lines: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # to stderr
+    hint: Hint | None = None
+    code: Code = Code.INVALID_INPUT
+    result: Any = None  # CheckResult
+    cleaned: Any = None
+    inputs: Inputs | None = None
+    base_url: str = ""
+
+
+def _clean_and_check(
+    args: argparse.Namespace, io: Io, *, use_default: bool, probe: bool
+) -> Checked:
+    from wizard import credentials
+
+    lang = io.lang
+    c = Checked()
     try:
-        inputs = _gather(args, stdin, lang)
-        register_secret(inputs.token.strip())
+        inputs = _gather(args, io, use_default=use_default)
+        c.inputs = inputs
         cleaned = credentials.clean(inputs.email, inputs.token)
-        register_secret(cleaned.token)
-        report["email"] = cleaned.email
-        report["token_hint"] = credentials.token_hint(cleaned.token)
-        report["fixes"] = [{"field": n.field, "fix": n.id} for n in cleaned.fixes]
-        report["warnings"] = [{"field": n.field, "warning": n.id} for n in cleaned.warnings]
-        report["problems"] = [{"field": n.field, "problem": n.id} for n in cleaned.problems]
+        c.cleaned = cleaned
+        _register(inputs.email, inputs.token.strip())
+        _register(cleaned.email, cleaned.token)
+        c.report["email"] = cleaned.email
+        c.report["token_hint"] = present.mask_token(cleaned.token)
+        c.report["fixes"] = [{"field": n.field, "fix": n.id} for n in cleaned.fixes]
+        c.report["warnings"] = [{"field": n.field, "warning": n.id} for n in cleaned.warnings]
+        c.report["problems"] = [{"field": n.field, "problem": n.id} for n in cleaned.problems]
         if cleaned.fixes:
-            messages.append(i18n.t("cli.fixed", lang))
-            messages += [f"  - {line}" for line in credentials.describe(cleaned.fixes, lang)]
+            c.lines.append(_msg("fixed", lang))
+            c.lines += [f"  - {line}" for line in credentials.describe(cleaned.fixes, lang)]
         if cleaned.warnings:
-            messages.append(i18n.t("cli.warning", lang))
-            messages += [f"  - {line}" for line in credentials.describe(cleaned.warnings, lang)]
-        code, extra = _check_inputs(args, inputs, cleaned, lang, messages, report)
-        hint = extra
+            c.lines.append(_msg("warning", lang))
+            c.lines += [f"  - {line}" for line in credentials.describe(cleaned.warnings, lang)]
+        c.code, c.hint = _check_inputs(args, c, inputs, cleaned, lang, probe=probe)
     except _Outcome as outcome:
-        code = outcome.code
-        hint = hint_for(code, lang)
-        if outcome.detail_key:
-            messages.append(i18n.t(outcome.detail_key, lang, **outcome.fmt))
+        c.code = outcome.code
+        c.hint = hint_for(outcome.code, lang)
+        if outcome.message:
+            c.errors.append(outcome.message)
+        if outcome.profiles:
+            c.report["profiles"] = [p.id for p in outcome.profiles]
     except Exception as exc:
-        storage_error = _as_storage_error(exc)
+        storage_error = as_storage_error(exc)
         if storage_error is None:
             raise
-        code = Code.STORAGE_ERROR
-        hint = _storage_hint(storage_error, lang)
-
-    report["code"] = code.value
-    report["ok"] = code in (Code.CONNECTED, Code.FORMAT_OK)
-    if hint is not None and code is not Code.CONNECTED:
-        report["hint"] = {"title": hint.title, "steps": hint.steps, "url": hint.url}
-    if args.json:
-        stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
-    else:
-        lines = list(messages)
-        if hint is not None and code not in (Code.CONNECTED, Code.FORMAT_OK):
-            lines.append(hint.as_text())
-        stdout.write("\n".join(lines) + "\n")
-    return exit_code(code)
+        c.code = Code.STORAGE_ERROR
+        c.hint = present.storage_texts(storage_error.reason, lang)
+        c.errors.append(present.hint_text(c.hint))
+    c.report["code"] = c.code.value
+    c.report["ok"] = c.code in (Code.CONNECTED, Code.FORMAT_OK)
+    if c.code is not Code.CONNECTED:
+        c.report["hint"] = present.hint_json(c.hint)
+    return c
 
 
 def _check_inputs(
-    args: argparse.Namespace,
-    inputs: Inputs,
-    cleaned: Any,
-    lang: str,
-    messages: list[str],
-    report: dict[str, Any],
+    args: argparse.Namespace, c: Checked, inputs: Inputs, cleaned: Any, lang: str, *, probe: bool
 ) -> tuple[Code, Hint | None]:
+    from pathlib import Path
+
     from wizard import alegra, credentials
 
     if cleaned.problems:
-        messages.append(i18n.t("cli.problem", lang))
-        messages += [f"  - {line}" for line in credentials.describe(cleaned.problems, lang)]
+        c.lines.append(_msg("problem", lang))
+        c.lines += [f"  - {line}" for line in credentials.describe(cleaned.problems, lang)]
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
     base_url = inputs.base_url or alegra.DEFAULT_BASE_URL
+    c.base_url = base_url
     if alegra.validate_base_url(base_url) is not None:
-        messages.append(i18n.t("cli.bad_url", lang, url=base_url))
+        c.lines.append(_msg("bad_url", lang, url=present.clean_text(base_url)))
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
-        messages.append(i18n.t("cli.bad_ca_bundle", lang, path=args.ca_bundle))
+        c.lines.append(_msg("bad_ca_bundle", lang, path=args.ca_bundle))
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
-    timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
-    if not timeout > 0:
-        messages.append(i18n.t("cli.bad_timeout", lang))
-        return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
+    timeout = present.DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout
 
-    if args.offline:
+    if getattr(args, "offline", False):
         if inputs.stored_token is not None:
             import hmac
 
             same = hmac.compare_digest(cleaned.token.encode(), inputs.stored_token.encode())
-            report["matches_stored"] = same
-            key = "cli.matches_stored" if same else "cli.differs_stored"
-            messages.append(i18n.t(key, lang, profile=inputs.profile.id))
-        messages.append(i18n.t("cli.format_ok", lang))
+            c.report["matches_stored"] = same
+            key = "matches_stored" if same else "differs_stored"
+            c.lines.append(_msg(key, lang, profile=inputs.profile.id))
+        c.lines.append(_msg("format_ok", lang))
         return Code.FORMAT_OK, hint_for(Code.FORMAT_OK, lang)
 
     result = alegra.check_connection(
-        cleaned.email,
-        cleaned.token,
-        base_url=base_url,
-        timeout=timeout,
-        ca_bundle=args.ca_bundle,
+        cleaned.email, cleaned.token, base_url=base_url, timeout=timeout, ca_bundle=args.ca_bundle
     )
-    report["http_status"] = result.http_status
-    report["company"] = _company_json(result.company)
-    report["elapsed_ms"] = result.elapsed_ms
-    rl = result.rate_limit
-    if rl is not None:
-        report["rate_limit"] = {"limit": rl.limit, "remaining": rl.remaining, "reset_s": rl.reset_s}
+    c.result = result
+    c.report["http_status"] = result.http_status
+    c.report["company"] = present.company_json(result.company)
+    c.report["user"] = present.user_json(getattr(result, "user", None))
+    c.report["elapsed_ms"] = result.elapsed_ms
+    c.report["rate_limit"] = present.rate_limit_json(result)
     if result.detail:
-        report["detail"] = result.detail
-    if inputs.profile is not None:
-        _record_last_check(inputs.profile.id, result.code)
+        c.report["detail"] = present.clean_text(result.detail)
     if result.code is Code.CONNECTED:
-        messages.append(_connected_line(result.company, lang))
-        if args.probe:
+        c.lines.append(_connected_lines(result.company, lang))
+        if probe:
             from wizard.hints import probe_as_text
 
-            probe = alegra.probe_permissions(
+            found = alegra.probe_permissions(
                 cleaned.email, cleaned.token, base_url=base_url, timeout=timeout,
                 ca_bundle=args.ca_bundle,
             )  # fmt: skip
-            report["permissions"] = probe.to_json()
-            messages.append(probe_as_text(probe, lang))
+            c.report["permissions"] = found.to_json()
+            c.lines.append(probe_as_text(found, lang))
         return Code.CONNECTED, None
-    variant = "user" if result.can_read_company is False else None
-    reset = rl.reset_s if rl is not None else None
-    return result.code, hint_for(
-        result.code, lang, variant=variant, seconds=reset, issuer=result.tls_issuer
-    )
+    return result.code, present.hint_for_result(result, lang)
+
+
+def _connected_lines(company: Any, lang: str) -> str:
+    view = present.company_view(company, lang)
+    name = view.name if view else _msg("unknown_company", lang)
+    lines = [_msg("connected", lang, company=name.rstrip("."))]
+    if view is not None:
+        lines.append(view.line(lang))
+    return "\n".join(lines)
+
+
+def _render_checked(c: Checked, io: Io) -> None:
+    if io.json:
+        io.emit_json(c.report)
+        for line in c.errors:
+            io.err(line)
+        return
+    for line in c.errors:
+        io.err(line)
+    lines = list(c.lines)
+    if c.hint is not None and c.code not in (Code.CONNECTED, Code.FORMAT_OK, Code.STORAGE_ERROR):
+        lines.append(present.hint_text(c.hint))
+    if lines:
+        io.out("\n".join(lines))
+
+
+def run_check(args: argparse.Namespace, io: Io) -> int:
+    c = _clean_and_check(args, io, use_default=True, probe=args.probe)
+    inputs = c.inputs
+    # Only the profile's own stored email, token and server make its result (not an
+    # ALEGRA_TOKEN, --token-stdin, --email or --base-url standing in for them).
+    if c.result is not None and inputs is not None and inputs.own_credentials:
+        _record_last_check(inputs.profile.id, c.result.code)
+    _render_checked(c, io)
+    return exit_code(c.code)
 
 
 def _record_last_check(profile_id: str, code: Code) -> None:
@@ -306,268 +807,400 @@ def _record_last_check(profile_id: str, code: Code) -> None:
         logging.getLogger(__name__).warning("could not record the last check: %s", exc.reason)
 
 
-def _connected_line(company: Any, lang: str) -> str:
-    from wizard import countries
-
-    name = (company.name if company else None) or i18n.t("cli.unknown_company", lang)
-    lines = [i18n.t("cli.connected", lang, company=name.rstrip("."))]
-    if company is not None:
-        # The country's own words: "NIT" in Colombia, "RFC" in Mexico...
-        country = countries.by_edition(company.country)
-        lines.append(
-            i18n.t(
-                "cli.company_line",
-                lang,
-                name=name,
-                id_label=country.tax_id_label(lang) if country else i18n.t("cli.tax_id", lang),
-                identification=company.identification or "—",
-                country=country.name(lang) if country else company.country or "—",
-                currency=company.currency or "—",
-            )
-        )
-    return "\n".join(lines)
-
-
-def run_status(args: argparse.Namespace, stdout: TextIO) -> int:
-    from wizard import store
-
-    lang = cli_lang(args.lang)
-    st = store.Store()
-    profiles = st.list_profiles()
-    if args.profile:
-        profiles = [p for p in profiles if p.id == args.profile]
-        if not profiles:
-            return _render_code(Code.NOT_CONFIGURED, args, stdout, lang)
-    backend = st.backend_name()
-    if args.json:
-        payload = {
-            "ok": bool(profiles),
-            "code": None if profiles else Code.NOT_CONFIGURED.value,
-            "backend": backend,
-            "profiles": [_profile_json(p) for p in profiles],
-        }
-        stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        return 0 if profiles else exit_code(Code.NOT_CONFIGURED)
-    if not profiles:
-        stdout.write(i18n.t("cli.status_none", lang) + "\n")
-        return exit_code(Code.NOT_CONFIGURED)
-    for p in profiles:
-        stdout.write(i18n.t("cli.status_profile", lang, id=p.id, name=p.name) + "\n")
-        last = (
-            f"{p.last_check_at} ({p.last_check_code})"
-            if p.last_check_at
-            else i18n.t("cli.never_checked", lang)
-        )
-        stdout.write(
-            i18n.t(
-                "cli.status_fields",
-                lang,
-                email=p.email,
-                company=p.company or "—",
-                identification=p.identification or "—",
-                country=p.country or "—",
-                token_hint=p.token_hint,
-                backend=backend,
-                last_check=last,
-            )
-            + "\n"
-        )
+def run_login(args: argparse.Namespace, io: Io) -> int:
+    """The wizard without the window: clean, check, store when connected (or, with
+    --unverified, when Alegra could not be reached)."""
+    args.offline = False
+    c = _clean_and_check(args, io, use_default=False, probe=False)
+    c.report["profile"] = None
+    c.report["saved"] = False
+    c.report["verified"] = c.code is Code.CONNECTED
+    may_save = c.code is Code.CONNECTED or (
+        args.unverified and c.code in UNVERIFIABLE and c.code is not Code.FORMAT_OK
+    )
+    if c.result is None or not may_save:
+        if c.result is not None and c.code in UNVERIFIABLE:
+            c.errors.append(_msg("login_not_saved_unverifiable", io.lang))
+        elif c.result is not None:
+            c.errors.append(_msg("login_not_saved", io.lang))
+        _render_checked(c, io)
+        return exit_code(c.code)
+    try:
+        profile, created = _save_login(args, c)
+    except Exception as exc:
+        error = as_storage_error(exc)
+        if error is None:
+            raise
+        c.code = Code.STORAGE_ERROR
+        c.report.update(ok=False, code=c.code.value)
+        c.hint = present.storage_texts(error.reason, io.lang)
+        c.report["hint"] = present.hint_json(c.hint)
+        c.errors.append(present.hint_text(c.hint))
+        _render_checked(c, io)
+        return exit_code(Code.STORAGE_ERROR)
+    c.report["profile"] = profile.id
+    c.report["saved"] = True
+    key = "login_saved" if c.code is Code.CONNECTED else "login_saved_unverified"
+    c.lines.append(
+        _msg(key, io.lang, profile=profile.id, name=present.clean_text(profile.name))
+        + ("" if created else " " + _msg("login_updated", io.lang))
+    )
+    _render_checked(c, io)
     return 0
 
 
-def _find_profile(st: Any, profile_id: str) -> Any:
-    return next((p for p in st.list_profiles() if p.id == profile_id), None)
+def _save_login(args: argparse.Namespace, c: Checked) -> tuple[Any, bool]:
+    from wizard import countries, store
+
+    st = store.Store()
+    result, cleaned = c.result, c.cleaned
+    company = result.company
+    existing = None
+    if args.profile:
+        existing = st.find(args.profile)
+    elif company is not None or args.name is None:
+        # The same Alegra user and company again: update it, don't make a second one.
+        existing = st.find_duplicate(cleaned.email, company.identification if company else None)
+    name = args.name or (existing.name if existing else None)
+    name = name or present.clean_optional(company.name if company else None) or cleaned.email
+    country = countries.by_edition(company.country if company else None)
+    profile = store.Profile(
+        id=existing.id
+        if existing
+        else (store.profile_id_for(args.profile) if args.profile else ""),
+        name=name,
+        email=cleaned.email,
+        base_url=c.base_url,
+        country=country.code if country else (existing.country if existing else None),
+        company=present.clean_optional(company.name)
+        if company
+        else (existing.company if existing else None),
+        identification=present.clean_optional(company.identification)
+        if company
+        else (existing.identification if existing else None),
+        last_check_at=store.now_iso(),
+        last_check_code=result.code.value,
+    )
+    saved = st.save(profile, cleaned.token)
+    saved_profile = getattr(saved, "profile", saved)
+    created = getattr(saved, "created", existing is None)
+    return saved_profile, bool(created)
 
 
-def _profile_json(profile: Any) -> dict[str, Any]:
-    """A stored profile for --json output: metadata only (the token is never in it)."""
-    fields = [
-        "id",
-        "name",
-        "email",
-        "base_url",
-        "country",
-        "company",
-        "identification",
-        "token_hint",
-        "last_check_at",
-        "last_check_code",
-    ]
-    return {name: getattr(profile, name, None) for name in fields}
+# --- the stored profiles --------------------------------------------------------------------
 
 
-def _render_code(code: Code, args: argparse.Namespace, stdout: TextIO, lang: str) -> int:
-    hint = hint_for(code, lang)
-    if getattr(args, "json", False):
-        stdout.write(
-            json.dumps(
-                {
-                    "ok": False,
-                    "code": code.value,
-                    "hint": {"title": hint.title, "steps": hint.steps, "url": hint.url},
-                },
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
-    else:
-        stdout.write(hint.as_text() + "\n")
+def _fail(io: Io, code: Code, message: str = "", **extra: Any) -> int:
+    """An early end with a message (stderr) and, under --json, the one JSON object."""
+    hint = hint_for(code, io.lang)
+    if io.json:
+        io.emit_json({"ok": False, "code": code.value, "hint": present.hint_json(hint), **extra})
+    if message:
+        io.err(message)
+    if not message or code is not Code.NOT_CONFIGURED:
+        io.err(present.hint_text(hint))
     return exit_code(code)
 
 
-def run_forget(args: argparse.Namespace, stdout: TextIO) -> int:
-    from wizard import store
+def _outcome_exit(io: Io, outcome: _Outcome) -> int:
+    extra = {"profiles": [p.id for p in outcome.profiles]} if outcome.profiles else {}
+    return _fail(io, outcome.code, outcome.message, **extra)
 
-    lang = cli_lang(args.lang)
-    removed = store.Store().forget(args.profile)
-    key = "cli.forgotten" if removed else "cli.nothing_to_forget"
-    stdout.write(i18n.t(key, lang, profile=args.profile) + "\n")
+
+def _last_check_text(profile: Any, lang: str) -> str:
+    if not profile.last_check_at:
+        return _msg("never_checked", lang)
+    return f"{profile.last_check_at} ({profile.last_check_code})"
+
+
+def _profile_lines(profile: Any, backend: str, lang: str, default_id: str | None) -> str:
+    title = _msg("status_profile", lang, id=profile.id, name=present.clean_text(profile.name))
+    if profile.id == default_id:
+        title += " " + _msg("is_default", lang)
+    fields = _msg(
+        "status_fields",
+        lang,
+        email=present.clean_text(profile.email),
+        company=present.clean_text(profile.company or "—"),
+        identification=present.clean_text(profile.identification or "—"),
+        country=present.clean_text(profile.country or "—"),
+        token_hint=present.clean_text(profile.token_hint),
+        backend=backend,
+        last_check=_last_check_text(profile, lang),
+    )
+    return f"{title}\n{fields}"
+
+
+def _default_id(st: Any) -> str | None:
+    default_id = getattr(st, "default_id", None)
+    return default_id() if callable(default_id) else None
+
+
+def run_status(args: argparse.Namespace, io: Io) -> int:
+    st = _store()
+    try:
+        profile = resolve_profile(st, args.profile, io.lang)
+    except _Outcome as outcome:
+        return _outcome_exit(io, outcome)
+    backend = st.backend_name()
+    default_id = _default_id(st)
+    if io.json:
+        io.emit_json(
+            {
+                "ok": True,
+                "code": None,
+                "backend": backend,
+                "profiles": [present.profile_json(profile, default_id)],
+            }
+        )
+        return 0
+    io.out(_profile_lines(profile, backend, io.lang, default_id))
     return 0
 
 
-def run_credential_get(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from wizard import store
+def run_profiles(args: argparse.Namespace, io: Io) -> int:
+    st = _store()
+    profiles = st.list_profiles()
+    default_id = _default_id(st)
+    if io.json:
+        io.emit_json(
+            {
+                "ok": True,
+                "default": default_id,
+                "profiles": [present.profile_json(p, default_id) for p in profiles],
+            }
+        )
+        return 0
+    if not profiles:
+        io.err(_msg("status_none", io.lang))
+        return 0
+    backend = st.backend_name()
+    io.out("\n".join(_profile_lines(p, backend, io.lang, default_id) for p in profiles))
+    return 0
 
-    lang = cli_lang(args.lang)
-    if stdout.isatty():
-        stderr.write(i18n.t("cli.credential_tty", lang, profile=args.profile) + "\n")
+
+def run_default(args: argparse.Namespace, io: Io) -> int:
+
+    st = _store()
+    try:
+        profile = st.set_default(args.profile)
+    except _store_api().ProfileNotFound as exc:
+        names = ", ".join(p.id for p in exc.profiles) or "—"
+        return _fail(
+            io,
+            Code.NOT_CONFIGURED,
+            _msg("profile_not_found", io.lang, profile=args.profile, profiles=names),
+        )
+    if io.json:
+        io.emit_json({"ok": True, "code": None, "default": profile.id})
+    else:
+        io.out(_msg("default_set", io.lang, profile=profile.id))
+    return 0
+
+
+def run_rename(args: argparse.Namespace, io: Io) -> int:
+
+    st = _store()
+    new_name = args.new_name.strip()
+    if not new_name:
+        return _fail(io, Code.INVALID_INPUT, _msg("rename_empty", io.lang))
+    try:
+        profile = st.rename(args.profile, new_name)
+    except _store_api().ProfileNotFound as exc:
+        names = ", ".join(p.id for p in exc.profiles) or "—"
+        return _fail(
+            io,
+            Code.NOT_CONFIGURED,
+            _msg("profile_not_found", io.lang, profile=args.profile, profiles=names),
+        )
+    except _store_api().ProfileExists:
+        return _fail(io, Code.INVALID_INPUT, _msg("rename_exists", io.lang, name=new_name))
+    if io.json:
+        io.emit_json({"ok": True, "code": None, "profile": present.profile_json(profile)})
+    else:
+        io.out(_msg("renamed", io.lang, old=args.profile, profile=profile.id, name=profile.name))
+    return 0
+
+
+def run_forget(args: argparse.Namespace, io: Io) -> int:
+    removed = _store().forget(args.profile)
+    key = "forgotten" if removed else "nothing_to_forget"
+    if io.json:
+        io.emit_json({"ok": True, "code": None, "profile": args.profile, "removed": removed})
+    else:
+        io.out(_msg(key, io.lang, profile=args.profile))
+    return 0
+
+
+def _is_pipe(stream: TextIO) -> bool:
+    import stat
+
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _write_private(path: str, text: str) -> None:
+    """The file --output names: created 0600 next to it and moved into place, never
+    through a symlink, never readable by others for a moment."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".alegra-wizard-", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_credential_get(args: argparse.Namespace, io: Io) -> int:
+    lang = io.lang
+    if args.output is None and not _is_pipe(io.stdout):
+        io.err(_msg("credential_not_pipe", lang, profile=args.profile or "P"))
         return exit_code(Code.INVALID_INPUT)
-    st = store.Store()
-    if _find_profile(st, args.profile) is None:
-        stderr.write(hint_for(Code.NOT_CONFIGURED, lang).as_text() + "\n")
-        return exit_code(Code.NOT_CONFIGURED)
-    creds = st.load(args.profile)
-    stdout.write(
+    st = _store()
+    try:
+        profile = resolve_profile(st, args.profile, lang)
+    except _Outcome as outcome:
+        return _outcome_exit(io, outcome)
+    creds = st.load(profile.id)
+    text = (
         f"profile={creds.profile.id}\n"
         f"email={creds.profile.email}\n"
         f"base_url={creds.profile.base_url}\n"
         f"token={creds.token}\n"
     )
+    if args.output is not None:
+        try:
+            _write_private(args.output, text)
+        except OSError as exc:
+            io.err(_msg("output_failed", lang, path=args.output, error=exc.strerror or exc))
+            return exit_code(Code.INVALID_INPUT)
+        io.err(_msg("output_written", lang, path=args.output))
+        return 0
+    io.stdout.write(text)
     return 0
 
 
-def run_sandbox(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def run_sandbox(args: argparse.Namespace, io: Io) -> int:
     from wizard import sandbox
 
-    lang = cli_lang(args.lang)
+    lang = io.lang
 
     def announce(url: str, ca_file: str | None = None) -> None:
-        stdout.write(i18n.t("cli.sandbox_running", lang, url=url) + "\n")
+        io.out(_msg("sandbox_running", lang, url=url))
         if ca_file:
-            stdout.write(i18n.t("cli.sandbox_ca", lang, path=ca_file) + "\n")
-        stdout.flush()
+            io.out(_msg("sandbox_ca", lang, path=ca_file))
+        io.stdout.flush()
 
     try:
         sandbox.serve_forever(port=args.port, https=args.https, announce=announce)
     except sandbox.SandboxError as exc:
-        stderr.write(i18n.t("cli.sandbox_https_unavailable", lang, error=str(exc)) + "\n")
+        io.err(_msg("sandbox_https_unavailable", lang, error=str(exc)))
         return EXIT_INTERNAL_ERROR
+    except OSError as exc:  # the port is taken, or not ours to use
+        io.err(_msg("sandbox_port_busy", lang, port=args.port, error=exc.strerror or exc))
+        return exit_code(Code.CONNECTION_FAILED)
     return 0
 
 
-def run_doctor(args: argparse.Namespace, stdout: TextIO) -> int:
-    from wizard import alegra, store
+def run_doctor(args: argparse.Namespace, io: Io) -> int:
+    from wizard import alegra
     from wizard.doctor import Doctor, Report
 
-    lang = cli_lang(args.lang)
+    lang = io.lang
     base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or alegra.DEFAULT_BASE_URL
     if alegra.validate_base_url(base_url) is not None:
-        stdout.write(i18n.t("cli.bad_url", lang, url=base_url) + "\n")
-        return exit_code(Code.INVALID_INPUT)
+        return _fail(
+            io, Code.INVALID_INPUT, _msg("bad_url", lang, url=present.clean_text(base_url))
+        )
     doctor = Doctor(
         base_url=base_url,
-        store=store.Store(),
+        store=_store(),
         lang=lang,
         offline=args.offline,
-        timeout=args.timeout,
+        timeout=DOCTOR_TIMEOUT_S if args.timeout is None else args.timeout,
         ca_bundle=args.ca_bundle,
     )
-    if args.json:
+    if io.json:
         report = doctor.run()
-        stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        io.emit_json(report.to_json())
     else:
-        stdout.write(i18n.t("doctor.title", lang) + "\n")
-        stdout.flush()
+        io.out(i18n.t("doctor.title", lang))
+        io.stdout.flush()
 
         def show(item: Any) -> None:  # line by line: the network items take a moment
-            stdout.write(Report(items=[item]).as_text() + "\n")
-            stdout.flush()
+            io.out(Report(items=[item]).as_text())
+            io.stdout.flush()
 
         report = doctor.run(on_item=show)
-        stdout.write(i18n.t("doctor.all_ok" if report.ok else "doctor.has_problems", lang) + "\n")
+        io.out(i18n.t("doctor.all_ok" if report.ok else "doctor.has_problems", lang))
     return 0 if report.ok else EXIT_DOCTOR_FOUND_PROBLEMS
 
 
-def _dispatch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    if args.command == "check":
-        return run_check(args, stdin, stdout, stderr)
-    if args.command == "status":
-        return run_status(args, stdout)
-    if args.command == "forget":
-        return run_forget(args, stdout)
-    if args.command == "sandbox":
-        return run_sandbox(args, stdout, stderr)
-    if args.command == "credential":
-        return run_credential_get(args, stdout, stderr)
-    if args.command == "doctor":
-        return run_doctor(args, stdout)
-    raise AssertionError(args.command)
+def run_help(args: argparse.Namespace, io: Io) -> int:
+    parsers = build_parser(io.lang)
+    topic = args.topic
+    if topic is None:
+        io.out(parsers.top.format_help().rstrip("\n"))
+        return 0
+    parser = parsers.by_name.get(topic)
+    if parser is None:
+        close = difflib.get_close_matches(topic, list(parsers.by_name), n=1, cutoff=0.5)
+        usage_error(
+            parsers.top,
+            _msg("unknown_command", io.lang, command=topic),
+            _msg("did_you_mean", io.lang, command=close[0]) if close else "",
+        )
+    io.out(parser.format_help().rstrip("\n"))
+    return 0
 
 
-def _storage_exit(error: Any, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    lang = cli_lang(getattr(args, "lang", None))
-    hint = _storage_hint(error, lang)
-    if getattr(args, "json", False):
-        payload = {
-            "ok": False,
-            "code": Code.STORAGE_ERROR.value,
-            "hint": {"title": hint.title, "steps": hint.steps, "url": hint.url},
-        }
-        stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-    else:
-        stderr.write(hint.as_text() + "\n")
-    return exit_code(Code.STORAGE_ERROR)
+COMMANDS: tuple[Command, ...] = _commands()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if wants_gui(argv):
-        return run_gui(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return run_gui(argv)
-    from wizard.redact import configure_logging
-
-    configure_logging()
-    try:
-        return _dispatch(args, sys.stdin, sys.stdout, sys.stderr)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        storage_error = _as_storage_error(exc)
-        if storage_error is not None:
-            if isinstance(storage_error, _NotConfigured):
-                return _render_code(
-                    Code.NOT_CONFIGURED, args, sys.stdout, cli_lang(getattr(args, "lang", None))
-                )
-            return _storage_exit(storage_error, args, sys.stdout, sys.stderr)
-        if args.debug:
-            raise
-        lang = cli_lang(getattr(args, "lang", None))
-        sys.stderr.write(i18n.t("cli.internal_error", lang, error=type(exc).__name__) + "\n")
-        return EXIT_INTERNAL_ERROR
+# --- errors that escape a command -----------------------------------------------------------
 
 
-class _NotConfigured(Exception):
-    pass
-
-
-def _as_storage_error(exc: BaseException) -> Any:
+def as_storage_error(exc: BaseException) -> Any:
     """A StorageError from wizard.store, if that is what escaped (it's imported lazily)."""
     store_mod = sys.modules.get("wizard.store")
     if store_mod is None or not isinstance(exc, store_mod.StorageError):
         return None
-    if getattr(exc, "reason", "") == "not_configured":
-        return _NotConfigured()
     return exc
+
+
+def render_storage_error(error: Any, io: Io) -> int:
+    reason = getattr(error.reason, "value", error.reason)
+    if reason == "not_configured":
+        return _fail(io, Code.NOT_CONFIGURED)
+    hint = present.storage_texts(error.reason, io.lang)
+    if io.json:
+        io.emit_json(
+            {"ok": False, "code": Code.STORAGE_ERROR.value, "hint": present.hint_json(hint)}
+        )
+    io.err(present.hint_text(hint))
+    return exit_code(Code.STORAGE_ERROR)
+
+
+def render_outcome(outcome: BaseException, io: Io) -> int | None:
+    if isinstance(outcome, _Outcome):
+        return _outcome_exit(io, outcome)
+    return None
+
+
+def render_internal_error(exc: BaseException, io: Io) -> int:
+    name = type(exc).__name__
+    if io.json:
+        io.emit_json({"ok": False, "code": "internal_error", "error": name})
+    io.err(_msg("internal_error", io.lang, error=name))
+    return EXIT_INTERNAL_ERROR

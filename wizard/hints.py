@@ -27,9 +27,6 @@ class Hint:
     steps: list[str]
     url: str | None
 
-    def as_json(self) -> dict[str, object]:
-        return {"title": self.title, "causes": self.causes, "steps": self.steps, "url": self.url}
-
     def as_text(self) -> str:
         lines = [self.title]
         lines += [f"  {n}. {step}" for n, step in enumerate(self.steps, 1)]

@@ -1,21 +1,53 @@
-"""What a command line asks for: the window, or one of the CLI's commands.
+"""The one dispatcher: a command line asks for the window or for one of the CLI's
+commands (wizard.cli.COMMANDS), and this runs it through to an exit code.
 
 Decided before anything else is imported, so opening the window does not pay for the
-CLI's modules (the window's first paint is a benchmarked figure).
+CLI's modules (the window's first paint is a benchmarked figure): the window takes no
+words, only options, so any word on the command line (a command, or a mistyped one the
+CLI will name) means the CLI, and so do -h/--help/--version.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
 import sys
+import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-SUBCOMMANDS = ("check", "status", "forget", "sandbox", "credential", "doctor")
+if TYPE_CHECKING:
+    import argparse
+
+    from wizard.cli import Command, Io
+
 CLI_ONLY_FLAGS = frozenset({"--version", "-h", "--help"})
+# A closed pipe (`alegra-wizard status --json | head -c1`): what a shell reports for a
+# command killed by SIGPIPE, without the traceback.
+EXIT_BROKEN_PIPE = 141
+
+
+def _gui_option_takes_value(option: str) -> bool:
+    """Whether the window's parser reads the next word as this option's value."""
+    from wizard import app
+
+    action = app.build_parser()._option_string_actions.get(option)
+    return action is not None and action.nargs != 0
 
 
 def wants_gui(argv: Sequence[str]) -> bool:
-    first = next((a for a in argv if not a.startswith("-")), None)
-    return first not in SUBCOMMANDS and not CLI_ONLY_FLAGS & set(argv[:1])
+    for i, arg in enumerate(argv):
+        if arg in CLI_ONLY_FLAGS:
+            return False
+        if arg == "--":
+            return i + 1 == len(argv)
+        if arg.startswith("-"):
+            continue
+        previous = argv[i - 1] if i else ""
+        if previous.startswith("-") and "=" not in previous and _gui_option_takes_value(previous):
+            continue
+        return False
+    return True
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -30,10 +62,113 @@ def run_gui(argv: Sequence[str]) -> int:
     return app.main(list(argv))
 
 
+# --- streams -------------------------------------------------------------------------------
+
+# Typographic characters and their plain stand-ins (escapes: the quotes look alike).
+_PLAIN = {
+    "\u2026": "...", "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
+    "\u2018": "'", "\u2019": "'", "\u2014": "-", "\u2013": "-", "\u00b7": "-",
+    "\u2022": "*", "\u2714": "OK", "\u2718": "X", "\u2192": "->", "\u00bf": "", "\u00a1": "",
+}  # fmt: skip
+
+
+def _degrade(error: UnicodeError) -> tuple[str, int]:
+    """An encode error handler: what a console that can't show a character gets instead
+    (the closest plain letters, else "?"), so human text degrades instead of crashing."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start : error.end]:
+        if ch in _PLAIN:
+            out.append(_PLAIN[ch])
+            continue
+        plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+        out.append(plain or "?")
+    return "".join(out), error.end
+
+
+codecs.register_error("alegra-degrade", _degrade)
+
+
+def configure_streams() -> None:
+    """Any stdout/stderr encoding works (cp1252, latin-1, ascii); stdin never fails to decode."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="alegra-degrade")
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: later writes and the interpreter's final flush go nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+# --- dispatch ------------------------------------------------------------------------------
+
+
+def run_cli(argv: Sequence[str]) -> int:
+    from wizard import cli
+
+    configure_streams()
+    io = cli.Io(sys.stdin, sys.stdout, sys.stderr, cli.argv_lang(argv), json="--json" in argv)
+    try:
+        try:
+            args, command, _parsers = cli.parse(argv)
+        except SystemExit as done:  # --help, --version, a usage error
+            sys.stdout.flush()
+            return done.code if isinstance(done.code, int) else 0
+        io.lang, io.json = args.lang, bool(args.json)
+        if command is None:
+            cli.run_help(_no_topic(args), io)
+            sys.stdout.flush()
+            return 0
+        code = _run(command, args, io)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _no_topic(args: argparse.Namespace) -> argparse.Namespace:
+    import argparse
+
+    return argparse.Namespace(topic=None, lang=args.lang)
+
+
+def _run(command: Command, args: argparse.Namespace, io: Io) -> int:
+    from wizard import cli
+    from wizard.redact import configure_logging
+
+    configure_logging()
+    try:
+        return command.run(args, io)
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        outcome = cli.render_outcome(exc, io)
+        if outcome is not None:
+            return outcome
+        storage_error = cli.as_storage_error(exc)
+        if storage_error is not None:
+            return cli.render_storage_error(storage_error, io)
+        if getattr(args, "debug", False):
+            raise
+        return cli.render_internal_error(exc, io)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if wants_gui(argv):
         return run_gui(argv)
-    from wizard.cli import main as cli_main
-
-    return cli_main(argv)
+    return run_cli(argv)

@@ -12,6 +12,8 @@ import logging
 import re
 import threading
 
+from wizard.credentials import token_hint
+
 _lock = threading.Lock()
 _secrets: set[str] = set()
 
@@ -25,7 +27,7 @@ _PATTERNS = (
 
 def mask(token: str) -> str:
     """The only way a token is ever shown: "…" + its last 4 characters."""
-    return "…" + token[-4:] if token else ""
+    return token_hint(token)
 
 
 def register_secret(secret: str) -> None:

@@ -127,7 +127,9 @@ class Credentials:
     token: str
 
     def __repr__(self) -> str:
-        return f"Credentials(profile={self.profile.id!r}, token='…{self.token[-4:]}')"
+        from wizard.credentials import token_hint
+
+        return f"Credentials(profile={self.profile.id!r}, token={token_hint(self.token)!r})"
 
     __str__ = __repr__
 

@@ -215,9 +215,9 @@ def test_cli_every_command_with_a_stored_canary(run_cli, cli_env, canary_sandbox
 def test_cli_in_process_logs_and_exceptions(
     canary_sandbox, fault_server: ServerFactory, caplog, capsys, monkeypatch, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """cli.main in this process, every logger at DEBUG (urllib3 included): no record, no
+    """launch.main in this process, every logger at DEBUG (urllib3 included): no record, no
     formatted exception and no output holds the canary."""
-    from wizard import cli
+    from wizard import launch
 
     monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path / "cfg"))
     caplog.set_level(logging.DEBUG)
@@ -227,7 +227,7 @@ def test_cli_in_process_logs_and_exceptions(
         for pre, extra in (([], []), ([], ["--json"]), (["--debug"], ["--lang", "en"])):
             monkeypatch.setattr(sys, "stdin", io.StringIO(CANARY_TOKEN))
             argv = [*pre, "check", "--base-url", url, "--email", email, "--token-stdin"]
-            code = cli.main([*argv, "--timeout", "1", *extra])
+            code = launch.main([*argv, "--timeout", "1", *extra])
             assert code not in (1, 2)
     out = capsys.readouterr()
     records = [r.getMessage() + (r.exc_text or "") for r in caplog.records]

@@ -41,8 +41,9 @@ class Options:
 
 def default_check(email: str, token: str, base_url: str, cancel: threading.Event) -> CheckResult:
     from wizard.alegra import check_connection
+    from wizard.present import DEFAULT_TIMEOUT_S
 
-    return check_connection(email, token, base_url, cancel=cancel)
+    return check_connection(email, token, base_url, timeout=DEFAULT_TIMEOUT_S, cancel=cancel)
 
 
 def default_probe(email: str, token: str, base_url: str, cancel: threading.Event) -> ProbeResult:

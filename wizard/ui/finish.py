@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import countries, credentials, i18n
+from wizard import countries, present
 from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
@@ -33,14 +33,13 @@ SUMMARY_ROWS = ("email", "token", "company", "server", "status", "where")
 
 
 def storage_hint_html(
-    reason: str, lang: str, country: countries.Country | None = None
+    reason: object, lang: str, country: countries.Country | None = None
 ) -> tuple[str, str]:
-    """(title, steps as HTML) for a StorageError reason, in the country's words."""
-    key = f"storage.{reason}" if i18n.has(f"storage.{reason}.title") else "storage.failed"
-    local = country.words if country is not None else (lambda k, _lang: k)
-    items = i18n.t_list(local(f"{key}.steps", lang), lang)
-    steps = "".join(f"<li>{html.escape(s)}</li>" for s in items)
-    return i18n.t(local(f"{key}.title", lang), lang), f"<ol>{steps}</ol>"
+    """(title, steps as HTML) for a StorageError reason, in the country's words
+    (wizard.present's one lookup)."""
+    hint = present.storage_texts(reason, lang, country)
+    steps = "".join(f"<li>{html.escape(s)}</li>" for s in hint.steps)
+    return hint.title, f"<ol>{steps}</ol>"
 
 
 class SavePage(BasePage):
@@ -260,14 +259,11 @@ class SavePage(BasePage):
     def _fill(self) -> None:
         ctx = self.ctx
         company = ctx.result.company if ctx.result else None
-        company_text = "—"
-        if company is not None:
-            country = countries.edition_name(company.country, ctx.lang)
-            bits = (company.name, company.identification, country)
-            company_text = " · ".join(b for b in bits if b) or "—"
+        view = present.company_view(company, ctx.lang)
+        company_text = view.summary() if view is not None else "—"
         values = {
             "email": ctx.email,
-            "token": credentials.token_hint(ctx.token),
+            "token": present.mask_token(ctx.token),
             "company": company_text,
             "server": ctx.base_url,
             "status": ctx.t("gui.save.verified" if ctx.verified else "gui.save.unverified"),

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import countries, hints
+from wizard import hints, present
 from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
@@ -255,22 +255,20 @@ class TestPage(BasePage):
         self._show_idle()
         self.statusLabel.setStyleSheet(tone("ok", bold=True))
         self.statusLabel.setText(self.ctx.t("gui.test.connected"))
-        company = result.company
-        name = company.name if company and company.name else self.ctx.t("gui.test.company_unnamed")
-        self.companyLabel.setText(name)
+        view = present.company_view(result.company, self.ctx.lang, self.ctx.country)
+        named = view is not None and view.named
+        self.companyLabel.setText(
+            view.name if view and named else self.ctx.t("gui.test.company_unnamed")
+        )
         lines = []
-        if company and company.identification:
-            country = countries.by_edition(company.country) or self.ctx.country
+        if view is not None and view.identification:
             lines.append(
                 self.ctx.t(
-                    "gui.test.identification",
-                    label=country.tax_id_label(self.ctx.lang),
-                    value=company.identification,
+                    "gui.test.identification", label=view.id_label, value=view.identification
                 )
             )
-        country_name = countries.edition_name(company.country if company else None, self.ctx.lang)
-        if country_name:
-            lines.append(self.ctx.t("gui.test.country", value=country_name))
+        if view is not None and view.country:
+            lines.append(self.ctx.t("gui.test.country", value=view.country))
         self.company_details.setText("\n".join(lines))
         self.companyLabel.show()
         self.company_details.setVisible(bool(lines))
@@ -282,18 +280,10 @@ class TestPage(BasePage):
         self, code: Code, *, result: CheckResult | None = None, detail: str = ""
     ) -> None:
         self._show_idle()
-        seconds = None
-        if code == Code.RATE_LIMITED:
-            reset = result.rate_limit.reset_s if result and result.rate_limit else None
-            seconds = hints.DEFAULT_WAIT_SECONDS if reset is None else reset
-        variant = "user" if result is not None and result.can_read_company is False else None
-        hint = hints.hint_for(
-            code,
-            self.ctx.lang,
-            variant=variant,
-            seconds=seconds,
-            issuer=result.tls_issuer if result else None,
-            country=self.ctx.country,
+        seconds = present.wait_seconds(result)
+        country = self.ctx.country
+        hint = (present.hint_for_result(result, self.ctx.lang, country) if result else None) or (
+            hints.hint_for(code, self.ctx.lang, country=country)
         )
         self.statusLabel.setStyleSheet(tone("error", bold=True))
         self.statusLabel.setText(hint.title)
@@ -322,7 +312,7 @@ class TestPage(BasePage):
             more = html.escape(self.ctx.t("gui.test.more"))
             parts.append(f'<p>{more}: <a href="{url}">{url}</a></p>')
         if detail:
-            text = html.escape(self.ctx.t("gui.test.detail", detail=detail))
+            text = html.escape(self.ctx.t("gui.test.detail", detail=present.clean_text(detail)))
             parts.append(f'<p style="font-size:small">{text}</p>')
         return "".join(parts)
 

@@ -1,0 +1,209 @@
+"""The presentation layer both front ends render from (Qt-free).
+
+A check result, a stored profile or a storage failure becomes data to show here,
+once: which hint, the hint as JSON, the company line, the masked token, the one
+default timeout. The GUI turns these into widgets, the CLI into lines or JSON.
+Anything a server sent is cleaned of control and escape characters and has every
+known secret masked before it leaves this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wizard import countries, i18n
+from wizard.credentials import token_hint
+from wizard.hints import DEFAULT_WAIT_SECONDS, Hint, hint_for, storage_hint
+from wizard.outcomes import Code
+from wizard.redact import redact
+
+if TYPE_CHECKING:
+    from wizard.alegra import CheckResult, Company
+
+# One default for the same check, whichever front end runs it: long enough for a slow
+# office proxy, short enough that a user does not think the program hung.
+DEFAULT_TIMEOUT_S = 15.0
+
+# ESC-introduced sequences (CSI, OSC, and the two-character ones) go whole: removing just
+# the ESC would leave "[31m" behind.
+_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+# Bidi overrides/isolates reorder what the user reads (a "Trojan Source" company name).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def mask_token(token: str) -> str:
+    """The only way a token is ever shown: "…" + its last 4 characters."""
+    return token_hint(token)
+
+
+def clean_text(text: str) -> str:
+    """Server-provided text made safe to print: escape sequences, control characters and
+    bidi overrides removed (line breaks and tabs become spaces), secrets masked."""
+    text = _ESCAPES.sub("", text)
+    out = []
+    for ch in text:
+        if ch in "\t\r\n":
+            out.append(" ")
+        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
+            continue
+        else:
+            out.append(ch)
+    return redact("".join(out))
+
+
+def clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean_text(str(text))
+
+
+def wait_seconds(result: CheckResult | None) -> int | None:
+    """How long a 429 asks to wait (the server's reset, else our default); None otherwise."""
+    if result is None or result.code is not Code.RATE_LIMITED:
+        return None
+    reset = result.rate_limit.reset_s if result.rate_limit else None
+    return DEFAULT_WAIT_SECONDS if reset is None else max(0, reset)
+
+
+def hint_for_result(
+    result: CheckResult, lang: str, country: countries.Country | None = None
+) -> Hint | None:
+    """The hint a check result shows (in the country's words): None when connected."""
+    if result.code is Code.CONNECTED:
+        return None
+    return hint_for(
+        result.code,
+        lang,
+        variant="user" if result.can_read_company is False else None,
+        seconds=wait_seconds(result),
+        issuer=clean_optional(result.tls_issuer),
+        country=country,
+    )
+
+
+def hint_json(hint: Hint | None) -> dict[str, Any] | None:
+    """DESIGN's `hint` object: {title, steps, url}."""
+    if hint is None:
+        return None
+    return {"title": hint.title, "steps": list(hint.steps), "url": hint.url}
+
+
+def hint_text(hint: Hint) -> str:
+    lines = [hint.title]
+    lines += [f"  {n}. {step}" for n, step in enumerate(hint.steps, 1)]
+    if hint.url:
+        lines.append(f"  {hint.url}")
+    return "\n".join(lines)
+
+
+def storage_texts(reason: object, lang: str, country: countries.Country | None = None) -> Hint:
+    """What to tell the user about a StorageError's reason (an enum or its string): the
+    store's own texts for it, else the generic storage hint. The one lookup."""
+    value = getattr(reason, "value", reason)
+    return storage_hint(str(value) if value else "failed", lang, country=country)
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    """A company as both front ends show it, in the user's language, cleaned."""
+
+    name: str  # never empty: "(empresa sin nombre)" when the server gave none
+    named: bool  # False when `name` is our placeholder
+    id_label: str  # the country's word: NIT, RFC, RUC...
+    identification: str | None
+    country: str | None  # readable name
+    currency: str | None
+
+    def summary(self) -> str:
+        """One line: name · identification · country."""
+        bits = (self.name if self.named else None, self.identification, self.country)
+        return " · ".join(b for b in bits if b) or "—"
+
+    def line(self, lang: str) -> str:
+        """The CLI's "Empresa: …" line."""
+        return i18n.t(
+            "cli.company_line",
+            lang,
+            name=self.name,
+            id_label=self.id_label,
+            identification=self.identification or "—",
+            country=self.country or "—",
+            currency=self.currency or "—",
+        )
+
+
+def company_view(
+    company: Company | None, lang: str, fallback: countries.Country | None = None
+) -> CompanyView | None:
+    if company is None:
+        return None
+    name = clean_optional(company.name)
+    country = countries.by_edition(company.country) or fallback
+    edition = clean_optional(company.country)
+    return CompanyView(
+        name=name or i18n.t("cli.unknown_company", lang),
+        named=bool(name),
+        id_label=country.tax_id_label(lang) if country else i18n.t("cli.tax_id", lang),
+        identification=clean_optional(company.identification) or None,
+        country=countries.edition_name(edition, lang),
+        currency=clean_optional(company.currency) or None,
+    )
+
+
+def company_json(company: Company | None) -> dict[str, Any] | None:
+    if company is None:
+        return None
+    return {
+        "name": clean_optional(company.name),
+        "identification": clean_optional(company.identification),
+        "country": clean_optional(company.country),
+        "currency": clean_optional(company.currency),
+    }
+
+
+def user_json(user: Any) -> dict[str, Any] | None:
+    """DESIGN's `user` ({name, email, role} from /users/self), or None."""
+    if user is None:
+        return None
+    return {key: clean_optional(getattr(user, key, None)) for key in ("name", "email", "role")}
+
+
+def rate_limit_json(result: CheckResult) -> dict[str, Any] | None:
+    rl = result.rate_limit
+    if rl is None:
+        return None
+    return {"limit": rl.limit, "remaining": rl.remaining, "reset_s": rl.reset_s}
+
+
+PROFILE_FIELDS = (
+    "id",
+    "name",
+    "email",
+    "base_url",
+    "country",
+    "company",
+    "identification",
+    "token_hint",
+    "last_check_at",
+    "last_check_code",
+)
+
+
+def profile_json(profile: Any, default_id: str | None = None) -> dict[str, Any]:
+    """A stored profile as data: metadata only (the token is never in a Profile)."""
+    data = {name: getattr(profile, name, None) for name in PROFILE_FIELDS}
+    data["default"] = default_id is not None and profile.id == default_id
+    return data
+
+
+def scrub(value: Any) -> Any:
+    """Every string in a JSON-ready structure with secrets masked (the last line of
+    defence before anything is printed)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
