@@ -508,12 +508,6 @@ class Inputs:
     own_credentials: bool = False
 
 
-def _store_api() -> Any:
-    from wizard import store
-
-    return store
-
-
 def _store() -> Any:
     from wizard import store
 
@@ -522,17 +516,16 @@ def _store() -> Any:
 
 def resolve_profile(st: Any, profile_id: str | None, lang: str) -> Any:
     """Store.resolve with the CLI's words: not configured, or several and no default."""
+    from wizard import store
 
-    if not hasattr(st, "resolve"):  # until the store's resolve() lands
-        return _resolve_fallback(st, profile_id, lang)
     try:
         return st.resolve(profile_id)
-    except _store_api().AmbiguousProfile as exc:
+    except store.AmbiguousProfile as exc:
         names = ", ".join(p.id for p in exc.profiles)
         raise _Outcome(
             Code.NOT_CONFIGURED, _msg("ambiguous_profile", lang, profiles=names), exc.profiles
         ) from None
-    except _store_api().ProfileNotFound as exc:
+    except store.ProfileNotFound as exc:
         if profile_id is None:
             raise _Outcome(Code.NOT_CONFIGURED, _msg("status_none", lang)) from None
         names = ", ".join(p.id for p in exc.profiles) or "—"
@@ -541,28 +534,6 @@ def resolve_profile(st: Any, profile_id: str | None, lang: str) -> Any:
             _msg("profile_not_found", lang, profile=profile_id, profiles=names),
             exc.profiles,
         ) from None
-
-
-def _resolve_fallback(st: Any, profile_id: str | None, lang: str) -> Any:
-    profiles = st.list_profiles()
-    if profile_id is not None:
-        found = next((p for p in profiles if p.id == profile_id), None)
-        if found is None:
-            names = ", ".join(p.id for p in profiles) or "—"
-            raise _Outcome(
-                Code.NOT_CONFIGURED,
-                _msg("profile_not_found", lang, profile=profile_id, profiles=names),
-                profiles,
-            )
-        return found
-    if not profiles:
-        raise _Outcome(Code.NOT_CONFIGURED, _msg("status_none", lang))
-    if len(profiles) > 1:
-        names = ", ".join(p.id for p in profiles)
-        raise _Outcome(
-            Code.NOT_CONFIGURED, _msg("ambiguous_profile", lang, profiles=names), profiles
-        )
-    return profiles[0]
 
 
 def _prompt_token(io: Io) -> str:
@@ -882,9 +853,7 @@ def _save_login(args: argparse.Namespace, c: Checked) -> tuple[Any, bool]:
         last_check_code=result.code.value,
     )
     saved = st.save(profile, cleaned.token)
-    saved_profile = getattr(saved, "profile", saved)
-    created = getattr(saved, "created", existing is None)
-    return saved_profile, bool(created)
+    return saved.profile, saved.created
 
 
 # --- the stored profiles --------------------------------------------------------------------
@@ -932,8 +901,7 @@ def _profile_lines(profile: Any, backend: str, lang: str, default_id: str | None
 
 
 def _default_id(st: Any) -> str | None:
-    default_id = getattr(st, "default_id", None)
-    return default_id() if callable(default_id) else None
+    return st.default_id()  # type: ignore[no-any-return]
 
 
 def run_status(args: argparse.Namespace, io: Io) -> int:
@@ -980,11 +948,12 @@ def run_profiles(args: argparse.Namespace, io: Io) -> int:
 
 
 def run_default(args: argparse.Namespace, io: Io) -> int:
+    from wizard import store
 
     st = _store()
     try:
         profile = st.set_default(args.profile)
-    except _store_api().ProfileNotFound as exc:
+    except store.ProfileNotFound as exc:
         names = ", ".join(p.id for p in exc.profiles) or "—"
         return _fail(
             io,
@@ -999,6 +968,7 @@ def run_default(args: argparse.Namespace, io: Io) -> int:
 
 
 def run_rename(args: argparse.Namespace, io: Io) -> int:
+    from wizard import store
 
     st = _store()
     new_name = args.new_name.strip()
@@ -1006,14 +976,14 @@ def run_rename(args: argparse.Namespace, io: Io) -> int:
         return _fail(io, Code.INVALID_INPUT, _msg("rename_empty", io.lang))
     try:
         profile = st.rename(args.profile, new_name)
-    except _store_api().ProfileNotFound as exc:
+    except store.ProfileNotFound as exc:
         names = ", ".join(p.id for p in exc.profiles) or "—"
         return _fail(
             io,
             Code.NOT_CONFIGURED,
             _msg("profile_not_found", io.lang, profile=args.profile, profiles=names),
         )
-    except _store_api().ProfileExists:
+    except store.ProfileExists:
         return _fail(io, Code.INVALID_INPUT, _msg("rename_exists", io.lang, name=new_name))
     if io.json:
         io.emit_json({"ok": True, "code": None, "profile": present.profile_json(profile)})
