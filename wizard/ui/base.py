@@ -6,48 +6,51 @@ first page re-runs every binding, so no page keeps a hard-coded string.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6 import QtCore
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
+from wizard.ui import style
 from wizard.ui.context import WizardContext
 
-WARNING_STYLE = (
-    "QLabel { background: #FEE4E2; color: #7A271A; border: 1px solid #D92D20;"
-    " border-radius: 4px; padding: 8px 10px; font-weight: bold; }"
-)
-PRIMARY_STYLE = (
-    "QPushButton { background: #00857C; color: white; font-weight: bold; border-radius: 4px;"
-    " padding: 8px 16px; } QPushButton:focus { border: 2px solid #1F2937; }"
-)
-BANNER_STYLE = (
-    "QLabel#sandboxBanner { background: #FEF3C7; color: #78350F; border: 1px solid #F59E0B;"
-    " border-radius: 4px; padding: 6px 10px; font-weight: bold; }"
-)
+
+def __getattr__(name: str) -> str:
+    """The shared style sheets, built when a page module imports them (after the theme
+    is set, so they match the palette)."""
+    sheets = {
+        "WARNING_STYLE": style.warning_sheet,
+        "PRIMARY_STYLE": style.primary_sheet,
+        "BANNER_STYLE": style.banner_sheet,
+    }
+    if name in sheets:
+        return sheets[name]()
+    raise AttributeError(name)
 
 
-# Text colours that keep their contrast on light and dark palettes: (light, dark).
-TONES = {
-    "ok": ("#067647", "#75E0A7"),
-    "warn": ("#93370D", "#FEC84B"),
-    "error": ("#B42318", "#FDA29B"),
-    "caution": ("#B54708", "#FDB022"),
-}
+TONES = style.TONES
 
 
 def tone_colour(kind: str) -> str:
     """The `kind` colour suited to the current palette (light or dark)."""
-    dark = QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return TONES[kind][1 if dark else 0]
+    return style.colour(kind)
 
 
 def tone(kind: str, *, bold: bool = False) -> str:
     """A label style sheet in the `kind` colour suited to the current palette."""
-    colour = tone_colour(kind)
     weight = " font-weight: bold;" if bold else ""
-    return f"QLabel {{ color: {colour};{weight} }}"
+    return f"QLabel {{ color: {style.colour(kind)};{weight} }}"
 
 
 def make_label(
@@ -92,15 +95,38 @@ class BasePage(QWizardPage):
             tuple[Callable[[str], object], str, Callable[[], dict[str, object]]]
         ] = []
         outer = QVBoxLayout(self)
-        # QWizard's start page has no header frame around it: give it the same inset.
-        inset = 16 if object_name == "welcomePage" else 0
-        outer.setContentsMargins(inset, 0, inset, 0)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
         self.banner = make_label(self, name="sandboxBanner", catalog_only=True)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setStyleSheet(style.banner_sheet())
         self.banner.setVisible(ctx.demo)
-        outer.addWidget(self.banner)
-        self.body = QVBoxLayout()
-        outer.addLayout(self.body, 1)
+        banner_row = QVBoxLayout()
+        banner_row.setContentsMargins(style.PAGE_MARGIN, style.S, style.PAGE_MARGIN, 0)
+        banner_row.addWidget(self.banner)
+        outer.addLayout(banner_row)
+        # The page body scrolls: on a 1280x720 laptop, at 2x scale or with a long
+        # answer, everything stays reachable and nothing is squeezed over anything else.
+        self.page_scroll = QScrollArea(self)
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        if object_name != "welcomePage":  # page one: after the first paint (see make_label)
+            self.settle_focus()
+        self.content = QWidget(self.page_scroll)
+        self.content.setObjectName("pageBody")
+        self.body = QVBoxLayout(self.content)
+        m = style.PAGE_MARGIN
+        self.body.setContentsMargins(m, style.M, m, m)
+        self.body.setSpacing(style.S)
+        self.page_scroll.setWidget(self.content)
+        self.page_scroll.viewport().setAutoFillBackground(False)
+        self.content.setAutoFillBackground(False)
+        outer.addWidget(self.page_scroll, 1)
+        # A page's own action buttons (Probar de nuevo, Diagnóstico…) stay in view below
+        # the scrolled body, beside where the wizard's Next/Back are.
+        self.footer = QVBoxLayout()
+        self.footer.setContentsMargins(m, 0, m, style.S)
+        outer.addLayout(self.footer)
         self.bind(self.banner.setText, "gui.banner")
         if self.title_key:
             self.bind(self.setTitle, self.title_key)
@@ -109,6 +135,11 @@ class BasePage(QWizardPage):
         ctx.languageChanged.connect(self.retranslate)
         ctx.countryChanged.connect(self.retranslate)  # its own words («computador»…)
         ctx.demoChanged.connect(self.banner.setVisible)
+
+    def settle_focus(self) -> None:
+        """The scroll area is not a Tab stop itself (it scrolls to whichever field gets
+        the focus)."""
+        self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
 
     def bind(
         self,
@@ -128,3 +159,28 @@ class BasePage(QWizardPage):
 
     def on_language_changed(self) -> None:
         """Pages with texts built from state (results, summaries) refresh them here."""
+
+
+class FitBrowser(QTextBrowser):
+    """A read-only rich text (a hint's causes, steps and link) exactly as tall as its
+    text, so the page's scroll area scrolls it with the rest of the page: no box inside
+    a box with its own scroll bar, no text squeezed under the buttons."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        off = QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        self.setVerticalScrollBarPolicy(off)
+        self.setHorizontalScrollBarPolicy(off)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def _fit(self, *_: object) -> None:
+        margins = self.contentsMargins()
+        height = math.ceil(self.document().size().height()) + margins.top() + margins.bottom()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()

@@ -88,7 +88,6 @@ class SavePage(BasePage):
         self.skip_button.setObjectName("skipSaveButton")
         self.bind(self.skip_button.setText, "gui.save.skip")
         self.skip_button.clicked.connect(self.finish_without_saving)
-        self.set_aside = make_label(self, name="setAsideLabel", selectable=True)
         for widget in (
             self.duplicate,
             self.new_copy,

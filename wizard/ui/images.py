@@ -2,8 +2,9 @@
 
 `resources/screenshots/<lang>/<step>.png` beside the SVG overrides it, so real
 screenshots can be dropped in without touching code. The picture keeps its
-aspect ratio, fills the width it is given, and is drawn at the screen's device
-pixel ratio so it stays crisp on HiDPI.
+aspect ratio, fits the room it is given (width and height: on a laptop screen the
+whole picture shows without scrolling, down to a legible minimum), and is drawn at the
+screen's device pixel ratio so it stays crisp on HiDPI.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ class StepImage(QWidget):
         self._svg: QSvgRenderer | None = None
         self._png: QPixmap | None = None
         self._ratio = 0.625
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
+        # Expanding both ways, no height-for-width: the page's scroll area would otherwise
+        # make the picture as tall as its width asks and push it below the fold.
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setSizePolicy(policy)
-        self.setMinimumSize(280, 175)
+        self.setMinimumSize(240, 150)
         self.set_lang(lang)
 
     @property
@@ -69,14 +71,14 @@ class StepImage(QWidget):
         self.updateGeometry()
         self.update()
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
     def heightForWidth(self, width: int) -> int:
         return round(min(width, self.MAX_WIDTH) * self._ratio)
 
     def sizeHint(self) -> QSize:
         return QSize(560, round(560 * self._ratio))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(240, 150)
 
     def _target(self) -> QRectF:
         width = min(float(self.width()), self.height() / self._ratio, float(self.MAX_WIDTH))

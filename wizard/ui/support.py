@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,13 @@ class ProbeView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        # One line per row, every row the same height, the whole table shown: the page
+        # scrolls, not the table (rows sized to a not-yet-laid-out column were erratic).
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
         self.advice = make_label(self, name="probeAdvice", selectable=True)
         for widget in (self.heading, self.status, self.table, self.advice):
             layout.addWidget(widget)
@@ -65,6 +72,11 @@ class ProbeView(QWidget):
     def reset(self) -> None:
         self.worker.cancel()
         self.ctx.probe_result = None
+        # Emptied, not only hidden: a screen reader walks a hidden table's cells too, and
+        # must not read an earlier «✔ disponible» after a later failure.
+        self.table.setRowCount(0)
+        self.table.hide()
+        self.advice.clear()
         self.hide()
 
     def start(self) -> None:
@@ -108,9 +120,18 @@ class ProbeView(QWidget):
                 status.setForeground(QColor(tone_colour(colours[row.status])))
             self.table.setItem(row_index, 0, name)
             self.table.setItem(row_index, 1, status)
-        self.table.resizeRowsToContents()
-        height = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        row_height = self.table.fontMetrics().height() + 10
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.verticalHeader().setMinimumSectionSize(row_height)
+        height = row_height * self.table.rowCount()
         self.table.setFixedHeight(height + 2 * self.table.frameWidth())
+
+
+def dialog_size(widget: QWidget, width: int, height: int) -> QSize:
+    """width x height where the screen has room, else what it has (laptops, 2x scale)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size()
+    return QSize(min(width, room.width() - 16), min(height, room.height() - 40))
 
 
 class _TextDialog(QDialog):
@@ -120,7 +141,7 @@ class _TextDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(name)
-        self.resize(620, 520)
+        self.resize(dialog_size(self, 620, 520))
         layout = QVBoxLayout(self)
         self.intro = make_label(self, name="intro")
         self.text = QPlainTextEdit(self)

@@ -11,16 +11,18 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
-    QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
 from wizard import hints, present
 from wizard.outcomes import Code
-from wizard.ui.base import BasePage, make_label, tone
+from wizard.ui import style
+from wizard.ui.base import BasePage, FitBrowser, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
@@ -69,10 +71,17 @@ class TestPage(BasePage):
         details_font = QFont(self.company_details.font())
         details_font.setPointSizeF(details_font.pointSizeF() * 1.2)
         self.company_details.setFont(details_font)
-        self.hintView = QTextBrowser(self)
+        self.checked_label = make_label(self, name="checkedLabel")
+        self.bind(self.checked_label.setText, "gui.test.checked")
+        self.result_icon = make_label(self, name="resultIcon", wrap=False)
+        icon_font = QFont(self.result_icon.font())
+        icon_font.setPointSizeF(icon_font.pointSizeF() * 2.2)
+        icon_font.setBold(True)
+        self.result_icon.setFont(icon_font)
+        self.result_icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.hintView = FitBrowser(self)
         self.hintView.setObjectName("hintView")
         self.hintView.setOpenExternalLinks(True)
-        self.hintView.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.hintView.viewport().setAutoFillBackground(False)
         self.bind(self.hintView.setAccessibleName, "gui.test.steps")
         self.countdown_label = make_label(self, name="countdownLabel")
@@ -105,18 +114,31 @@ class TestPage(BasePage):
         self.bind(self.continueCheck.setText, "gui.test.continue_unverified")
         self.continueCheck.toggled.connect(self._continue_toggled)
 
-        self.body.addWidget(self.statusLabel)
-        self.body.addWidget(self.countdown_label)
-        self.body.addWidget(self.progress)
-        self.body.addWidget(self.companyLabel)
-        self.body.addWidget(self.company_details)
+        # The result as one card: an icon and the title, then the company and what was
+        # checked (success) or the causes, numbered steps and link (failure).
+        self.result_card = QFrame(self)
+        self.result_card.setObjectName("resultCard")
+        card = QVBoxLayout(self.result_card)
+        card.setContentsMargins(style.L, style.M, style.L, style.M)
+        card.setSpacing(style.S)
+        head = QHBoxLayout()
+        head.setSpacing(style.M)
+        head.addWidget(self.result_icon)
+        titles = QVBoxLayout()
+        titles.setSpacing(style.XS)
+        for label in (self.statusLabel, self.companyLabel, self.company_details):
+            titles.addWidget(label)
+        head.addLayout(titles, 1)
+        card.addLayout(head)
+        for widget in (self.checked_label, self.countdown_label, self.progress, self.hintView):
+            card.addWidget(widget)
+        self.body.addWidget(self.result_card)
         self.probe_view = ProbeView(ctx, self)
-        self.body.addSpacing(8)
+        self.body.addSpacing(style.S)
         self.body.addWidget(self.probe_view)
         self.body.addWidget(self.continueCheck)
-        self.body.addWidget(self.hintView, 10)
-        self.body.addStretch(1)  # keeps the success view at the top when hintView is hidden
-        self.body.addLayout(buttons)
+        self.body.addStretch(1)
+        self.footer.addLayout(buttons)  # in view however long the answer is
         self._show_idle()
 
     # --- Qt wizard hooks ---
@@ -222,7 +244,16 @@ class TestPage(BasePage):
         self.doctor_dialog.start()
 
     # --- views ---
+    def _card(self, kind: str, icon: str) -> None:
+        """The result card's tone (palette-aware) and icon: info while running or idle."""
+        self.result_card.setStyleSheet(style.card_sheet("resultCard", kind))
+        self.result_icon.setText(icon)
+        self.result_icon.setStyleSheet(tone({"ok": "ok", "error": "error"}.get(kind, "accent")))
+        self.result_icon.setVisible(bool(icon))
+
     def _show_idle(self) -> None:
+        self._card("info", "")
+        self.checked_label.hide()
         self.progress.hide()
         self.cancelButton.setEnabled(False)
         self.cancelButton.hide()  # only there while a test runs
@@ -254,7 +285,7 @@ class TestPage(BasePage):
     def _show_success(self, result: CheckResult) -> None:
         self._show_idle()
         self.statusLabel.setStyleSheet(tone("ok", bold=True))
-        self.statusLabel.setText(self.ctx.t("gui.test.connected"))
+        self.statusLabel.setText(self.ctx.t("gui.test.connected").removeprefix("✔").strip())
         view = present.company_view(result.company, self.ctx.lang, self.ctx.country)
         named = view is not None and view.named
         self.companyLabel.setText(
@@ -272,6 +303,8 @@ class TestPage(BasePage):
         self.company_details.setText("\n".join(lines))
         self.companyLabel.show()
         self.company_details.setVisible(bool(lines))
+        self._card("ok", "✔")
+        self.checked_label.show()
         wizard = self.wizard()
         if wizard is not None:
             QTimer.singleShot(0, lambda: _focus_next(wizard))
@@ -287,6 +320,7 @@ class TestPage(BasePage):
         )
         self.statusLabel.setStyleSheet(tone("error", bold=True))
         self.statusLabel.setText(hint.title)
+        self._card("error", "!")
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
         self.hintView.show()
         self.doctorButton.show()

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
+from wizard.ui import style
 from wizard.ui.context import WizardContext
+from wizard.ui.steps import StepList
 from wizard.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:
@@ -50,6 +52,10 @@ class AlegraWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.page_ids: dict[str, int] = {}
+        # The whole journey beside the pages: where the user is, what is done.
+        self.steps = StepList(ctx)
+        self.setSideWidget(self.steps)
+        self.currentIdChanged.connect(self._page_changed)
         self.welcome = WelcomePage(ctx)
         self._add(self.welcome)
         self._quit_box: QMessageBox | None = None
@@ -62,6 +68,9 @@ class AlegraWizard(QWizard):
         self.support_dialog: QDialog | None = None
         self._retranslate()
         ctx.languageChanged.connect(self._retranslate)
+        # Qt would cap a new window at 2/3 of the screen: ask for our size (which the
+        # screen bounds) outright.
+        self.resize(self.sizeHint())
         if lazy:  # until the other pages exist, show Next (disabled) rather than Close
             self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, True)
         else:
@@ -81,6 +90,7 @@ class AlegraWizard(QWizard):
         from wizard.ui.test_page import TestPage
 
         ctx = self.ctx
+        self.welcome.settle_focus()
         self.sign_in = SignInPage(ctx)
         self.open_settings = OpenSettingsPage(ctx)
         self.manual_api = ManualApiPage(ctx)
@@ -139,7 +149,26 @@ class AlegraWizard(QWizard):
         self.setStartId(self.page_ids["credentialsPage"])
 
     def sizeHint(self) -> QSize:
-        return QSize(880, 720)
+        """880x720 where the screen has room, else what the screen has (minus the title
+        bar and frame): a 1280x720 laptop, or 1280x800 at 2x (640x400), gets a window that
+        fits, and the pages scroll."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(880, 720)
+        room = screen.availableGeometry().size()
+        return QSize(min(880, room.width() - 16), min(720, room.height() - 40))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        size = event.size()
+        self.steps.set_compact(
+            size.width() < style.COMPACT_BELOW or size.height() < style.COMPACT_BELOW_HEIGHT
+        )
+        super().resizeEvent(event)
+
+    def _page_changed(self, page_id: int) -> None:
+        page = self.page(page_id)
+        if page is not None:
+            self.steps.set_current(page.objectName())
 
     def _support_changed(self, on: bool) -> None:
         self.setOption(QWizard.WizardOption.HaveCustomButton1, on)

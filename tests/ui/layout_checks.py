@@ -1,0 +1,169 @@
+"""What a person would see as broken in a window, measured on the real widgets:
+
+- two visible widgets that are not parent and child drawn over each other;
+- a label's, button's, box's or field's text that does not fit its rectangle;
+- a widget cut off by its surroundings with no scroll bar to reach the rest;
+- a window larger than its screen's available area.
+
+Each widget's rectangle is mapped to the window and clipped by every ancestor (what
+`visibleRegion()` gives, minus its subtraction of opaque siblings: that subtraction would
+hide exactly the overlaps we look for).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QScrollBar,
+    QWidget,
+)
+
+# Qt's own parts of composite widgets (scroll bar containers, a combo's popup frame,
+# a line edit's side buttons): laid out by Qt itself, judged through their owner.
+INTERNAL_PREFIX = "qt_"
+
+
+def describe(widget: QWidget) -> str:
+    chain = []
+    node: QWidget | None = widget
+    while node is not None and len(chain) < 4:
+        chain.append(node.objectName() or type(node).__name__)
+        node = node.parentWidget()
+    text = ""
+    if isinstance(widget, (QLabel, QAbstractButton)):
+        text = f" «{widget.text()[:40]}»"
+    return "/".join(reversed(chain)) + text
+
+
+def window_rect(widget: QWidget, window: QWidget) -> QRect:
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    return QRect(top_left, widget.size())
+
+
+def clipped_rect(widget: QWidget, window: QWidget) -> QRect:
+    rect = window_rect(widget, window)
+    node = widget.parentWidget()
+    while node is not None and node is not window:
+        rect = rect.intersected(window_rect(node, window))
+        node = node.parentWidget()
+    return rect.intersected(window.rect())
+
+
+def _internal(widget: QWidget, window: QWidget) -> bool:
+    node: QWidget | None = widget
+    while node is not None and node is not window:
+        name = node.objectName()
+        if name.startswith(INTERNAL_PREFIX) and name != "qt_scrollarea_viewport":
+            return True
+        parent = node.parentWidget()
+        # Inside a text view or table: its cells and document are not widgets of ours.
+        if isinstance(parent, QAbstractScrollArea) and node is not parent.viewport():
+            return not isinstance(node, QScrollBar)
+        node = parent
+    return False
+
+
+def shown_widgets(window: QWidget) -> list[QWidget]:
+    return [
+        w
+        for w in window.findChildren(QWidget)
+        if w.isVisible() and w.window() is window and not w.size().isEmpty()
+        and not _internal(w, window)
+    ]  # fmt: skip
+
+
+def _related(a: QWidget, b: QWidget) -> bool:
+    return a.isAncestorOf(b) or b.isAncestorOf(a)
+
+
+def overlaps(window: QWidget, widgets: list[QWidget]) -> list[str]:
+    found = []
+    rects = [(w, clipped_rect(w, window)) for w in widgets]
+    rects = [(w, r) for w, r in rects if not r.isEmpty()]
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1 :]:
+            if ra.intersects(rb) and not _related(a, b):
+                common = ra.intersected(rb)
+                if common.width() > 1 and common.height() > 1:
+                    found.append(f"overlap: {describe(a)} and {describe(b)} at {common}")
+    return found
+
+
+def text_fits(widgets: list[QWidget]) -> list[str]:
+    found = []
+    for w in widgets:
+        size = w.size()
+        if isinstance(w, QLabel):
+            if not w.text():
+                continue
+            if w.wordWrap():
+                need = w.heightForWidth(size.width())
+                if need > size.height():
+                    found.append(f"text cut: {describe(w)} needs {need} px, has {size.height()}")
+                continue
+            hint = w.sizeHint()
+        elif isinstance(w, (QAbstractButton, QComboBox, QLineEdit)):
+            if isinstance(w, QAbstractButton) and not w.text():
+                continue
+            hint = w.minimumSizeHint()
+        else:
+            continue
+        if hint.width() > size.width() or hint.height() > size.height():
+            found.append(
+                f"text cut: {describe(w)} needs {hint.width()}x{hint.height()},"
+                f" has {size.width()}x{size.height()}"
+            )
+    return found
+
+
+def reachable(window: QWidget, widgets: list[QWidget]) -> list[str]:
+    """A widget cut by an ancestor must be cut by a scroll area's viewport whose scroll
+    bar (in that direction) is showing."""
+    found = []
+    for w in widgets:
+        whole = window_rect(w, window)
+        node = w.parentWidget()
+        while node is not None and node is not window:
+            box = window_rect(node, window)
+            if not box.contains(whole):
+                area = node.parentWidget()
+                if isinstance(area, QAbstractScrollArea) and node is area.viewport():
+                    cut_v = whole.top() < box.top() or whole.bottom() > box.bottom()
+                    cut_h = whole.left() < box.left() or whole.right() > box.right()
+                    bars = []
+                    if cut_v:
+                        bars.append(area.verticalScrollBar())
+                    if cut_h:
+                        bars.append(area.horizontalScrollBar())
+                    if all(b.isVisible() and b.maximum() > 0 for b in bars):
+                        break
+                found.append(f"cut off, no scroll bar: {describe(w)} by {describe(node)}")
+                break
+            node = node.parentWidget()
+        if not window.rect().contains(whole) and node is window:
+            found.append(f"outside the window: {describe(w)}")
+    return found
+
+
+def fits_screen(window: QWidget) -> list[str]:
+    screen = window.screen()
+    room = screen.availableGeometry()
+    frame = window.frameGeometry()
+    if frame.width() > room.width() or frame.height() > room.height():
+        return [f"window {frame.width()}x{frame.height()} larger than the screen {room}"]
+    return []
+
+
+def problems(window: QWidget) -> list[str]:
+    widgets = shown_widgets(window)
+    return [
+        *fits_screen(window),
+        *overlaps(window, widgets),
+        *text_fits(widgets),
+        *reachable(window, widgets),
+    ]

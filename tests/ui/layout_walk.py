@@ -1,0 +1,171 @@
+"""Walks every page and state of the real wizard (test mode, the in-process sandbox) in
+Spanish and English, light and dark, at one window size, and prints one JSON line per
+state with the layout problems found (tests/ui/layout_checks.py).
+
+Run by tests/ui/test_layout.py in a child process per screen: the screen's size and
+QT_SCALE_FACTOR are fixed when Qt starts. Usage: layout_walk.py WIDTHxHEIGHT|auto
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from tests.ui import layout_checks  # noqa: E402
+
+SLOW_S = 1.5
+
+
+def pump(app: QApplication, rounds: int = 4) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.005)
+    app.processEvents()
+
+
+def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the wizard did not get there in time")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def walk(
+    app: QApplication, lang: str, theme: str, size: tuple[int, int] | None, config: Path
+) -> None:
+    from wizard import app as gui
+    from wizard.alegra import probe_permissions
+    from wizard.sandbox import Sandbox
+    from wizard.store import Store
+
+    gui.apply_theme(app, theme)
+    wizard = gui.create_wizard(
+        ["--sandbox", "--lang", lang],
+        open_url=lambda url: True,
+        store=lambda: Store(config_dir=config),
+        sandbox=lambda: Sandbox(slow_seconds=SLOW_S).start(),
+        # The real probe against the sandbox, without the pause that spares Alegra's limit.
+        probe=lambda email, token, url, cancel: probe_permissions(
+            email, token, url, cancel=cancel, pace_s=0
+        ),
+    )
+    wizard.show()
+    pump(app)
+
+    def report(state: str, window: QWidget | None = None) -> None:
+        pump(app)
+        found = layout_checks.problems(window or wizard)
+        print(
+            json.dumps(
+                {
+                    "lang": lang,
+                    "theme": theme,
+                    "state": state,
+                    "problems": found,
+                    "t": round(time.monotonic(), 2),
+                }
+            )
+        )
+        sys.stdout.flush()
+
+    report("default size")  # the size the window picks for itself must fit the screen
+    if size is not None:
+        wizard.resize(*size)
+        pump(app)
+    if size is not None and (wizard.width(), wizard.height()) != size:
+        print(json.dumps({"lang": lang, "theme": theme, "state": "resize", "problems": [
+            f"asked {size}, got {wizard.width()}x{wizard.height()}"
+            f" (minimum {wizard.minimumWidth()}x{wizard.minimumHeight()})"]}))  # fmt: skip
+    test, cred = wizard.test, wizard.credentials
+    while True:
+        page = wizard.currentPage()
+        if page is cred:
+            # Notes and problems under the fields: a messy paste, then a bad address.
+            cred.emailEdit.setText("  Usuario: demo@alegra.test ")
+            cred.tokenEdit.setText('"0123456789abcdef0123 "')
+            cred.apply_cleaning()
+            report("credentials: paste notes")
+            cred.emailEdit.setText("demo@")
+            cred.apply_cleaning()
+            report("credentials: problem")
+            cred.use_demo_account()
+        if page is test:
+            wait_until(app, lambda: test._state == "done")
+            wait_until(app, lambda: wizard.ctx.probe_result is not None)
+        report(f"page {page.objectName()}")
+        if page is wizard.manual_api:
+            page.more_button.setChecked(True)
+            report("manualApiPage: can't find panel open")
+            page.more_button.setChecked(False)
+        if page is wizard.done_page:
+            break
+        wizard.next()
+        if page is wizard.save:
+            wait_until(app, lambda: wizard.currentPage() is wizard.done_page)
+
+    for email, name in (
+        ("basico@alegra.test", "basic plan"),
+        ("nadie@alegra.test", "unauthorized"),
+        ("limite@alegra.test", "rate limited"),
+        ("sinpermiso@alegra.test", "forbidden"),
+        ("suspendida@alegra.test", "payment required"),
+        ("caido@alegra.test", "server error"),
+        ("lento@alegra.test", "running"),
+    ):
+        while wizard.currentPage() is not cred:
+            wizard.back()
+        cred.emailEdit.setText(email)
+        cred.apply_cleaning()
+        wizard.next()
+        if name == "running":
+            wait_until(app, lambda: test.busy)
+        else:
+            wait_until(app, lambda: test._state == "done")
+        if name == "basic plan":
+            wait_until(app, lambda: wizard.ctx.probe_result is not None)
+        report(f"test: {name}")
+        if name == "unauthorized":
+            test.doctorButton.click()
+            dialog = test.doctor_dialog
+            assert dialog is not None
+            wait_until(app, lambda: test.doctor_dialog.report is not None, timeout=30)  # type: ignore[union-attr]
+            report("doctor dialog", dialog)
+            dialog.accept()
+    test.cancel()
+    wizard.ctx.set_support(True)
+    report("test: support mode")
+    wizard.open_support_report()
+    assert wizard.support_dialog is not None
+    report("support report", wizard.support_dialog)
+    wizard.support_dialog.accept()
+    wizard.ctx.shutdown()
+    wizard.deleteLater()
+    pump(app)
+
+
+def main() -> int:
+    size: tuple[int, int] | None = None
+    if sys.argv[1] != "auto":  # auto: the size the window picks for the screen
+        width, height = (int(v) for v in sys.argv[1].split("x"))
+        size = (width, height)
+    app = QApplication([sys.argv[0]])
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in ("es", "en"):
+            for theme in ("light", "dark"):
+                walk(app, lang, theme, size, Path(tmp) / f"{lang}-{theme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
