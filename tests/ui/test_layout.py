@@ -3,9 +3,9 @@ the can't-find panel, the credentials page's notes and problems, the doctor dial
 support report), in es and en, light and dark, at the window sizes laptops give
 (853x480, 880x512) and 1280x800, at scale 1 and 2, plus a 1280x800 screen at 2x with
 the size the window picks for itself. Fails on overlap, clipped text, content out of
-reach, or a window larger than its screen (tests/ui/layout_checks.py says how).
+reach, or a window larger than its screen (tests/helpers/layout.py says how).
 
-Each screen is a child process (tests/ui/layout_walk.py): the screen's size and
+Each screen is a child process (tests/helpers/layout_walk.py): the screen's size and
 QT_SCALE_FACTOR are fixed when Qt starts. Two run at a time (the machine has 2 cores).
 """
 
@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from tests.ui import layout_checks
+from tests.helpers import layout as layout_checks
 
 ROOT = Path(__file__).resolve().parents[2]
-WALKER = Path(__file__).with_name("layout_walk.py")
+WALKER = ROOT / "tests" / "helpers" / "layout_walk.py"
 # Room the window manager takes around a window (frame, title bar), in logical px.
 FRAME = (16, 40)
 # (window size or "auto", scale, physical screen size or None = window + frame, x scale)

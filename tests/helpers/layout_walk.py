@@ -1,6 +1,6 @@
 """Walks every page and state of the real wizard (test mode, the in-process sandbox) in
 Spanish and English, light and dark, at one window size, and prints one JSON line per
-state with the layout problems found (tests/ui/layout_checks.py).
+state with the layout problems found (tests/helpers/layout.py).
 
 Run by tests/ui/test_layout.py in a child process per screen: the screen's size and
 QT_SCALE_FACTOR are fixed when Qt starts. Usage: layout_walk.py WIDTHxHEIGHT|auto
@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from tests.ui import layout_checks  # noqa: E402
+from tests.helpers import layout as layout_checks  # noqa: E402
 
 SLOW_S = 1.5
 
