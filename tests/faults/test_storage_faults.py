@@ -518,3 +518,291 @@ def test_cli_forget_with_a_late_keyring_keeps_the_profile(run_cli, cli_env) -> N
     finally:
         if real.get_password(SERVICE, pid) is not None:
             real.delete_password(SERVICE, pid)
+
+
+# --- keyring's ChainerBackend must not get past the plaintext/null refusal (item 7) ------
+
+_FAKE_ALT = '''
+"""Stands in for keyrings.alt's PlaintextKeyring: what it is given goes, base64, into a
+plain file (FAKE_PLAINTEXT_FILE), as the real one writes keyring_pass.cfg."""
+import base64, os
+from keyring.backend import KeyringBackend
+
+class PlaintextKeyring(KeyringBackend):
+    priority = 0.5
+
+    def _path(self):
+        return os.environ["FAKE_PLAINTEXT_FILE"]
+
+    def set_password(self, service, username, password):
+        with open(self._path(), "a") as handle:
+            handle.write(f"{service} {username} {base64.b64encode(password.encode()).decode()}\\n")
+
+    def get_password(self, service, username):
+        if not os.path.exists(self._path()):
+            return None
+        for line in open(self._path()):
+            s, u, p = line.split()
+            if (s, u) == (service, username):
+                return base64.b64decode(p).decode()
+        return None
+
+    def delete_password(self, service, username):
+        raise NotImplementedError
+'''
+
+
+def fake_keyrings_alt(folder: Path) -> Path:
+    """A folder for PYTHONPATH holding `keyrings.alt.file` and the entry point keyring
+    loads plugins from, as an installed keyrings.alt has."""
+    package = folder / "keyrings" / "alt"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "file.py").write_text(_FAKE_ALT)
+    info = folder / "keyrings.alt-5.0.2.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: keyrings.alt\nVersion: 5.0.2\n")
+    (info / "entry_points.txt").write_text("[keyring.backends]\nfile = keyrings.alt.file\n")
+    return folder
+
+
+_SAVE_SCRIPT = """
+import json, sys
+from wizard.store import Profile, StorageError, Store
+store = Store()
+out = {"backend": store.effective_backend_name()}
+try:
+    store.save(Profile(id="p1", name="Uno", email="ana@empresa.co"), sys.stdin.read())
+    out["saved"] = True
+except StorageError as exc:
+    out["saved"], out["reason"] = False, exc.reason.value
+print(json.dumps(out))
+"""
+
+CHAINER = "keyring.backends.chainer.ChainerBackend"
+
+
+@pytest.mark.parametrize("via", ["env", "keyringrc"])
+@pytest.mark.parametrize("members", ["none", "plaintext"])
+def test_a_chainer_without_a_safe_member_is_refused(
+    tmp_path: Path, run_cli, cli_env, via: str, members: str
+) -> None:  # type: ignore[no-untyped-def]
+    """No D-Bus: keyring's chainer has no member (it would store nothing and say nothing) or
+    only keyrings.alt's plaintext file. Either way: no_backend, nothing written."""
+    plain = tmp_path / "keyring_pass.cfg"
+    env = {k: v for k, v in cli_env.items() if not k.startswith("DBUS")}
+    env.update(
+        FAKE_PLAINTEXT_FILE=str(plain),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg"),
+        DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+    )
+    if members == "plaintext":
+        env["PYTHONPATH"] = str(fake_keyrings_alt(tmp_path / "site"))
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    if via == "env":
+        env["PYTHON_KEYRING_BACKEND"] = CHAINER
+    else:
+        rc = tmp_path / "xdg" / "python_keyring" / "keyringrc.cfg"
+        rc.parent.mkdir(parents=True)
+        rc.write_text(f"[backend]\ndefault-keyring={CHAINER}\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", _SAVE_SCRIPT],
+        input=CANARY_TOKEN, capture_output=True, text=True, env=env, cwd=ROOT,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert (out["saved"], out.get("reason")) == (False, "no_backend"), out
+    if members == "plaintext":  # the backend that would have held it, named for doctor
+        assert "PlaintextKeyring" in out["backend"]
+    assert not plain.exists()
+    assert not (Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]) / "profiles.json").exists()
+    doctor = subprocess.run(
+        [sys.executable, "-m", "wizard", "doctor", "--offline", "--json"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    keyring_item = next(i for i in json.loads(doctor.stdout)["items"] if i["id"] == "keyring")
+    assert doctor.returncode == 18 and keyring_item["status"] == "fail"
+    assert keyring_item["detail"].endswith(title("no_backend")), keyring_item
+    status = subprocess.run(
+        [sys.executable, "-m", "wizard", "status", "--json"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    if members == "plaintext":
+        assert "PlaintextKeyring" in json.loads(status.stdout)["backend"]
+
+
+@pytest.mark.keyring
+def test_a_chainer_over_the_secret_service_stores_there(tmp_path: Path) -> None:
+    from keyring.backends.chainer import ChainerBackend
+
+    real = real_keyring()
+    store = Store(config_dir=tmp_path, backend=ChainerBackend())
+    assert store.effective_backend_name() == real.name
+    assert store.backend_kind() == "secretservice"
+    saved = store.save(Profile(id="", name="Cadena"), CANARY_TOKEN).profile
+    try:
+        assert real.get_password(SERVICE, saved.id) == CANARY_TOKEN
+        assert store.check_backend() == real.name
+    finally:
+        assert store.forget(saved.id)
+
+
+# --- modes whatever the umask; no symlink followed for the lock or the data (item 8) ----
+
+_UMASK_SCRIPT = """
+import json, os, stat, sys
+from pathlib import Path
+from wizard.store import Profile, Store
+from tests.helpers.keyrings import MemoryBackend
+os.umask(0)
+folder = Path(sys.argv[1])
+store = Store(config_dir=folder, backend=MemoryBackend())
+store.save(Profile(id="p1", name="Uno"), "t" * 20)
+store.update_last_check("p1", "connected")
+modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in [folder, *folder.iterdir()]}
+print(json.dumps(modes))
+"""
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_modes_do_not_follow_the_umask(tmp_path: Path, existing: bool) -> None:
+    folder = tmp_path / "nuevo" / "cfg"
+    if existing:  # made by an older version under umask 000
+        folder.mkdir(parents=True)
+        folder.chmod(0o777)
+    proc = subprocess.run(
+        [sys.executable, "-c", _UMASK_SCRIPT, str(folder)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {
+        "cfg": "0o700",
+        "profiles.json": "0o600",
+        "profiles.lock": "0o600",
+    }
+    if not existing:  # a parent we had to create is private too
+        assert (tmp_path / "nuevo").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("target_exists", [False, True])
+def test_a_symlinked_lock_is_never_followed(tmp_path: Path, target_exists: bool) -> None:
+    folder = tmp_path / "cfg"
+    folder.mkdir(mode=0o700)
+    target = tmp_path / "elsewhere" / ("bashrc" if target_exists else "missing")
+    target.parent.mkdir()
+    if target_exists:
+        target.write_text("export PATH=...\n")
+        target.chmod(0o644)
+    (folder / "profiles.lock").symlink_to(target)
+    backend = MemoryBackend()
+    store = Store(config_dir=folder, backend=backend, timeout=TIMEOUT)
+    for operation in (
+        lambda: store.save(Profile(id="p"), CANARY_TOKEN),
+        lambda: store.forget("p"),
+        lambda: store.update_last_check("p", "connected"),
+    ):
+        with pytest.raises(StorageError) as err:
+            operation()
+        assert_clear(err.value, "disk")
+    assert backend.secrets == {}
+    if target_exists:
+        assert target.read_text() == "export PATH=...\n"
+        assert target.stat().st_mode & 0o777 == 0o644
+    else:
+        assert not target.exists()
+    assert store.list_profiles() == []  # reading needs no lock
+
+
+def test_a_symlinked_data_file_is_never_followed(tmp_path: Path, run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    elsewhere = tmp_path / "elsewhere"
+    write_profiles(elsewhere, Profile(id="ajeno", email="otro@empresa.co"))
+    original = (elsewhere / "profiles.json").read_bytes()
+    folder.mkdir(parents=True)
+    (folder / "profiles.json").symlink_to(elsewhere / "profiles.json")
+    status = run_cli("status", "--json")
+    assert status.returncode == 16 and status.json["hint"]["title"] == title("corrupt_config")
+    # A save sets the link aside (the link, not its target) and starts a real file.
+    backend = MemoryBackend()
+    result = Store(config_dir=folder, backend=backend).save(Profile(id="p"), "t" * 20)
+    assert result.set_aside is not None and result.set_aside.is_symlink()
+    assert (elsewhere / "profiles.json").read_bytes() == original
+    assert not (folder / "profiles.json").is_symlink()
+    assert [p.id for p in Store(config_dir=folder).list_profiles()] == ["p"]
+
+
+# --- a damaged profiles.json is storage_error, never an internal error (item 9) ---------
+
+GOOD = {"id": "p1", "name": "Uno", "email": "ana@empresa.co", "base_url": "", "token_hint": "…r9z7"}
+DAMAGE = {
+    "deeply_nested": "[" * 100_000,
+    "deep_object": '{"profiles": ' + "[" * 100_000,
+    "base_url_number": json.dumps({"format": 1, "profiles": [{**GOOD, "base_url": 456}]}),
+    "base_url_list": json.dumps({"format": 1, "profiles": [{**GOOD, "base_url": ["x"]}]}),
+    "last_check_at_number": json.dumps({"format": 1, "profiles": [{**GOOD, "last_check_at": 7}]}),
+    "email_null": json.dumps({"format": 1, "profiles": [{**GOOD, "email": None}]}),
+    "id_number": json.dumps({"format": 1, "profiles": [{**GOOD, "id": 12}]}),
+    "profile_not_object": json.dumps({"format": 1, "profiles": [GOOD, "p2"]}),
+    "profiles_object": json.dumps({"format": 1, "profiles": {"p1": GOOD}}),
+    "default_number": json.dumps({"format": 1, "default": 3, "profiles": [GOOD]}),
+    "format_text": json.dumps({"format": "1", "profiles": [GOOD]}),
+    "top_level_list": json.dumps([GOOD]),
+    "not_utf8": b"\xff\xfe{".decode("latin-1"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_cli_damaged_config_is_storage_error_in_every_command(
+    run_cli, cli_env, damage: str
+) -> None:  # type: ignore[no-untyped-def]
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    folder.mkdir(parents=True)
+    config = folder / "profiles.json"
+    config.write_bytes(DAMAGE[damage].encode("latin-1" if damage == "not_utf8" else "utf-8"))
+    before = config.read_bytes()
+    expected = title("corrupt_config")
+    for args in (("status", "--json"), ("check", "--json", "--offline", "--profile", "p1")):
+        result = run_cli(*args, stdin="")
+        assert result.returncode == 16, (args, result)
+        assert result.json["code"] == "storage_error"
+        assert result.json["hint"]["title"] == expected
+    for args in (
+        ("status",),
+        ("credential", "get", "--profile", "p1"),
+        ("forget", "--profile", "p1"),
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 16, (args, result)
+        assert expected in result.stdout + result.stderr
+    doctor = run_cli("doctor", "--offline", "--json")
+    assert doctor.returncode == 18, doctor  # doctor's own code: an item failed
+    config_item = next(i for i in doctor.json["items"] if i["id"] == "config")
+    assert config_item["status"] == "fail" and config_item["detail"].endswith(expected)
+    assert config.read_bytes() == before  # read-only commands never rewrite it
+    assert sorted(p.name for p in folder.iterdir() if p.name != "profiles.lock") == [
+        "profiles.json"
+    ]
+
+
+@pytest.mark.parametrize("damage", ["deeply_nested", "base_url_number", "last_check_at_number"])
+def test_a_save_sets_any_damaged_file_aside(tmp_path: Path, damage: str) -> None:
+    (tmp_path / "profiles.json").write_text(DAMAGE[damage])
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    result = store.save(Profile(id="p", name="Nuevo"), "t" * 20)
+    assert result.set_aside is not None and result.set_aside.read_text() == DAMAGE[damage]
+    assert [p.id for p in store.list_profiles()] == ["p"]
+
+
+def test_a_byte_order_mark_is_not_damage(tmp_path: Path, run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Notepad saves UTF-8 with a BOM: the profiles stay, and the next save keeps them."""
+    folder = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    folder.mkdir(parents=True)
+    payload = json.dumps({"format": 1, "profiles": [GOOD]}, ensure_ascii=False)
+    (folder / "profiles.json").write_bytes(b"\xef\xbb\xbf" + payload.encode())
+    status = run_cli("status", "--json")
+    assert status.returncode == 0 and status.json["profiles"][0]["id"] == "p1"
+    result = Store(config_dir=folder, backend=MemoryBackend()).save(Profile(id="p2"), "t" * 20)
+    assert result.set_aside is None
+    assert [p.id for p in Store(config_dir=folder).list_profiles()] == ["p1", "p2"]
+    assert sorted(p.name for p in folder.iterdir()) == ["profiles.json", "profiles.lock"]
