@@ -278,6 +278,7 @@ def test_human_output_never_contains_the_token(run_cli, sandbox, email: str) -> 
 
 import json as _json  # noqa: E402
 import os  # noqa: E402
+import stat  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -683,3 +684,212 @@ def test_token_stdin_reads_at_most_a_few_kib(script) -> None:  # type: ignore[no
     assert fits.returncode == 0
     helptext = script("check", "--help").stdout
     assert f"{STDIN_CAP_BYTES // 1024} KiB" in helptext
+
+
+# --- issue 16: login, the headless twin of the wizard (real Secret Service, sandbox) -------
+
+
+def _store_for(cli_env):  # type: ignore[no-untyped-def]
+    from wizard.store import Store
+
+    return Store(config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]))
+
+
+@pytest.fixture
+def keyring_cleanup(cli_env):  # type: ignore[no-untyped-def]
+    yield
+    st = _store_for(cli_env)
+    for profile in st.list_profiles():
+        st.forget(profile.id)
+
+
+LOGIN_CASES = [
+    # email, extra args, exit, code, saved
+    ("demo@alegra.test", [], 0, Code.CONNECTED, True),
+    ("mx@alegra.test", [], 0, Code.CONNECTED, True),
+    ("basico@alegra.test", [], 0, Code.CONNECTED, True),
+    ("sinpermiso@alegra.test", [], 5, Code.FORBIDDEN, False),
+    ("sinpermiso@alegra.test", ["--unverified"], 5, Code.FORBIDDEN, False),
+    ("suspendida@alegra.test", [], 6, Code.PAYMENT_REQUIRED, False),
+    ("limite@alegra.test", ["--unverified"], 8, Code.RATE_LIMITED, False),
+    ("caido@alegra.test", [], 9, Code.SERVER_ERROR, False),
+    ("caido@alegra.test", ["--unverified"], 0, Code.SERVER_ERROR, True),
+    ("lento@alegra.test", ["--timeout", "1"], 11, Code.TIMEOUT, False),
+    ("lento@alegra.test", ["--timeout", "1", "--unverified"], 0, Code.TIMEOUT, True),
+    ("nadie@alegra.test", [], 4, Code.UNAUTHORIZED, False),
+    ("nadie@alegra.test", ["--unverified"], 4, Code.UNAUTHORIZED, False),
+]
+
+
+@pytest.mark.parametrize(("email", "extra", "exit", "code", "saved"), LOGIN_CASES)
+def test_login_every_sandbox_scenario(  # type: ignore[no-untyped-def]
+    script, sandbox, cli_env, keyring_cleanup, email, extra, exit, code, saved
+) -> None:
+    import keyring
+
+    result = script(
+        "login", "--json", "--email", email, "--token-stdin", "--base-url", sandbox.url, *extra,
+        stdin=f"  {DEMO_TOKEN}\n",
+    )  # fmt: skip
+    assert result.returncode == exit, (result.stdout, result.stderr)
+    data = result.json
+    assert data.keys() >= JSON_KEYS | {"profile", "saved", "user"}
+    assert data["code"] == code.value and data["saved"] is saved
+    assert DEMO_TOKEN not in result.stdout + result.stderr
+    profiles = _store_for(cli_env).list_profiles()
+    if saved:
+        assert [p.id for p in profiles] == [data["profile"]]
+        (profile,) = profiles
+        assert profile.last_check_code == code.value and profile.email == email
+        assert profile.base_url == sandbox.url
+        assert keyring.get_password("alegra-wizard", profile.id) == DEMO_TOKEN
+        assert data["verified"] is (code is Code.CONNECTED)
+    else:
+        assert profiles == [] and data["profile"] is None
+        assert keyring.get_password("alegra-wizard", "caido") is None
+
+
+def test_login_human_output_and_names(script, sandbox, cli_env, keyring_cleanup) -> None:  # type: ignore[no-untyped-def]
+    base = ["login", "--email", "demo@alegra.test", "--token-stdin", "--base-url", sandbox.url]
+    first = script(*base, stdin=DEMO_TOKEN)
+    assert first.returncode == 0, first.stderr
+    assert "Conexión correcta con Alegra: Panadería La Espiga S.A.S" in first.stdout
+    assert "Guardado en el llavero como el perfil «panaderia-la-espiga-s-a-s»" in first.stdout
+    # The same user and company again updates that profile instead of making a second one.
+    again = script(*base, stdin=DEMO_TOKEN)
+    assert again.returncode == 0 and "se actualizó el perfil" in again.stdout
+    named = script(*base, "--profile", "tienda", "--name", "Mi tienda", stdin=DEMO_TOKEN)
+    assert named.returncode == 0, named.stderr
+    ids = sorted(p.id for p in _store_for(cli_env).list_profiles())
+    assert ids == ["panaderia-la-espiga-s-a-s", "tienda"]
+    tienda = _store_for(cli_env).find("tienda")
+    assert tienda is not None and tienda.name == "Mi tienda"
+    # A new token for a stored profile: its email is used when none is given.
+    rotated = script("login", "--profile", "tienda", "--token-stdin", "--base-url", sandbox.url,
+                     stdin=DEMO_TOKEN)  # fmt: skip
+    assert rotated.returncode == 0, rotated.stderr
+
+
+def test_login_refuses_bad_input_and_saves_nothing(script, sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
+    empty = script("login", "--json", "--email", "demo@alegra.test", "--token-stdin",
+                   "--base-url", sandbox.url)  # fmt: skip
+    assert empty.returncode == 3 and empty.json["code"] == "invalid_input"
+    assert empty.json["saved"] is False
+    insecure = script("login", "--json", "--email", "demo@alegra.test", "--token-stdin",
+                      "--base-url", "http://api.alegra.com/api/v1", stdin=DEMO_TOKEN)  # fmt: skip
+    assert insecure.returncode == 3 and insecure.json["saved"] is False
+    assert _store_for(cli_env).list_profiles() == []
+
+
+def test_login_token_from_the_environment(script, sandbox, cli_env, keyring_cleanup) -> None:  # type: ignore[no-untyped-def]
+    result = script("login", "--json", "--base-url", sandbox.url,
+                    env={"ALEGRA_TOKEN": DEMO_TOKEN, "ALEGRA_EMAIL": "mx@alegra.test"})  # fmt: skip
+    assert result.returncode == 0 and result.json["saved"] is True
+
+
+def test_login_storage_failure_is_exit_16(script, sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    result = script(
+        "login", "--json", "--email", "demo@alegra.test", "--token-stdin", "--base-url",
+        sandbox.url, stdin=DEMO_TOKEN, env=env,
+    )  # fmt: skip
+    assert result.returncode == 16, result.stderr
+    assert result.json["code"] == "storage_error" and result.json["saved"] is False
+    assert result.stderr.strip()
+
+
+def test_status_with_nothing_stored_points_to_login(script) -> None:  # type: ignore[no-untyped-def]
+    result = script("status")
+    assert result.returncode == 17
+    assert "alegra-wizard login" in result.stderr and result.stdout == ""
+
+
+# --- issue 17: profiles, default, rename; the default profile everywhere -----------------
+
+
+def test_profiles_default_and_rename(script, stored, cli_env) -> None:  # type: ignore[no-untyped-def]
+    stored("uno", CANARY_TOKEN, company="Uno S.A.S.")
+    stored("dos", CANARY_TOKEN, email="dos@alegra.test")
+    listing = script("profiles", "--json")
+    assert listing.returncode == 0
+    data = listing.json
+    assert [p["id"] for p in data["profiles"]] == ["uno", "dos"] and data["default"] is None
+    assert CANARY_TOKEN not in listing.stdout and "…" + CANARY_TOKEN[-4:] in listing.stdout
+    human = script("profiles")
+    assert "Perfil «uno»" in human.stdout and CANARY_TOKEN not in human.stdout + human.stderr
+    # Several and no default: a clear message that lists them.
+    for args in (["status"], ["check", "--offline"], ["credential", "get"]):
+        result = script(*args)
+        assert result.returncode == 17, (args, result.stderr)
+        assert "uno, dos" in result.stderr and "alegra-wizard default P" in result.stderr
+    assert script("status", "--json").json["profiles"] == ["uno", "dos"]
+    assert script("default", "nadie").returncode == 17
+    assert script("default", "dos").returncode == 0
+    status = script("status", "--json").json
+    assert [p["id"] for p in status["profiles"]] == ["dos"] and status["profiles"][0]["default"]
+    got = script("credential", "get")
+    assert got.returncode == 0 and "profile=dos\n" in got.stdout
+    assert script("profiles", "--json").json["default"] == "dos"
+    renamed = script("rename", "dos", "Dos Nuevo")
+    assert renamed.returncode == 0, renamed.stderr
+    assert "«dos-nuevo»" in renamed.stdout
+    assert script("profiles", "--json").json["default"] == "dos-nuevo"
+    clash = script("rename", "uno", "Dos Nuevo")
+    assert clash.returncode == 3 and "elige otro nombre" in clash.stderr
+    _store_for(cli_env).forget("dos-nuevo")
+
+
+def test_the_only_profile_is_used_without_profile(script, stored, sandbox) -> None:  # type: ignore[no-untyped-def]
+    stored("solo", DEMO_TOKEN, base_url=sandbox.url)
+    check_result = script("check", "--json")
+    assert check_result.returncode == 0, check_result.stderr
+    assert check_result.json["email"] == "demo@alegra.test"
+    assert script("status", "--json").json["profiles"][0]["id"] == "solo"
+
+
+def test_check_records_only_the_profiles_own_credentials(script, stored, sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
+    stored("propio", CANARY_TOKEN, base_url=sandbox.url)  # the stored token is wrong
+    st = _store_for(cli_env)
+    base = ["check", "--json", "--profile", "propio"]
+    overrides = [
+        ({"stdin": DEMO_TOKEN}, ["--token-stdin"]),
+        ({"env": {"ALEGRA_TOKEN": DEMO_TOKEN}}, []),
+        ({}, ["--email", "mx@alegra.test"]),
+    ]
+    for kw, extra in overrides:
+        result = script(*base, *extra, **kw)  # type: ignore[arg-type]
+        assert result.returncode in (0, 4), result.stderr
+        profile = st.find("propio")
+        assert profile is not None and profile.last_check_code is None, extra
+    own = script(*base)
+    assert own.returncode == 4 and own.json["code"] == "unauthorized"
+    profile = st.find("propio")
+    assert profile is not None and profile.last_check_code == "unauthorized"
+
+
+def test_credential_get_only_into_a_pipe_or_a_named_file(stored, cli_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    stored("archivo", CANARY_TOKEN)
+    env = {**cli_env, **NO_PROXY_ENV}
+    target = tmp_path / "salida.txt"
+    with target.open("w") as handle:  # `credential get > file`
+        proc = subprocess.run(
+            [SCRIPT, "credential", "get", "--profile", "archivo"],
+            stdout=handle, stderr=subprocess.PIPE, env=env, check=False,
+        )  # fmt: skip
+    assert proc.returncode == 3
+    assert target.read_text() == "" and b"--output" in proc.stderr
+    private = tmp_path / "privado.env"
+    proc = subprocess.run(
+        [SCRIPT, "credential", "get", "--profile", "archivo", "--output", str(private)],
+        capture_output=True, env=env, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert f"token={CANARY_TOKEN}\n" in private.read_text()
+    assert CANARY_TOKEN.encode() not in proc.stdout + proc.stderr
+    with Path(os.devnull).open("w") as devnull:
+        proc = subprocess.run(
+            [SCRIPT, "credential", "get", "--profile", "archivo"],
+            stdout=devnull, stderr=subprocess.PIPE, env=env, check=False,
+        )  # fmt: skip
+    assert proc.returncode == 3

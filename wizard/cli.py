@@ -24,6 +24,7 @@ from wizard.hints import Hint, hint_for
 from wizard.outcomes import (
     EXIT_DOCTOR_FOUND_PROBLEMS,
     EXIT_INTERNAL_ERROR,
+    EXIT_USAGE,
     UNVERIFIABLE,
     Code,
     exit_code,
@@ -31,7 +32,7 @@ from wizard.outcomes import (
 from wizard.version import __version__
 
 PROG = "alegra-wizard"
-EXIT_USAGE = 2  # argparse's own
+
 # What --token-stdin reads at most: an email and a token (even a whole pasted "Datos de
 # usuario" card) fit in far less; a runaway pipe must not take seconds and memory.
 STDIN_CAP_BYTES = 8 * 1024
@@ -782,7 +783,13 @@ def run_login(args: argparse.Namespace, io: Io) -> int:
     """The wizard without the window: clean, check, store when connected (or, with
     --unverified, when Alegra could not be reached)."""
     args.offline = False
-    c = _clean_and_check(args, io, use_default=False, probe=False)
+    if args.profile and not args.email and not os.environ.get("ALEGRA_EMAIL"):
+        # A new token for a stored profile: its email unless another is given.
+        existing = _store().find(args.profile)
+        args.email = existing.email if existing is not None else None
+    # --profile names what to save under (it may not exist yet), not what to check.
+    gather = argparse.Namespace(**{**vars(args), "profile": None})
+    c = _clean_and_check(gather, io, use_default=False, probe=False)
     c.report["profile"] = None
     c.report["saved"] = False
     c.report["verified"] = c.code is Code.CONNECTED
@@ -883,6 +890,8 @@ def _last_check_text(profile: Any, lang: str) -> str:
 
 
 def _profile_lines(profile: Any, backend: str, lang: str, default_id: str | None) -> str:
+    from wizard import countries
+
     title = _msg("status_profile", lang, id=profile.id, name=present.clean_text(profile.name))
     if profile.id == default_id:
         title += " " + _msg("is_default", lang)
@@ -892,7 +901,7 @@ def _profile_lines(profile: Any, backend: str, lang: str, default_id: str | None
         email=present.clean_text(profile.email),
         company=present.clean_text(profile.company or "—"),
         identification=present.clean_text(profile.identification or "—"),
-        country=present.clean_text(profile.country or "—"),
+        country=countries.by_code(profile.country).name(lang) if profile.country else "—",
         token_hint=present.clean_text(profile.token_hint),
         backend=backend,
         last_check=_last_check_text(profile, lang),

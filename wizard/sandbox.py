@@ -66,7 +66,6 @@ class Scenario:
     users_self_status: int = 200
     delay: bool = False
     html_error: bool = False
-    rate_limited: bool = False
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -75,7 +74,7 @@ SCENARIOS: dict[str, Scenario] = {
     "basico@alegra.test": Scenario(company=COMPANY_CO, gated_status=403),
     "sinpermiso@alegra.test": Scenario(company_status=403),
     "suspendida@alegra.test": Scenario(company_status=402, users_self_status=402),
-    "limite@alegra.test": Scenario(company_status=429, rate_limited=True),
+    "limite@alegra.test": Scenario(company_status=429),
     "caido@alegra.test": Scenario(company_status=503, html_error=True),
     "lento@alegra.test": Scenario(company=COMPANY_CO, delay=True),
 }
