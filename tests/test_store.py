@@ -414,9 +414,12 @@ def test_module_helpers_for_other_programs(tmp_path: Path, monkeypatch) -> None:
 def test_merge_for_save_keeps_what_the_check_did_not_learn() -> None:
     from wizard.store import merge_for_save
 
-    existing = Profile(id="mia", name="Vieja", company="La Espiga", identification="900")
+    existing = Profile(
+        id="mia", name="Vieja", country="CO", company="La Espiga", identification="900"
+    )
     offline = Profile(id="", name="Nueva", email="a@b.co")  # saved without a check
     merged = merge_for_save(offline, existing)
+    assert merged.country == "CO"
     assert (merged.id, merged.name, merged.company, merged.identification) == (
         "mia", "Nueva", "La Espiga", "900",
     )  # fmt: skip
@@ -441,3 +444,18 @@ def test_call_with_timeout() -> None:
     assert time.monotonic() - start < 1 and "slow" in str(err.value)
     release.set()
     assert err.value.late.result(5) == "late"  # the Future: what the call did, in the end
+
+
+def test_the_readme_example_for_python_programs_runs(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """README's «wizard.store from Python» block, run as written against the real keyring."""
+    from tests.helpers import ROOT
+
+    real_keyring()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `wizard.store` from Python") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path))
+    Store().save(Profile(id="mi-empresa", name="Mi empresa", email="a@b.co"), CANARY_TOKEN)
+    exec(compile(code, "README.md", "exec"), {})
+    assert Store().list_profiles() == []
+    assert real_keyring().get_password(SERVICE, "panaderia-la-espiga") is None

@@ -165,6 +165,7 @@ def merge_for_save(incoming: Profile, existing: Profile | None) -> Profile:
     return replace(
         incoming,
         id=existing.id,
+        country=incoming.country or existing.country,
         company=incoming.company if incoming.company is not None else existing.company,
         identification=incoming.identification or existing.identification,
     )
