@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimeZone, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -144,6 +145,39 @@ def hint_html(ctx: WizardContext, code: Code, result: CheckResult | None) -> tup
     return hint.title, "".join(parts)
 
 
+class ConnectionsList(QListWidget):
+    """A list as tall as MAX_VISIBLE_ROWS connections when there is room, and as short
+    as one when the window is not (a 1280×720 laptop): the rest scrolls inside it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._heights = (0, 0)  # (one row, MAX_VISIBLE_ROWS rows), frame included
+
+    def fit(self) -> None:
+        rows = [max(self.sizeHintForRow(r), 0) for r in range(min(self.count(), MAX_VISIBLE_ROWS))]
+        floor = self.fontMetrics().height() * 3
+        one = max(rows[0] if rows else 0, floor)
+        frame = 2 * self.frameWidth()
+        self._heights = (one + frame, max(sum(rows), one) + frame)
+        self.setMaximumHeight(self._heights[1])
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._heights[1])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Show whole rows only: a half-drawn connection looks cut off. What is left
+        below the last whole row stays blank inside the frame."""
+        row = self.sizeHintForRow(0)
+        inside = self.height() - 2 * self.frameWidth()
+        spare = inside - max(1, inside // row) * row if row > 0 else 0
+        self.setViewportMargins(0, 0, 0, max(0, spare))
+        super().resizeEvent(event)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._heights[0])
+
+
 class CheckResultDialog(QDialog):
     """A failed re-check: the hint (causes, numbered steps, link) as on the test page,
     with «Cambiar token» when a new token is the fix."""
@@ -221,13 +255,22 @@ class ConnectionsView(QFrame):
         header.addWidget(self.new_button)
         layout.addLayout(header)
 
-        self.list = QListWidget(self)
+        self.list = ConnectionsList(self)
         self.list.setObjectName("connectionsList")
         self.list.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
-        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerItem)  # whole rows
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A line between connections (palette-aware: light and dark), room around the text.
+        # (With ::item styled, the selected row must be styled too, or its text is drawn
+        # in the highlight colour on no highlight: invisible.)
+        self.list.setStyleSheet(
+            "QListWidget#connectionsList::item { padding: 3px 4px;"
+            " border-bottom: 1px solid palette(mid); }"
+            " QListWidget#connectionsList::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
         self.list.currentRowChanged.connect(self._selection_changed)
         self.title.setBuddy(self.list)
         layout.addWidget(self.list)
@@ -328,6 +371,7 @@ class ConnectionsView(QFrame):
         self._select_after = None
         self.listing = listing
         self.loaded = True
+        self.title.setText(self.ctx.t("gui.connections.title", count=len(listing.profiles)))
         self._fill()
         target = previous or listing.default_id
         if target and any(p.id == target for p in listing.profiles):
@@ -343,7 +387,7 @@ class ConnectionsView(QFrame):
     # --- what the view shows ---
     def retranslate(self, *_: object) -> None:
         t = self.ctx.t
-        self.title.setText(t("gui.connections.title"))
+        self.title.setText(t("gui.connections.title", count=len(self.profiles)))
         self.new_button.setText(t("gui.connections.new"))
         self.new_button.setAccessibleDescription(t("gui.connections.new_help"))
         self.new_button.setToolTip(t("gui.connections.new_help"))
@@ -375,12 +419,7 @@ class ConnectionsView(QFrame):
         self._fit_list()
 
     def _fit_list(self) -> None:
-        rows = min(max(self.list.count(), 1), MAX_VISIBLE_ROWS)
-        height = sum(
-            max(self.list.sizeHintForRow(r), 0) for r in range(min(rows, self.list.count()))
-        )
-        height = max(height, self.list.fontMetrics().height() * 3)
-        self.list.setFixedHeight(height + 2 * self.list.frameWidth() + 4)
+        self.list.fit()
 
     def _selection_changed(self, _row: int) -> None:
         self._refresh_buttons()
@@ -506,6 +545,8 @@ class ConnectionsView(QFrame):
         dialog.setCancelButtonText(self.ctx.t("gui.connections.back"))
         edit = dialog.findChild(QLineEdit)
         if edit is not None:
+            # Room for a company's full name (the dialog sizes itself to its layout).
+            edit.setMinimumWidth(380)
             edit.setAccessibleName(self.ctx.t("gui.connections.rename_name"))
             edit.setObjectName("renameEdit")
         pid = profile.id
