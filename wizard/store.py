@@ -524,6 +524,7 @@ class Store:
     ) -> None:
         self._files: _DiskFiles | _MemoryFiles = _DiskFiles(config_dir or _config_dir())
         self._backend = backend
+        self._effective: Any = None
         self.timeout = timeout
 
     @classmethod
@@ -622,8 +623,11 @@ class Store:
         return self._backend
 
     def effective_backend(self) -> Any:
-        """The backend that would hold the secret (a chainer's first member)."""
-        return effective_backend_of(self.backend())
+        """The backend that would hold the secret (a chainer's first member). Found once:
+        a chainer lists its members by probing every backend (a D-Bus round trip each)."""
+        if self._effective is None:
+            self._effective = effective_backend_of(self.backend())
+        return self._effective
 
     def effective_backend_name(self) -> str:
         """The name of the backend that would hold the secret, even one we refuse (for
