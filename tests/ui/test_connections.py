@@ -152,8 +152,13 @@ def test_revisar_checks_live_and_records_the_result(make_wizard, qtbot, two, con
     view.check_button.click()
     assert view.check_button.text() == "Detener la re&visión"  # Cancel works at any moment
     qtbot.waitUntil(lambda: not view.check_worker.busy, timeout=10_000)
-    assert view.status.text() == (
-        "✔ «Panadería La Espiga» funciona: conectada con Panadería La Espiga S.A.S."
+    # Who the token belongs to, from /users/self (the sandbox names a user per account).
+    status = view.status.text()
+    assert status.startswith(
+        "✔ «Panadería La Espiga» funciona: conectada con Panadería La Espiga S.A.S. como "
+    )
+    assert status.removeprefix(
+        "✔ «Panadería La Espiga» funciona: conectada con Panadería La Espiga S.A.S. como "
     )
     assert view.check_button.text() == "Re&visar"
     stored = Store(config_dir=config_dir).find(good.id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import hints
+from wizard import hints, present
 from wizard.outcomes import Code
 from wizard.ui.base import make_label, tone
 from wizard.ui.context import WizardContext
@@ -97,6 +97,12 @@ def result_words(ctx: WizardContext, code: str | None) -> str:
 
 def describe(ctx: WizardContext, profile: Profile, is_default: bool) -> list[str]:
     """The lines a connection shows: name, company · email · token, last check."""
+    # Names and companies may come from a server: no bidi tricks, no control characters.
+    profile = replace(
+        profile,
+        name=present.clean_text(profile.name),
+        company=present.clean_optional(profile.company),
+    )
     title = profile.name or profile.company or profile.email
     if is_default:
         title = ctx.t("gui.connections.default_mark", name=title)
@@ -111,21 +117,11 @@ def describe(ctx: WizardContext, profile: Profile, is_default: bool) -> list[str
     return [title, " · ".join(f for f in facts if f), last]
 
 
-def hint_html(ctx: WizardContext, code: Code, result: CheckResult | None) -> tuple[str, str]:
-    """(title, body HTML) for a failed check, as the test page shows it."""
-    seconds = None
-    if code == Code.RATE_LIMITED:
-        reset = result.rate_limit.reset_s if result and result.rate_limit else None
-        seconds = hints.DEFAULT_WAIT_SECONDS if reset is None else reset
-    variant = "user" if result is not None and result.can_read_company is False else None
-    hint = hints.hint_for(
-        code,
-        ctx.lang,
-        variant=variant,
-        seconds=seconds,
-        issuer=result.tls_issuer if result else None,
-        country=ctx.country,
-    )
+def hint_html(ctx: WizardContext, result: CheckResult) -> tuple[str, str]:
+    """(title, body HTML) for a failed check, as the test page shows it (the one lookup
+    in wizard/present.py, in the country's words)."""
+    hint = present.hint_for_result(result, ctx.lang, ctx.country)
+    assert hint is not None  # only failures come here
     parts = []
     if hint.causes:
         parts.append(f"<p><b>{html.escape(ctx.t('gui.test.causes'))}</b></p><ul>")
@@ -138,7 +134,7 @@ def hint_html(ctx: WizardContext, code: Code, result: CheckResult | None) -> tup
     if hint.url:
         url = html.escape(hint.url, quote=True)
         parts.append(f'<p>{html.escape(ctx.t("gui.test.more"))}: <a href="{url}">{url}</a></p>')
-    detail = result.detail if result else ""
+    detail = present.clean_text(result.detail or "")
     if detail:
         text = html.escape(ctx.t("gui.test.detail", detail=detail))
         parts.append(f'<p style="font-size:small">{text}</p>')
@@ -443,9 +439,9 @@ class ConnectionsView(QFrame):
         self.status.show()
 
     def _say_storage_error(self, error: BaseException) -> None:
-        reason = str(getattr(error, "reason", "failed"))
-        reason = getattr(getattr(error, "reason", None), "value", reason)
-        hint = hints.storage_hint(reason, self.ctx.lang, country=self.ctx.country)
+        hint = present.storage_texts(
+            getattr(error, "reason", "failed"), self.ctx.lang, self.ctx.country
+        )
         steps = " ".join(hint.steps[:1])
         self._say(f"{hint.title} {steps}".strip(), "error")
         if not self.isVisible():
@@ -497,10 +493,13 @@ class ConnectionsView(QFrame):
         result: CheckResult = outcome.value
         self.reload()
         if result.code == Code.CONNECTED:
-            company = result.company.name if result.company and result.company.name else name
-            self._say(self.ctx.t("gui.connections.check_ok", name=name, company=company), "ok")
+            company = present.clean_optional(result.company.name if result.company else None)
+            user = present.clean_optional(result.user.name if result.user else None)
+            # Who the token belongs to: a colleague's token is a common onboarding mistake.
+            key = "gui.connections.check_ok_user" if user else "gui.connections.check_ok"
+            self._say(self.ctx.t(key, name=name, company=company or name, user=user), "ok")
             return
-        title, body = hint_html(self.ctx, result.code, result)
+        title, body = hint_html(self.ctx, result)
         self._say(self.ctx.t("gui.connections.check_failed", name=name, problem=title), "error")
         self._open_result(name, title, body, profile_id, result.code in ROTATE_FIXES)
 
