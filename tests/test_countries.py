@@ -20,10 +20,11 @@ COMPUTADORA = r"\bcomputadoras?\b"
 ORDENADOR = r"\bordenador(es)?\b"
 CELULAR = r"\bcelular(es)?\b"
 MOVIL = r"\bmóvil(es)?\b"
+AREA_DE_SISTEMAS = r"\bárea de sistemas\b"  # Spain: «departamento de informática»
 FORBIDDEN = {
     "co": (COMPUTADORA, ORDENADOR, MOVIL),
     "cl": (COMPUTADORA, ORDENADOR, MOVIL),
-    "es": (COMPUTADOR, COMPUTADORA, CELULAR),
+    "es": (COMPUTADOR, COMPUTADORA, CELULAR, AREA_DE_SISTEMAS),
 }
 LATAM_DEFAULT = (COMPUTADOR, ORDENADOR, MOVIL)  # México and the rest of Latin America
 OWN_WORD = {"co": COMPUTADOR, "cl": COMPUTADOR, "es": ORDENADOR}
@@ -31,7 +32,10 @@ OWN_WORD = {"co": COMPUTADOR, "cl": COMPUTADOR, "es": ORDENADOR}
 AGREEMENT = {
     "el", "la", "este", "esta", "del", "de", "mismo", "misma", "conectado", "conectada",
 }  # fmt: skip
-REGIONAL = {"computador", "computadora", "ordenador", "celular", "móvil"}
+REGIONAL = {
+    "computador", "computadora", "ordenador", "celular", "móvil",
+    "área", "sistemas", "departamento", "informática",
+}  # fmt: skip
 
 
 def _texts(value: object) -> list[str]:
@@ -133,3 +137,21 @@ def test_without_a_country_the_common_words() -> None:
     assert i18n.has("country.CO.gui.welcome.intro", "es")
     assert i18n.has("country.CO.gui.welcome.intro")
     assert not i18n.has("country.CO.no.such.key")
+
+
+def test_spain_asks_its_departamento_de_informatica() -> None:
+    from wizard.doctor import Doctor
+
+    spain, colombia = countries.by_code("es"), countries.by_code("co")
+    proxy = hints.hint_for(Code.PROXY_ERROR, "es", country=spain)
+    assert "tu departamento de informática" in proxy.steps[0]
+    assert "área de sistemas" in hints.hint_for(Code.PROXY_ERROR, "es", country=colombia).steps[0]
+    for country, words in ((spain, "departamento de informática"), (colombia, "área de sistemas")):
+        doctor = Doctor(
+            base_url="https://api.alegra.com/api/v1", store=None, lang="es", country=country
+        )
+        item = doctor.item("https", "fail", "untrusted", host="api.alegra.com", issuer="Proxy S.A.")
+        assert item.fix is not None and f"tu {words}" in item.fix
+    english = Doctor(base_url="https://api.alegra.com/api/v1", store=None, lang="en", country=spain)
+    item = english.item("https", "fail", "untrusted", host="api.alegra.com", issuer="Proxy S.A.")
+    assert item.fix == i18n.t("doctor.https.untrusted_fix", "en")

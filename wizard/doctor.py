@@ -12,11 +12,14 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from wizard import i18n
 from wizard.timeouts import CallTimedOut, call_with_timeout
+
+if TYPE_CHECKING:
+    from wizard.countries import Country
 
 OK, WARN, FAIL, SKIPPED = "ok", "warn", "fail", "skipped"
 MAX_SKEW_S = 300  # beyond this, TLS and Alegra's answers may fail in odd ways
@@ -101,7 +104,9 @@ class Doctor:
         timeout: float = 5.0,
         ca_bundle: str | None = None,
         clock: Callable[[], float] = time.time,
+        country: Country | None = None,
     ) -> None:
+        """country: say it in that country's words (None: the common ones)."""
         from wizard.transport import validate_base_url, validate_timeout
 
         # Validated here too (not only by the CLI): a port of 99999 or a timeout of inf
@@ -117,18 +122,22 @@ class Doctor:
         self.port = parts.port or (443 if self.https else 80)
         self.store = store
         self.lang = lang
+        self.country = country
         self.offline = offline
         self.timeout = timeout
         self.ca_bundle = ca_bundle
         self.clock = clock
 
+    def _local(self, key: str) -> str:
+        return self.country.words(key, self.lang) if self.country is not None else key
+
     def t(self, key: str, **fmt: object) -> str:
-        return i18n.t(f"doctor.{key}", self.lang, **fmt)
+        return i18n.t(self._local(f"doctor.{key}"), self.lang, **fmt)
 
     def item(self, item_id: str, status: str, state: str, **fmt: object) -> Item:
         """An item whose texts are doctor.<id>.<state> (and .<state>_fix when there is one)."""
         fix_key = f"doctor.{item_id}.{state}_fix"
-        fix = i18n.t(fix_key, self.lang, **fmt) if i18n.has(fix_key) else None
+        fix = i18n.t(self._local(fix_key), self.lang, **fmt) if i18n.has(fix_key) else None
         return Item(item_id, status, self.t(f"{item_id}.{state}", **fmt), fix)
 
     def run(self, on_item: Callable[[Item], None] | None = None) -> Report:
@@ -153,7 +162,7 @@ class Doctor:
         """A failed keyring or config item, in the store's own words for `reason`."""
         from wizard.hints import storage_hint
 
-        hint = storage_hint(reason, self.lang)
+        hint = storage_hint(reason, self.lang, country=self.country)
         detail = self.t(f"{item_id}.fail", problem=hint.title)
         return Item(item_id, FAIL, detail, " ".join(hint.steps))
 

@@ -190,7 +190,12 @@ class DoctorDialog(_TextDialog):
     def start(self) -> None:
         from wizard.doctor import Doctor
 
-        doctor = Doctor(base_url=self.ctx.base_url, store=self.ctx.store, lang=self.ctx.lang)
+        doctor = Doctor(
+            base_url=self.ctx.base_url,
+            store=self.ctx.store,
+            lang=self.ctx.lang,
+            country=self.ctx.country,
+        )
         self.text.setPlainText(self.ctx.t("doctor.running"))
         self.copy_button.setEnabled(False)
         self.worker.run(lambda _cancel: doctor.run(), name="doctor")
