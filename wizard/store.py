@@ -255,6 +255,9 @@ class _DiskFiles:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = self.config_file.with_name(f"{self.config_file.name}.corrupt-{stamp}")
         os.replace(self.config_file, target)
+        if os.name == "posix" and not target.is_symlink():  # chmod would follow a link
+            with contextlib.suppress(OSError):
+                os.chmod(target, 0o600)  # a hand-edited file may be 0644: it names clients
         return target
 
     @contextlib.contextmanager

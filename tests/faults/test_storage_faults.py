@@ -782,9 +782,11 @@ def test_cli_damaged_config_is_storage_error_in_every_command(
 @pytest.mark.parametrize("damage", ["deeply_nested", "base_url_number", "last_check_at_number"])
 def test_a_save_sets_any_damaged_file_aside(tmp_path: Path, damage: str) -> None:
     (tmp_path / "profiles.json").write_text(DAMAGE[damage])
+    (tmp_path / "profiles.json").chmod(0o644)  # edited by hand
     store = Store(config_dir=tmp_path, backend=MemoryBackend())
     result = store.save(Profile(id="p", name="Nuevo"), "t" * 20)
     assert result.set_aside is not None and result.set_aside.read_text() == DAMAGE[damage]
+    assert result.set_aside.stat().st_mode & 0o777 == 0o600
     assert [p.id for p in store.list_profiles()] == ["p"]
 
 
