@@ -606,3 +606,151 @@ def test_page_one_paints_before_the_store_is_read(tmp_path, config_dir, sandbox)
     assert seen["listed"][0].startswith("Panadería La Espiga\n")
     assert seen["status"].startswith("✔ «Panadería La Espiga» funciona")
     assert DEMO_TOKEN not in proc.stdout + proc.stderr
+
+
+# --- a screen reader's view, over the real accessibility bus (AT-SPI) ---
+
+ATSPI_DRIVER = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from wizard import app as gui
+
+qt = QApplication([sys.argv[0]])
+done = Path(sys.argv[1])
+
+
+def step():
+    wizard = next((w for w in qt.topLevelWidgets() if w.objectName() == "alegraWizard"), None)
+    view = wizard.welcome.connections if wizard is not None else None
+    if view is None or not view.loaded:
+        return QTimer.singleShot(20, step)
+    if not getattr(step, "ready", False):
+        step.ready = True
+        print("READY", flush=True)
+    if done.exists():
+        return wizard.reject()
+    QTimer.singleShot(50, step)
+
+
+QTimer.singleShot(0, step)
+sys.exit(gui.main(["--lang", sys.argv[2]]))
+"""
+
+# Run by Debian's own python3 (pyatspi is a system package): the tree as Orca reads it.
+ATSPI_READER = """
+import json
+import pyatspi
+
+
+def walk(node, out):
+    try:
+        states = node.getState()
+        labelled_by = [
+            target.name
+            for relation in node.getRelationSet()
+            if relation.getRelationType() == pyatspi.RELATION_LABELLED_BY
+            for target in (relation.getTarget(i) for i in range(relation.getNTargets()))
+        ]
+        out.append({
+            "role": node.getRoleName(), "name": node.name, "description": node.description,
+            "showing": states.contains(pyatspi.STATE_SHOWING), "labelled_by": labelled_by,
+        })
+    except Exception:
+        return
+    for i in range(node.childCount):
+        walk(node.getChildAtIndex(i), out)
+
+
+desktop = pyatspi.Registry.getDesktop(0)
+nodes = []
+for i in range(desktop.childCount):
+    app = desktop.getChildAtIndex(i)
+    if app is not None and app.name == "alegra-wizard":
+        walk(app, nodes)
+print(json.dumps(nodes, ensure_ascii=False))
+"""
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_screen_reader_hears_the_connections(tmp_path, config_dir, sandbox, lang) -> None:  # type: ignore[no-untyped-def]
+    """The real app under Xvfb with accessibility on; a second process reads the AT-SPI
+    tree: the list is named and labelled, each connection is one spoken row (never the
+    token), every action button has its name and description, in the page's order."""
+    import shutil
+    import time
+
+    system_python = "/usr/bin/python3"
+    probe = subprocess.run(
+        [system_python, "-c", "import pyatspi"], capture_output=True, check=False
+    )
+    assert probe.returncode == 0, "python3-pyatspi (scripts/install-system-deps.sh test)"
+    assert shutil.which("xvfb-run") and shutil.which("dbus-send")
+    assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "run under scripts/with-keyring.sh"
+    subprocess.run(
+        ["dbus-send", "--session", "--dest=org.a11y.Bus", "/org/a11y/bus",
+         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status",
+         "string:IsEnabled", "variant:boolean:true"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
+    (tmp_path / "driver.py").write_text(ATSPI_DRIVER, encoding="utf-8")
+    (tmp_path / "reader.py").write_text(ATSPI_READER, encoding="utf-8")
+    done = tmp_path / "done"
+    env = {
+        **os.environ,
+        "ALEGRA_WIZARD_CONFIG_DIR": str(config_dir),
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "xcb",
+        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+        "QT_ACCESSIBILITY": "1",
+    }
+    app = subprocess.Popen(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
+         str(tmp_path / "driver.py"), str(done), lang],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert app.stdout is not None
+        line = app.stdout.readline()  # blocks until the view has loaded (or the app died)
+        assert line.strip() == "READY", app.stderr.read() if app.stderr else ""
+        nodes: list[dict] = []  # type: ignore[type-arg]
+        for _ in range(20):  # the bridge registers the window shortly after it shows
+            read = subprocess.run(
+                [system_python, str(tmp_path / "reader.py")],
+                capture_output=True, text=True, timeout=60, check=False,
+            )  # fmt: skip
+            nodes = json.loads(read.stdout or "[]")
+            if any(n["role"] == "list" and n["showing"] for n in nodes):
+                break
+            time.sleep(0.3)
+    finally:
+        done.touch()
+        _out, err = app.communicate(timeout=60)
+    assert "Fatal Python error" not in err
+    assert app.returncode in (0, 19), err
+    assert DEMO_TOKEN not in json.dumps(nodes, ensure_ascii=False)
+    showing = [n for n in nodes if n["showing"]]
+    words = {
+        "es": ("Conexiones guardadas", "Conexiones guardadas (1):", "Idioma:",
+               ["Conectar otra empresa", "Revisar", "Cambiar token", "Renombrar", "Quitar",
+                "Usar por defecto"]),
+        "en": ("Saved connections", "Saved connections (1):", "Language:",
+               ["Connect another company", "Check", "Change token", "Rename", "Remove",
+                "Make default"]),
+    }[lang]  # fmt: skip
+    list_name, title, language, buttons = words
+    (the_list,) = [n for n in showing if n["role"] == "list" and n["name"] == list_name]
+    assert title in the_list["labelled_by"], the_list
+    rows = [n for n in showing if n["role"] == "list item" and "demo@alegra.test" in n["name"]]
+    assert len(rows) == 1 and rows[0]["name"].startswith(
+        "Panadería La Espiga. Panadería La Espiga S.A.S. · demo@alegra.test · token …0123"
+    ), rows
+    named = {n["name"]: n for n in showing if n["role"] == "push button"}
+    for name in buttons:
+        assert name in named, (name, sorted(named))
+        assert named[name]["description"], name  # what the button does, said after its name
+    # Read in the page's order: the connections right after the intro, before the language.
+    order = [n["name"] for n in showing]
+    assert order.index(title) < order.index(buttons[-1]) < order.index(language)

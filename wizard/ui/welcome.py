@@ -125,6 +125,12 @@ class WelcomePage(BasePage):
         chain += [self.language_combo, self.country_combo, self.demo_check, self.support_check]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        # A screen reader reads a page in its children's order: the view (made last) goes
+        # right after the intro, where it is on screen.
+        view.lower()
+        intro = self.findChild(QWidget, "introLabel")
+        if intro is not None:
+            intro.lower()
         view.reload()
 
     def _connections_shown(self, shown: bool) -> None:
