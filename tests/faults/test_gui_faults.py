@@ -266,3 +266,43 @@ def test_gui_rotation_repairs_a_secret_deleted_behind_our_back(
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
     assert store.load("mia").token == DEMO_TOKEN
     assert [p.id for p in store.list_profiles()] == ["mia"]
+
+
+@pytest.mark.keyring
+def test_gui_rotation_with_a_keyring_answering_late_is_undone_then_retried(
+    make_wizard, qtbot, config_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15 item 6 in the window: «Cambiar token» whose keyring write lands after the
+    timeout. The page says the keyring is not answering; when the late write lands it is
+    undone (the old token back, the file as it was); the retry then saves."""
+    import uuid
+
+    from tests.helpers.keyrings import SlowKeyring, real_keyring
+    from wizard.store import settle
+
+    real = real_keyring()
+    pid = f"late-gui-{uuid.uuid4().hex[:8]}"
+    Store(config_dir=config_dir).save(Profile(id=pid, name="La mía", email="demo@alegra.test"), OLD)
+    before = (config_dir / "profiles.json").read_bytes()
+    slow = SlowKeyring(real, delay=2.0, slow="set_password")
+    store = Store(config_dir=config_dir, backend=slow, timeout=1.0)
+    try:
+        wizard = make_wizard("--sandbox", "--lang", "es", "--profile", pid, store=lambda: store)
+        wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+        wizard.credentials.apply_cleaning()
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+        wizard.next()
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.save.error_title.isVisible(), timeout=5000)
+        assert wizard.save.error_title.text().startswith(i18n.t("storage.timeout.title", "es"))
+        assert slow.landed.wait(10) and settle(10)
+        assert real.get_password(SERVICE, pid) == OLD
+        assert (config_dir / "profiles.json").read_bytes() == before
+        wizard.next()  # «Guardar» again: the keyring answers now
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
+        assert settle(10) and real.get_password(SERVICE, pid) == DEMO_TOKEN
+        assert Store(config_dir=config_dir).find(pid).token_hint == "…" + DEMO_TOKEN[-4:]  # type: ignore[union-attr]
+    finally:
+        if real.get_password(SERVICE, pid) is not None:
+            real.delete_password(SERVICE, pid)
