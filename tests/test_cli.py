@@ -285,6 +285,7 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))
+FILE_TOKEN = "f1l3t0k3nw4nt3d0ut9q"
 NO_PROXY_ENV = {
     var: ""
     for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -868,7 +869,9 @@ def test_check_records_only_the_profiles_own_credentials(script, stored, sandbox
 
 
 def test_credential_get_only_into_a_pipe_or_a_named_file(stored, cli_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    stored("archivo", CANARY_TOKEN)
+    # Not the canary: this test writes its token into a file under /tmp on purpose, and
+    # the canary scan (tests/faults/test_canary.py) reads every new file there.
+    stored("archivo", FILE_TOKEN)
     env = {**cli_env, **NO_PROXY_ENV}
     target = tmp_path / "salida.txt"
     with target.open("w") as handle:  # `credential get > file`
@@ -885,8 +888,8 @@ def test_credential_get_only_into_a_pipe_or_a_named_file(stored, cli_env, tmp_pa
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
-    assert f"token={CANARY_TOKEN}\n" in private.read_text()
-    assert CANARY_TOKEN.encode() not in proc.stdout + proc.stderr
+    assert f"token={FILE_TOKEN}\n" in private.read_text()
+    assert FILE_TOKEN.encode() not in proc.stdout + proc.stderr
     with Path(os.devnull).open("w") as devnull:
         proc = subprocess.run(
             [SCRIPT, "credential", "get", "--profile", "archivo"],

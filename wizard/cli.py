@@ -11,7 +11,6 @@ which is that command's whole purpose. Results go to stdout, messages to stderr,
 from __future__ import annotations
 
 import argparse
-import difflib
 import math
 import os
 import sys
@@ -29,7 +28,6 @@ from wizard.outcomes import (
     Code,
     exit_code,
 )
-from wizard.version import __version__
 
 PROG = "alegra-wizard"
 
@@ -72,10 +70,10 @@ class Io:
     json_written: bool = field(default=False)
 
     def out(self, text: str) -> None:
-        self.stdout.write(text + "\n")
+        self.stdout.write(present.clean_block(text) + "\n")
 
     def err(self, text: str) -> None:
-        self.stderr.write(text + "\n")
+        self.stderr.write(present.clean_block(text) + "\n")
 
     def emit_json(self, payload: dict[str, Any]) -> None:
         """The run's one JSON object, secrets masked; ASCII-escaped unless the stream is
@@ -103,13 +101,20 @@ def _msg(key: str, lang: str, **fmt: object) -> str:
     return i18n.t(f"cli.{key}", lang, **fmt)
 
 
+ARGPARSE_TEXTS = (
+    "usage", "positional", "options", "help", "unrecognized", "required", "argument",
+    "expected_one", "invalid_choice", "invalid_type", "ambiguous", "not_allowed", "ignored",
+    "error",
+)  # fmt: skip
+
+
 def install_argparse_texts(lang: str) -> None:
     """argparse's own words (usage:, options, its error messages) from the catalog: it looks
     `_` and `ngettext` up in its module at call time."""
+    # The English entry is argparse's own text, its message id.
     table = {
-        entry["msgid"]: str(entry.get(lang, entry["es"]))
-        for key, entry in i18n.catalog().items()
-        if key.startswith("cli.argparse.") and "msgid" in entry
+        i18n.t(f"cli.argparse.{key}", "en"): i18n.t(f"cli.argparse.{key}", lang)
+        for key in ARGPARSE_TEXTS
     }
 
     def gettext(message: str) -> str:
@@ -349,13 +354,30 @@ def _window_options_help(lang: str) -> str:
     return "\n" + str(formatter.format_help())
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the version only when asked (it is not free to find)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from wizard.version import __version__
+
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        parser.exit()
+
+
 @dataclass
 class Parsers:
     top: Parser
     by_name: dict[str, Parser]
 
 
-def build_parser(lang: str = i18n.DEFAULT_LANG, *, json_errors: bool = False) -> Parsers:
+def build_parser(
+    lang: str = i18n.DEFAULT_LANG, *, json_errors: bool = False, only: str | None = None
+) -> Parsers:
+    """Every command's parser; with `only` (the command word typed), the others get just
+    their name and summary: building 80 options costs more than a check's own work."""
     install_argparse_texts(lang)
 
     def make(**kw: Any) -> Parser:
@@ -367,12 +389,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG, *, json_errors: bool = False) ->
 
     top = make(prog=PROG, description=_msg("description", lang))
     top.extra_help = lambda: _window_options_help(lang)
-    top.add_argument(
-        "--version",
-        action="version",
-        version=f"{PROG} {__version__}",
-        help=_msg("opt.version", lang),
-    )
+    top.add_argument("--version", action=_VersionAction, help=_msg("opt.version", lang))
     _shared_options(top, lang, top=True, net=True)
     sub = top.add_subparsers(
         dest="command",
@@ -408,12 +425,14 @@ def build_parser(lang: str = i18n.DEFAULT_LANG, *, json_errors: bool = False) ->
             prog=f"{PROG} {command.name}",
         )
         parser.lang, parser.json_errors = lang, json_errors
+        by_name[command.name] = parser
+        if only is not None and command.path[0] != only:
+            continue
         parser.add_argument("-h", "--help", action="help", help=_msg("opt.help", lang))
         command.build(parser, lang)
         _shared_options(parser, lang, top=False, net=command.net)
         if not command.json:
             parser.set_defaults(no_json=True)
-        by_name[command.name] = parser
     return Parsers(top, by_name)
 
 
@@ -440,9 +459,12 @@ def parse(argv: Sequence[str]) -> tuple[argparse.Namespace, Command | None, Pars
     """The namespace and the command it names (None: top-level only, e.g. `--version`).
     Usage errors end here with exit 2, in the chosen language."""
     lang = argv_lang(argv)
-    parsers = build_parser(lang, json_errors="--json" in argv)
     word = _first_word(argv)
+    only = word if word in top_names() and word != "help" else None
+    parsers = build_parser(lang, json_errors="--json" in argv, only=only)
     if word is not None and word not in top_names():
+        import difflib
+
         close = difflib.get_close_matches(word, top_names(), n=1, cutoff=0.5)
         usage_error(
             parsers.top,
@@ -1134,6 +1156,8 @@ def run_help(args: argparse.Namespace, io: Io) -> int:
         return 0
     parser = parsers.by_name.get(topic)
     if parser is None:
+        import difflib
+
         close = difflib.get_close_matches(topic, list(parsers.by_name), n=1, cutoff=0.5)
         usage_error(
             parsers.top,

@@ -54,6 +54,12 @@ def clean_text(text: str) -> str:
     return redact("".join(out))
 
 
+def clean_block(text: str) -> str:
+    """clean_text for several lines: line breaks and tabs kept, everything else the same.
+    Every human line the CLI prints goes through here."""
+    return "\n".join(clean_text(line) for line in text.split("\n"))
+
+
 def clean_optional(text: str | None) -> str | None:
     return None if text is None else clean_text(str(text))
 
@@ -198,10 +204,10 @@ def profile_json(profile: Any, default_id: str | None = None) -> dict[str, Any]:
 
 
 def scrub(value: Any) -> Any:
-    """Every string in a JSON-ready structure with secrets masked (the last line of
-    defence before anything is printed)."""
+    """Every string in a JSON-ready structure cleaned and with secrets masked (the last
+    line of defence before anything is printed)."""
     if isinstance(value, str):
-        return redact(value)
+        return clean_block(value)
     if isinstance(value, dict):
         return {k: scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
