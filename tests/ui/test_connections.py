@@ -754,3 +754,111 @@ def test_a_screen_reader_hears_the_connections(tmp_path, config_dir, sandbox, la
     # Read in the page's order: the connections right after the intro, before the language.
     order = [n["name"] for n in showing]
     assert order.index(title) < order.index(buttons[-1]) < order.index(language)
+
+
+ANNOUNCE_DRIVER = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from wizard import app as gui
+
+qt = QApplication([sys.argv[0]])
+folder = Path(sys.argv[1])
+
+
+def step():
+    wizard = next((w for w in qt.topLevelWidgets() if w.objectName() == "alegraWizard"), None)
+    view = wizard.welcome.connections if wizard is not None else None
+    if view is None or not view.loaded:
+        return QTimer.singleShot(20, step)
+    if not getattr(step, "ready", False):
+        step.ready = True
+        print("READY", flush=True)
+    if (folder / "go").exists() and not getattr(step, "went", False):
+        step.went = True
+        view.check_button.click()  # Revisar
+    if (folder / "done").exists():
+        return wizard.reject()
+    QTimer.singleShot(50, step)
+
+
+QTimer.singleShot(0, step)
+sys.exit(gui.main(["--lang", "es"]))
+"""
+
+ANNOUNCE_LISTENER = """
+import json
+import sys
+from pathlib import Path
+
+import pyatspi
+from gi.repository import GLib
+
+folder = Path(sys.argv[1])
+heard = []
+
+
+def on(event):
+    heard.append({"text": str(event.any_data), "politeness": event.detail1,
+                  "role": event.source.getRoleName() if event.source else None})
+    if str(event.any_data).startswith(("✔", "✘")):
+        GLib.timeout_add(200, lambda: pyatspi.Registry.stop() and False)
+
+
+def go():
+    (folder / "go").touch()
+    return False
+
+
+pyatspi.Registry.registerEventListener(on, "object:announcement")
+GLib.timeout_add(500, go)
+GLib.timeout_add(20000, lambda: pyatspi.Registry.stop() and False)
+pyatspi.Registry.start()
+print(json.dumps(heard, ensure_ascii=False))
+"""
+
+
+def test_a_screen_reader_hears_the_recheck_result(tmp_path, config_dir, sandbox) -> None:  # type: ignore[no-untyped-def]
+    """Revisar's progress and result are announced (AT-SPI object:announcement) while the
+    focus stays on the button: a blind user hears how it went without hunting for it."""
+    subprocess.run(
+        ["dbus-send", "--session", "--dest=org.a11y.Bus", "/org/a11y/bus",
+         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status",
+         "string:IsEnabled", "variant:boolean:true"],
+        check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
+    (tmp_path / "driver.py").write_text(ANNOUNCE_DRIVER, encoding="utf-8")
+    (tmp_path / "listener.py").write_text(ANNOUNCE_LISTENER, encoding="utf-8")
+    env = {
+        **os.environ,
+        "ALEGRA_WIZARD_CONFIG_DIR": str(config_dir),
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "xcb",
+        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+        "QT_ACCESSIBILITY": "1",
+    }
+    app = subprocess.Popen(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
+         str(tmp_path / "driver.py"), str(tmp_path)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert app.stdout is not None
+        assert app.stdout.readline().strip() == "READY"
+        listen = subprocess.run(
+            ["/usr/bin/python3", str(tmp_path / "listener.py"), str(tmp_path)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        (tmp_path / "done").touch()
+        _out, err = app.communicate(timeout=60)
+    assert app.returncode in (0, 19), err
+    heard = json.loads(listen.stdout or "[]")
+    texts = [h["text"] for h in heard]
+    assert "Revisando «Panadería La Espiga» con Alegra…" in texts, (heard, listen.stderr)
+    (result,) = [h for h in heard if h["text"].startswith("✔")]
+    assert result["text"].startswith("✔ «Panadería La Espiga» funciona: conectada con ")
+    assert result["role"] == "label"
+    assert DEMO_TOKEN not in listen.stdout

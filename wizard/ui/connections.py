@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimeZone, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -437,6 +437,15 @@ class ConnectionsView(QFrame):
         self.status.setStyleSheet(tone(kind, bold=True) if kind else "")
         self.status.setText(text)
         self.status.show()
+        # A screen reader says it without moving the focus (AT-SPI's object:announcement):
+        # a result the user asked for, a failure at once.
+        event = QAccessibleAnnouncementEvent(self.status, text)
+        event.setPoliteness(
+            QAccessible.AnnouncementPoliteness.Assertive
+            if kind == "error"
+            else QAccessible.AnnouncementPoliteness.Polite
+        )
+        QAccessible.updateAccessibility(event)
 
     def _say_storage_error(self, error: BaseException) -> None:
         hint = present.storage_texts(
