@@ -12,13 +12,19 @@ ifeq ($(CI),true)
 export HYPOTHESIS_PROFILE := ci
 endif
 
-.PHONY: run test lint format typecheck pytest install system-deps-run system-deps-test \
+.PHONY: run test test-fast lint format typecheck pytest pytest-fast install system-deps-run system-deps-test \
         screenshots bench dist icons clean
 
 run: system-deps-run $(STAMP)
 	$(BIN)/alegra-wizard $(ARGS)
 
 test: system-deps-test $(STAMP) lint typecheck pytest
+
+# The quick loop while developing: everything but the frozen build (`frozen`), the Debian
+# package (`deb`) and the slow fault deadlines (`slow`), in parallel workers, each with its
+# own Secret Service and HOME (tests/helpers/secret_service.py). `make test` runs them all.
+FAST_WORKERS ?= 4
+test-fast: system-deps-test $(STAMP) lint typecheck pytest-fast
 
 install: $(STAMP)
 
@@ -48,6 +54,10 @@ typecheck: $(STAMP)
 # The whole suite runs inside a throwaway HOME with a real, unlocked Secret Service.
 pytest: $(STAMP)
 	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider
+
+pytest-fast: $(STAMP)
+	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider \
+		-n $(FAST_WORKERS) -m "not frozen and not deb and not slow"
 
 screenshots: system-deps-test $(STAMP)
 	bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -5,6 +5,7 @@ the wizard's fixtures come from the plugin tests/helpers/gui.py."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,8 +15,9 @@ import pytest
 from hypothesis import settings
 
 # Re-exported for code written before tests/helpers/ existed; new code imports tests.helpers.
-from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers import CANARY_TOKEN, ROOT, secret_service
 from tests.helpers.cli import CliResult, isolated_network
+from tests.helpers.secret_service import PrivateSecretService
 
 __all__ = ["CANARY_TOKEN", "ROOT"]
 
@@ -27,6 +29,34 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # Real widgets without a display (pytest-qt); screenshots use Xvfb instead.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+_private_keyring: PrivateSecretService | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker (make test-fast) gets its own Secret Service and HOME."""
+    global _private_keyring
+    if secret_service.wanted():
+        _private_keyring = PrivateSecretService(os.environ["PYTEST_XDIST_WORKER"])
+        _private_keyring.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _private_keyring is not None:
+        _private_keyring.stop()
+
+
+# The fault deadlines: a case named for what it waits out (a silent or dripping server, a hung
+# keyring, the sandbox's slow "lento" account) takes the client's whole timeout by design.
+# Marked `slow` here, in one place, so `make test-fast` leaves them out; `make test` runs them.
+# Mark anything else that waits out a deadline with @pytest.mark.slow.
+SLOW_WORDS = re.compile(r"(?<![a-z])(silence|silent|drip|hangs?|hung|lento|slow)(?![a-z])")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_WORDS.search(item.name.lower()):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

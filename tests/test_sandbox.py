@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from tests.helpers.waiting import wait_until
 from wizard.sandbox import DEMO_TOKEN, SCENARIOS, Sandbox
 
 
@@ -85,7 +86,7 @@ def test_slow_scenario_waits_and_stop_interrupts_it() -> None:
         done.set()
 
     threading.Thread(target=slow_request, daemon=True).start()
-    time.sleep(0.3)
+    wait_until(lambda: box.requests_seen)  # the request is in, the slow answer pending
     assert not done.is_set()
     start = time.perf_counter()
     box.stop()

@@ -24,6 +24,7 @@ import pytest
 
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.faultserver import Conn, ServerFactory, http_response
+from tests.helpers.files import files_written_since
 from tests.helpers.gui import fast_probe, fill, visible_texts
 from tests.helpers.keyrings import real_keyring
 from wizard import sandbox as sandbox_module
@@ -51,17 +52,10 @@ def scan_files(roots: Iterable[Path], since: float, email: str = "") -> int:
     """Every file under `roots` written since `since`: none holds the canary. The real
     keyring's own file is encrypted; it is scanned too."""
     scanned = 0
-    for root in roots:
-        for path in root.rglob("*"):
-            try:
-                if not path.is_file() or path.stat().st_mtime < since - 1:
-                    continue
-                data = path.read_bytes()
-            except OSError:  # sockets, vanished temp files
-                continue
-            scanned += 1
-            for needle in needles(email):
-                assert needle.encode() not in data, path
+    for path, data in files_written_since(roots, since):
+        scanned += 1
+        for needle in needles(email):
+            assert needle.encode() not in data, path
     return scanned
 
 

@@ -35,6 +35,9 @@ from wizard.outcomes import EXIT_CODES, Code
 
 T = 1.0
 BOUND = T + 1.0
+# Every case holds a CLI process, start-up included, to the 1 s deadline + 1 s: a deadline
+# test that needs a CPU to itself, so `make test-fast` (parallel workers) leaves it out.
+pytestmark = pytest.mark.slow
 # No inherited proxies or CA bundles: each case sets exactly what it tests.
 CLEAN_ENV = {
     var: ""

@@ -32,7 +32,7 @@ from tests.helpers.faultserver import (
     silence,
 )
 from tests.helpers.faultserver import tls_context as make_tls
-from tests.helpers.gui import fill
+from tests.helpers.gui import fill, stale_answer_delivered
 from tests.helpers.keyrings import HangingKeyring, LockedKeyring, MemoryBackend
 from wizard import hints, i18n
 from wizard.alegra import check_connection
@@ -54,7 +54,9 @@ class Ticker:
         self.timer.start(20)
 
     def stop(self, qtbot) -> float:  # type: ignore[no-untyped-def]
-        qtbot.wait(150)  # a fast outcome comes before the first tick: look a while longer
+        # A fast outcome comes before the first tick: watch the loop for 5 more ticks.
+        seen = len(self.ticks)
+        qtbot.waitUntil(lambda: len(self.ticks) >= max(seen + 5, 6), timeout=5_000)
         self.timer.stop()
         gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
         assert len(self.ticks) > 5, "the timer never ran"
@@ -138,12 +140,14 @@ def test_gui_cancel_during_a_header_drip_is_immediate(
     tick = ticker()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.test.busy)
-    qtbot.wait(300)
-    start = time.perf_counter()
-    wizard.test.cancel()
-    assert (time.perf_counter() - start) < 0.2 and not wizard.test.busy
-    assert wizard.test.testButton.isEnabled()
-    qtbot.wait(200)
+    # In the drip: the headers started and at least one more byte came.
+    qtbot.waitUntil(lambda: server.sent[0] > len(b"HTTP/1.1 200 OK\r\nX-Slow: "), timeout=5_000)
+    # The cancelled check may run on to its own 10 s deadline (Cancel only drops its answer).
+    with stale_answer_delivered(qtbot, wizard.test.runner, timeout_ms=20_000):
+        start = time.perf_counter()
+        wizard.test.cancel()
+        assert (time.perf_counter() - start) < 0.2 and not wizard.test.busy
+        assert wizard.test.testButton.isEnabled()
     assert tick.stop(qtbot) < MAX_GAP_S
     assert wizard.ctx.result is None
 

@@ -1,5 +1,5 @@
 """Helpers shared by the tests. Import them from here (tests.helpers.<module>), never from a
-sibling test module or a conftest: tests/test_layout.py fails otherwise.
+sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 
 - tests.helpers          ROOT, CANARY_TOKEN
 - tests.helpers.cli      CliResult, isolated_network (the run_cli fixture is in tests/conftest.py)
@@ -8,7 +8,9 @@ sibling test module or a conftest: tests/test_layout.py fails otherwise.
 - tests.helpers.faultserver  the raw-socket adversarial server, its behaviours and assertions
 - tests.helpers.gui      the wizard fixtures (a pytest plugin, see tests/conftest.py) and the
                          moves a user makes (go_to, fill, save_and_finish, visible_texts)
-- tests.helpers.waiting  waiting on a condition instead of sleeping
+- tests.helpers.files    the files a run wrote, for leak scans
+- tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
+- tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ fixtures by name; the plain functions are imported from here."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from wizard.app import create_wizard
 from wizard.sandbox import Sandbox
 from wizard.store import Store
 from wizard.ui.wizard import AlegraWizard
+from wizard.ui.worker import Worker
 
 SLOW_S = 1.5  # the "lento" scenario, short enough that a late answer arrives within a test
 
@@ -135,3 +137,14 @@ def visible_texts(wizard: QWizard) -> list[str]:
 def fast_probe(email: str, token: str, base_url: str, cancel: threading.Event) -> Any:
     """The plan probe without its pause between requests (the sandbox has no rate limit)."""
     return probe_permissions(email, token, base_url, cancel=cancel, pace_s=0)
+
+
+@contextlib.contextmanager
+def stale_answer_delivered(qtbot: Any, worker: Worker, timeout_ms: int = 10_000) -> Iterator[None]:
+    """Wait, after the block, until the task the worker was running hands its outcome back to
+    the GUI thread: a test that a dropped (stale) answer changes nothing then looks after it
+    arrived, however late, instead of after a fixed sleep it might outlast. The worker's own
+    slot runs first (connected first, same thread), so it has dropped or used it by then."""
+    with qtbot.waitSignal(worker._delivered, timeout=timeout_ms):
+        yield
+    QApplication.processEvents()

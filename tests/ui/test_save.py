@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWizard
 
 from tests.helpers import CANARY_TOKEN
+from tests.helpers.files import files_written_since
 from tests.helpers.gui import fill, go_to, save_and_finish
 from tests.helpers.keyrings import MemoryBackend
 from wizard.sandbox import DEMO_TOKEN
@@ -186,14 +187,7 @@ def test_the_token_is_in_no_file_after_the_whole_flow(make_wizard, qtbot, config
     roots = [tmp_path, Path(tempfile.gettempdir())]
     if os.environ.get("TEST_HOME"):
         roots.append(Path(os.environ["TEST_HOME"]))
-    for root in roots:
-        for path in root.rglob("*"):
-            try:
-                if not path.is_file() or path.stat().st_mtime < started - 1:
-                    continue
-                data = path.read_bytes()
-            except OSError:  # sockets, vanished temp files, other users' files
-                continue
-            assert CANARY_TOKEN.encode() not in data, path
-            assert DEMO_TOKEN.encode() not in data or "keyrings" in path.parts, path
+    for path, data in files_written_since(roots, started):
+        assert CANARY_TOKEN.encode() not in data, path
+        assert DEMO_TOKEN.encode() not in data or "keyrings" in path.parts, path
     Store(config_dir=config_dir).forget(wizard.ctx.saved_profile.id)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QWizard
 
 from tests.helpers import CANARY_TOKEN
-from tests.helpers.gui import fast_probe, fill, go_to
+from tests.helpers.gui import fast_probe, fill, go_to, stale_answer_delivered
 from wizard.sandbox import DEMO_TOKEN
 from wizard.ui.support import DoctorDialog, SupportDialog
 
@@ -65,8 +65,8 @@ def test_back_drops_a_probe_in_flight(make_wizard, qtbot) -> None:  # type: igno
     connect(qtbot, wizard, "demo@alegra.test")
     assert wizard.test.probe_view.worker.busy
     wizard.back()
-    release.set()
-    qtbot.wait(300)
+    with stale_answer_delivered(qtbot, wizard.test.probe_view.worker):
+        release.set()
     assert wizard.ctx.probe_result is None and not wizard.test.probe_view.isVisible()
 
 
