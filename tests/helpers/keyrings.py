@@ -1,7 +1,7 @@
 """Keyrings for tests: the real Secret Service (or a skip), a dict, and backends that fail on
 cue. The dict and the failing ones are duck-typed for in-process stores (the Store only calls
 get/set/delete_password); subprocess_keyrings.py wraps the failing ones as real
-KeyringBackend classes for CLI subprocesses, so this module imports little."""
+KeyringBackend classes for CLI subprocesses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from keyring import errors
 
-if TYPE_CHECKING:  # subprocess_keyrings.py loads this module inside keyring's own set-up
+from wizard.store import MemoryKeyring
+
+if TYPE_CHECKING:
     from wizard.store import Profile
 
 
@@ -38,21 +40,9 @@ def write_profiles(folder: Path, *profiles: Profile) -> None:
     (folder / "profiles.json").write_text(json.dumps(payload))
 
 
-class MemoryBackend:
-    """A keyring that keeps secrets in a dict: only to make a *later* step fail on cue."""
-
-    def __init__(self) -> None:
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, user: str) -> str | None:
-        return self.secrets.get((service, user))
-
-    def set_password(self, service: str, user: str, secret: str) -> None:
-        self.secrets[(service, user)] = secret
-
-    def delete_password(self, service: str, user: str) -> None:
-        if self.secrets.pop((service, user), None) is None:
-            raise errors.PasswordDeleteError("missing")
+# A keyring that keeps secrets in a dict (to make a *later* step fail on cue): the one the
+# store itself uses for test mode.
+MemoryBackend = MemoryKeyring
 
 
 class _Failing:
