@@ -862,3 +862,85 @@ def test_a_screen_reader_hears_the_recheck_result(tmp_path, config_dir, sandbox)
     assert result["text"].startswith("✔ «Panadería La Espiga» funciona: conectada con ")
     assert result["role"] == "label"
     assert DEMO_TOKEN not in listen.stdout
+
+
+# --- when things go wrong ---
+
+
+def test_a_damaged_profiles_file_is_explained_and_page_one_still_works(
+    make_wizard, qtbot, config_dir
+) -> None:  # type: ignore[no-untyped-def]
+    config_dir.mkdir(parents=True)
+    (config_dir / "profiles.json").write_text("{ not json", encoding="utf-8")
+    wizard = make_wizard("--lang", "es")
+    view = view_of(qtbot, wizard)
+    assert view.isVisible() and view.status.isVisible()
+    assert view.status.text().startswith("El archivo de perfiles está dañado y no se puede leer.")
+    assert view.list.count() == 0 and not view.check_button.isEnabled()
+    assert (config_dir / "profiles.json").read_text(encoding="utf-8") == "{ not json"  # untouched
+    wizard.next()
+    assert wizard.currentPage() is wizard.sign_in
+
+
+def test_a_hanging_keyring_during_revisar_never_freezes_the_window(
+    make_wizard, qtbot, config_dir, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.keyrings import HangingKeyring
+
+    profile = save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
+    hanging = HangingKeyring()
+    wizard = make_wizard(
+        "--lang", "es", store=lambda: Store(config_dir=config_dir, backend=hanging, timeout=1.0)
+    )
+    view = view_of(qtbot, wizard)
+    ticks: list[int] = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    try:
+        view.select(profile.id)
+        view.check_button.click()
+        qtbot.waitUntil(lambda: not view.check_worker.busy, timeout=10_000)
+    finally:
+        timer.stop()
+        hanging.release.set()
+    assert len(ticks) >= 10  # the event loop kept running while the keyring hung
+    assert view.status.text().startswith("El llavero del sistema no responde."), view.status.text()
+    assert view.check_button.text() == "Re&visar" and view.check_button.isEnabled()
+
+
+def test_a_connection_removed_elsewhere_meanwhile(make_wizard, qtbot, two, config_dir) -> None:  # type: ignore[no-untyped-def]
+    good, bad = two
+    view = view_of(qtbot, make_wizard("--lang", "es"))
+    Store(config_dir=config_dir).forget(bad.id)  # e.g. `alegra-wizard forget` in a terminal
+    view.select(bad.id)
+    view.make_default()
+    qtbot.waitUntil(lambda: view.list.count() == 1 and not view.store_worker.busy, timeout=10_000)
+    assert view.status.text().startswith("Esa conexión ya no está guardada")
+    assert [p.id for p in view.profiles] == [good.id]
+
+
+def test_cambiar_token_end_to_end_replaces_the_stored_token(
+    make_wizard, qtbot, config_dir, sandbox
+) -> None:  # type: ignore[no-untyped-def]
+    """A token renewed in Alegra: Cambiar token, paste the new one, it is checked, saved over
+    the same connection (no second one), and the list says it works."""
+    old = save_profile(config_dir, "Panadería La Espiga", url=sandbox.url, token=WRONG_TOKEN)
+    wizard = make_wizard("--lang", "es")
+    view = view_of(qtbot, wizard)
+    view.select(old.id)
+    view.rotate_button.click()
+    press(open_box(qtbot, view), "confirmButton")
+    assert wizard.currentPage() is wizard.credentials
+    wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+    wizard.credentials.apply_cleaning()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    wizard.next()
+    save_and_finish(qtbot, wizard)
+    store = Store(config_dir=config_dir)
+    assert [p.id for p in store.list_profiles()] == [old.id]
+    assert store.load(old.id).token == DEMO_TOKEN
+    assert store.find(old.id).last_check_code == "connected"  # type: ignore[union-attr]

@@ -346,7 +346,12 @@ class ConnectionsView(QFrame):
     def _store_done(self, outcome: Outcome) -> None:
         what = self._pending
         if outcome.error is not None:
-            self._say_storage_error(outcome.error)
+            from wizard.store import ProfileChoiceError
+
+            if isinstance(outcome.error, ProfileChoiceError):  # gone meanwhile (CLI, another
+                self._say(self.ctx.t("gui.connections.gone"), "error")  # window): show what is
+            else:
+                self._say_storage_error(outcome.error)
             if what != "list":
                 self.reload()
             else:
