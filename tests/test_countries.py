@@ -21,20 +21,23 @@ ORDENADOR = r"\bordenador(es)?\b"
 CELULAR = r"\bcelular(es)?\b"
 MOVIL = r"\bmóvil(es)?\b"
 AREA_DE_SISTEMAS = r"\bárea de sistemas\b"  # Spain: «departamento de informática»
+INGRESAR = r"\bingres(a|ar)\b"  # Spain: «entra», «entrar» (its «ingresar» is for money)
 FORBIDDEN = {
     "co": (COMPUTADORA, ORDENADOR, MOVIL),
     "cl": (COMPUTADORA, ORDENADOR, MOVIL),
-    "es": (COMPUTADOR, COMPUTADORA, CELULAR, AREA_DE_SISTEMAS),
+    "es": (COMPUTADOR, COMPUTADORA, CELULAR, AREA_DE_SISTEMAS, INGRESAR),
 }
 LATAM_DEFAULT = (COMPUTADOR, ORDENADOR, MOVIL)  # México and the rest of Latin America
 OWN_WORD = {"co": COMPUTADOR, "cl": COMPUTADOR, "es": ORDENADOR}
 # Words an override may change besides the regional noun: articles and agreement.
 AGREEMENT = {
     "el", "la", "este", "esta", "del", "de", "mismo", "misma", "conectado", "conectada",
+    "a", "en", "e", "y",
 }  # fmt: skip
 REGIONAL = {
     "computador", "computadora", "ordenador", "celular", "móvil",
     "área", "sistemas", "departamento", "informática",
+    "ingresa", "ingresar", "entra", "entrar",
 }  # fmt: skip
 
 
@@ -43,7 +46,9 @@ def _texts(value: object) -> list[str]:
 
 
 def _base_keys() -> list[str]:
-    return [k for k in i18n.catalog() if not k.startswith("country.")]
+    # Mockup texts copy what Alegra's own screens say (the pictures show its labels):
+    # they are Alegra's words, not ours.
+    return [k for k in i18n.catalog() if not k.startswith(("country.", "mockup."))]
 
 
 def _resolved(country: countries.Country, key: str, lang: str = "es") -> list[str]:
@@ -137,6 +142,12 @@ def test_without_a_country_the_common_words() -> None:
     assert i18n.has("country.CO.gui.welcome.intro", "es")
     assert i18n.has("country.CO.gui.welcome.intro")
     assert not i18n.has("country.CO.no.such.key")
+
+
+def test_spain_signs_in_with_entra() -> None:
+    spain, mexico = countries.by_code("es"), countries.by_code("mx")
+    assert i18n.t(spain.words("gui.sign_in.title", "es"), "es") == "Entra en Alegra"
+    assert i18n.t(mexico.words("gui.sign_in.title", "es"), "es") == "Ingresa a Alegra"
 
 
 def test_spain_asks_its_departamento_de_informatica() -> None:
