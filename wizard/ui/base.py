@@ -14,9 +14,11 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     QWizardPage,
@@ -184,3 +186,24 @@ class FitBrowser(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+
+
+def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
+    """Have a screen reader say `text` now (an AT-SPI announcement, Qt 6.8+), as a live
+    region would: the result of a test, what a paste changed. Nothing to do when no
+    assistive technology is listening."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    if not text or not QAccessible.isActive():
+        return
+    event = QAccessibleAnnouncementEvent(widget, text)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
+def name_clear_button(edit: QLineEdit, name: str) -> None:
+    """The ✕ a QLineEdit draws with setClearButtonEnabled is a tool button of its own:
+    without a name, a screen reader says only «button»."""
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)

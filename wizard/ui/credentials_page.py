@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 from wizard import credentials
 from wizard.credentials import Cleaned, Note
 from wizard.redact import register_secret
-from wizard.ui.base import WARNING_STYLE, BasePage, make_label, tone
+from wizard.ui.base import (
+    WARNING_STYLE,
+    BasePage,
+    announce,
+    make_label,
+    name_clear_button,
+    tone,
+)
 from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
@@ -50,7 +57,9 @@ class CredentialsPage(BasePage):
         self.bind(self.tokenEdit.setAccessibleName, "gui.credentials.token_name")
         for edit in (self.emailEdit, self.tokenEdit):
             edit.setClearButtonEnabled(True)
-            edit.setMinimumWidth(320)
+            edit.setMinimumWidth(280)
+        self.bind(lambda t: name_clear_button(self.emailEdit, t), "gui.a11y.clear_email")
+        self.bind(lambda t: name_clear_button(self.tokenEdit, t), "gui.a11y.clear_token")
 
         self.show_button = QToolButton(self)
         self.show_button.setObjectName("showTokenButton")
@@ -179,6 +188,14 @@ class CredentialsPage(BasePage):
             self._filled_both = any(
                 n.id in ("split_combined", "decoded_basic_header") for n in cleaned.fixes
             ) and bool(raw_email.strip()) != bool(raw_token.strip())
+            self._refresh()
+            # What the paste changed, said aloud (also each field's description).
+            said = [self.notes[f].text() for f in FIELDS] + [self.both_label.text()]
+            announce(
+                self.tokenEdit if not cleaned.email else self.emailEdit,
+                " ".join(s for s in said if s),
+            )
+            return
         self._refresh()
 
     def _set_texts(self, email: str, token: str) -> None:
@@ -242,4 +259,10 @@ class CredentialsPage(BasePage):
         ):
             label.setVisible(bool(label.text()))
         self.ready.setVisible(self.isComplete())
+        # A screen reader hears a field's notes and problems as its description.
+        for field, edit in (("email", self.emailEdit), ("token", self.tokenEdit)):
+            said = [self.notes[field].text(), self.problems[field].text()]
+            if field == "token":
+                said.insert(0, self.token_hint.text())
+            edit.setAccessibleDescription(" ".join(s for s in said if s))
         self.completeChanged.emit()

@@ -43,6 +43,7 @@ class GuidePage(BasePage):
         self.body.addLayout(self.extras)
         self.image = StepImage(self.step, ctx.lang, self)
         self.body.addWidget(self.image, 1)
+        self.image.setAccessibleName(ctx.t("gui.a11y.image", title=self.title()))
 
     def _step_text(self) -> str:
         return self.ctx.t("gui.step", n=self.number, total=GUIDE_STEPS)
@@ -50,7 +51,7 @@ class GuidePage(BasePage):
     def on_language_changed(self) -> None:
         self.setSubTitle(self._step_text())
         self.image.set_lang(self.ctx.lang)
-        self.image.setAccessibleName(self.title())
+        self.image.setAccessibleName(self.ctx.t("gui.a11y.image", title=self.title()))
 
     def open_link(self, url: str, error_label: QWidget) -> None:
         if not self.ctx.open_url(url):

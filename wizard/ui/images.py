@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from wizard.resources import resource
 
@@ -30,7 +30,10 @@ def step_image_path(step: str, lang: str, root: Path | None = None) -> Path | No
     return None
 
 
-class StepImage(QWidget):
+class StepImage(QLabel):
+    """A QLabel holding a (blank) pixmap only so that screen readers are told it is an
+    image (Qt gives a QLabel with a pixmap the Graphic role); it paints itself."""
+
     MAX_WIDTH = 760
 
     def __init__(
@@ -48,6 +51,10 @@ class StepImage(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setSizePolicy(policy)
         self.setMinimumSize(240, 150)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it never shows text
+        blank = QPixmap(1, 1)
+        blank.fill(Qt.GlobalColor.transparent)
+        self.setPixmap(blank)
         self.set_lang(lang)
 
     @property

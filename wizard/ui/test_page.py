@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from wizard import hints, present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import BasePage, FitBrowser, make_label, tone
+from wizard.ui.base import BasePage, FitBrowser, announce, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
@@ -83,7 +83,8 @@ class TestPage(BasePage):
         self.hintView.setObjectName("hintView")
         self.hintView.setOpenExternalLinks(True)
         self.hintView.viewport().setAutoFillBackground(False)
-        self.bind(self.hintView.setAccessibleName, "gui.test.steps")
+        # Named for all it holds (causes, steps, link); its description is the title.
+        self.bind(self.hintView.setAccessibleName, "gui.a11y.hint")
         self.countdown_label = make_label(self, name="countdownLabel")
 
         buttons = QHBoxLayout()
@@ -220,6 +221,11 @@ class TestPage(BasePage):
             self.probe_view.start()  # what the plan includes, while the user reads
         else:
             self._show_failure(result.code, result=result)
+        # Said by a screen reader at once, wherever the focus is (a live region's alert).
+        said = [self.statusLabel.text()]
+        if result.code == Code.CONNECTED:
+            said += [self.companyLabel.text(), self.company_details.text()]
+        announce(self.statusLabel, "\n".join(t for t in said if t), assertive=True)
         self.completeChanged.emit()
 
     def _render(self) -> None:
@@ -250,6 +256,8 @@ class TestPage(BasePage):
         self.result_icon.setText(icon)
         self.result_icon.setStyleSheet(tone({"ok": "ok", "error": "error"}.get(kind, "accent")))
         self.result_icon.setVisible(bool(icon))
+        if icon:  # words, not «exclamation mark», for a screen reader
+            self.result_icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))
 
     def _show_idle(self) -> None:
         self._card("info", "")
@@ -322,6 +330,7 @@ class TestPage(BasePage):
         self.statusLabel.setText(hint.title)
         self._card("error", "!")
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
+        self.hintView.setAccessibleDescription(hint.title)
         self.hintView.show()
         self.doctorButton.show()
         self.continueCheck.setVisible(self.ctx.may_continue_unverified)
