@@ -40,6 +40,8 @@ USER_MIN_BUDGET_S = 2.0
 
 @dataclass(frozen=True)
 class Company:
+    """The company /company describes."""
+
     name: str | None
     identification: str | None
     country: str | None
@@ -48,6 +50,8 @@ class Company:
 
 @dataclass(frozen=True)
 class RateLimit:
+    """Alegra's rate-limit headers from one answer."""
+
     limit: int | None
     remaining: int | None
     reset_s: int | None
@@ -64,6 +68,8 @@ class User:
 
 @dataclass(frozen=True)
 class CheckResult:
+    """One connection check's outcome, whatever happened."""
+
     code: Code
     http_status: int | None
     company: Company | None

@@ -15,7 +15,6 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NoReturn, TextIO
 
 from wizard import i18n, present
@@ -58,16 +57,22 @@ def argv_lang(argv: Sequence[str]) -> str:
     return cli_lang(requested if requested in i18n.LANGS else None)
 
 
-@dataclass
+# Plain classes, not dataclasses: each dataclass costs ~1 ms of code generation at import,
+# and `check --json`'s start-up is a benchmarked figure.
 class Io:
     """Where a command writes: results to stdout, messages to stderr, one JSON object."""
 
-    stdin: TextIO
-    stdout: TextIO
-    stderr: TextIO
-    lang: str = i18n.DEFAULT_LANG
-    json: bool = False
-    json_written: bool = field(default=False)
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        stderr: TextIO,
+        lang: str = i18n.DEFAULT_LANG,
+        json: bool = False,
+    ) -> None:
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+        self.lang, self.json = lang, json
+        self.json_written = False
 
     def out(self, text: str) -> None:
         self.stdout.write(present.clean_block(text) + "\n")
@@ -298,15 +303,19 @@ Handler = Callable[[argparse.Namespace, Io], int]
 Builder = Callable[[argparse.ArgumentParser, str], None]
 
 
-@dataclass(frozen=True)
 class Command:
     """One subcommand. `path` is what the user types ("credential get")."""
 
-    path: tuple[str, ...]
-    build: Builder
-    run: Handler
-    net: bool = False  # takes --base-url and --timeout
-    json: bool = True  # takes --json
+    def __init__(
+        self,
+        path: tuple[str, ...],
+        build: Builder,
+        run: Handler,
+        *,
+        net: bool = False,  # takes --base-url and --timeout
+        json: bool = True,  # takes --json
+    ) -> None:
+        self.path, self.build, self.run, self.net, self.json = path, build, run, net, json
 
     @property
     def name(self) -> str:
@@ -367,10 +376,11 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-@dataclass
 class Parsers:
-    top: Parser
-    by_name: dict[str, Parser]
+    """The top-level parser and each command's, by the name the user types."""
+
+    def __init__(self, top: Parser, by_name: dict[str, Parser]) -> None:
+        self.top, self.by_name = top, by_name
 
 
 def build_parser(
@@ -519,16 +529,18 @@ def read_stdin(stdin: TextIO, lang: str) -> str:
     return text
 
 
-@dataclass
 class Inputs:
-    email: str = ""
-    token: str = ""
-    base_url: str | None = None
-    profile: Any = None  # wizard.store.Profile
-    stored_token: str | None = None
-    # The stored profile's own email, token and server are what is checked (then, and
-    # only then, the result is recorded on it).
-    own_credentials: bool = False
+    """What a check or login was given, and where each part came from."""
+
+    def __init__(self) -> None:
+        self.email = ""
+        self.token = ""
+        self.base_url: str | None = None
+        self.profile: Any = None  # wizard.store.Profile
+        self.stored_token: str | None = None
+        # The stored profile's own email, token and server are what is checked (then,
+        # and only then, the result is recorded on it).
+        self.own_credentials = False
 
 
 def _store() -> Any:
@@ -635,19 +647,19 @@ def _empty_report() -> dict[str, Any]:
     }
 
 
-@dataclass
 class Checked:
     """What check and login share: the report, the lines to print, the cleaned input."""
 
-    report: dict[str, Any] = field(default_factory=_empty_report)
-    lines: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # to stderr
-    hint: Hint | None = None
-    code: Code = Code.INVALID_INPUT
-    result: Any = None  # CheckResult
-    cleaned: Any = None
-    inputs: Inputs | None = None
-    base_url: str = ""
+    def __init__(self) -> None:
+        self.report: dict[str, Any] = _empty_report()
+        self.lines: list[str] = []
+        self.errors: list[str] = []  # to stderr
+        self.hint: Hint | None = None
+        self.code = Code.INVALID_INPUT
+        self.result: Any = None  # CheckResult
+        self.cleaned: Any = None
+        self.inputs: Inputs | None = None
+        self.base_url = ""
 
 
 def _clean_and_check(
@@ -702,15 +714,15 @@ def _check_inputs(
 ) -> tuple[Code, Hint | None]:
     from pathlib import Path
 
-    from wizard import alegra, credentials
+    from wizard import check, credentials, transport
 
     if cleaned.problems:
         c.lines.append(_msg("problem", lang))
         c.lines += [f"  - {line}" for line in credentials.describe(cleaned.problems, lang)]
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
-    base_url = inputs.base_url or alegra.DEFAULT_BASE_URL
+    base_url = inputs.base_url or transport.DEFAULT_BASE_URL
     c.base_url = base_url
-    if alegra.validate_base_url(base_url) is not None:
+    if transport.validate_base_url(base_url) is not None:
         c.lines.append(_msg("bad_url", lang, url=present.clean_text(base_url)))
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
@@ -729,7 +741,7 @@ def _check_inputs(
         c.lines.append(_msg("format_ok", lang))
         return Code.FORMAT_OK, hint_for(Code.FORMAT_OK, lang)
 
-    result = alegra.check_connection(
+    result = check.check_connection(
         cleaned.email, cleaned.token, base_url=base_url, timeout=timeout, ca_bundle=args.ca_bundle
     )
     c.result = result
@@ -744,8 +756,9 @@ def _check_inputs(
         c.lines.append(_connected_lines(result.company, lang))
         if probe:
             from wizard.hints import probe_as_text
+            from wizard.probe import probe_permissions
 
-            found = alegra.probe_permissions(
+            found = probe_permissions(
                 cleaned.email, cleaned.token, base_url=base_url, timeout=timeout,
                 ca_bundle=args.ca_bundle,
             )  # fmt: skip
@@ -1115,12 +1128,12 @@ def run_sandbox(args: argparse.Namespace, io: Io) -> int:
 
 
 def run_doctor(args: argparse.Namespace, io: Io) -> int:
-    from wizard import alegra
+    from wizard import transport
     from wizard.doctor import Doctor, Report
 
     lang = io.lang
-    base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or alegra.DEFAULT_BASE_URL
-    if alegra.validate_base_url(base_url) is not None:
+    base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or transport.DEFAULT_BASE_URL
+    if transport.validate_base_url(base_url) is not None:
         return _fail(
             io, Code.INVALID_INPUT, _msg("bad_url", lang, url=present.clean_text(base_url))
         )

@@ -19,6 +19,8 @@ API_SETTINGS_URL = "https://app.alegra.com/configuration/api"
 
 @dataclass(frozen=True)
 class Country:
+    """One country's edition of Alegra and its words."""
+
     code: str  # ISO 3166-1 alpha-2, lowercase; "other" for the rest
     path: str  # sign-in path on app.alegra.com ("" for the plain address)
     edition: str | None  # /company's applicationVersion for this country

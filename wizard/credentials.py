@@ -58,6 +58,8 @@ PROBLEMS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Note:
+    """One fix, warning or problem the cleaner found, by field."""
+
     field: str
     id: str
     count: int = 1
@@ -66,6 +68,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Cleaned:
+    """What clean() made of a pasted email and token."""
+
     email: str
     token: str
     fixes: tuple[Note, ...]

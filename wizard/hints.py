@@ -22,6 +22,8 @@ DEFAULT_WAIT_SECONDS = 60
 
 @dataclass(frozen=True)
 class Hint:
+    """What went wrong and how to fix it, in one language."""
+
     title: str
     causes: list[str]
     steps: list[str]

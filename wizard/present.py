@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wizard import countries, i18n
@@ -110,16 +109,21 @@ def storage_texts(reason: object, lang: str, country: countries.Country | None =
     return storage_hint(str(value) if value else "failed", lang, country=country)
 
 
-@dataclass(frozen=True)
 class CompanyView:
     """A company as both front ends show it, in the user's language, cleaned."""
 
-    name: str  # never empty: "(empresa sin nombre)" when the server gave none
-    named: bool  # False when `name` is our placeholder
-    id_label: str  # the country's word: NIT, RFC, RUC...
-    identification: str | None
-    country: str | None  # readable name
-    currency: str | None
+    def __init__(
+        self,
+        *,
+        name: str,  # never empty: "(empresa sin nombre)" when the server gave none
+        named: bool,  # False when `name` is our placeholder
+        id_label: str,  # the country's word: NIT, RFC, RUC...
+        identification: str | None,
+        country: str | None,  # readable name
+        currency: str | None,
+    ) -> None:
+        self.name, self.named, self.id_label = name, named, id_label
+        self.identification, self.country, self.currency = identification, country, currency
 
     def summary(self) -> str:
         """One line: name · identification · country."""

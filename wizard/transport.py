@@ -315,6 +315,8 @@ def verify_for(ca_bundle: str | None) -> str | bool:
 
 @dataclass(frozen=True)
 class Answer:
+    """One HTTP answer, read within the deadline and size cap."""
+
     status: int
     headers: Any  # a case-insensitive mapping
     body: bytes | None  # None when larger than the cap
