@@ -896,3 +896,21 @@ def test_credential_get_only_into_a_pipe_or_a_named_file(stored, cli_env, tmp_pa
             stdout=devnull, stderr=subprocess.PIPE, env=env, check=False,
         )  # fmt: skip
     assert proc.returncode == 3
+
+
+def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, httpserver) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/api/v1/company").respond_with_json(
+        {"name": "Panadería La Espiga S.A.S.", "applicationVersion": "colombia"}
+    )
+    httpserver.expect_request("/api/v1/users/self").respond_with_json(
+        {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
+    )
+    url = httpserver.url_for("/api/v1")
+    base = ["check", "--base-url", url, "--email", "ana@empresa.co", "--token-stdin"]
+    human = script(*base, stdin=CANARY_TOKEN)
+    assert human.returncode == 0, human.stderr
+    assert "Conectado como Ana Pérez (admin)." in human.stdout
+    assert "el token pertenece a otro usuario" in human.stdout
+    data = script(*base, "--json", stdin=CANARY_TOKEN).json
+    assert data["user"] == {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
+    assert {"field": "email", "warning": "user_email_differs"} in data["warnings"]

@@ -747,13 +747,18 @@ def _check_inputs(
     c.result = result
     c.report["http_status"] = result.http_status
     c.report["company"] = present.company_json(result.company)
-    c.report["user"] = present.user_json(getattr(result, "user", None))
+    c.report["user"] = present.user_json(result.user)
+    c.report["warnings"] += [{"field": "email", "warning": w} for w in result.warnings]
     c.report["elapsed_ms"] = result.elapsed_ms
     c.report["rate_limit"] = present.rate_limit_json(result)
     if result.detail:
         c.report["detail"] = present.clean_text(result.detail)
     if result.code is Code.CONNECTED:
         c.lines.append(_connected_lines(result.company, lang))
+        who = present.user_line(result.user, lang)
+        if who:
+            c.lines.append(who)
+        c.lines += [_msg(f"check_warning.{w}", lang) for w in result.warnings]
         if probe:
             from wizard.hints import probe_as_text
             from wizard.probe import probe_permissions

@@ -179,6 +179,20 @@ def user_json(user: Any) -> dict[str, Any] | None:
     return {key: clean_optional(getattr(user, key, None)) for key in ("name", "email", "role")}
 
 
+def user_line(user: Any, lang: str) -> str:
+    """Who the token belongs to (/users/self), one line; "" when the server said nothing."""
+    if user is None:
+        return ""
+    name = clean_optional(getattr(user, "name", None)) or clean_optional(
+        getattr(user, "email", None)
+    )
+    if not name:
+        return ""
+    role = clean_optional(getattr(user, "role", None))
+    key = "cli.connected_as_role" if role else "cli.connected_as"
+    return i18n.t(key, lang, name=name, role=role or "")
+
+
 def rate_limit_json(result: CheckResult) -> dict[str, Any] | None:
     rl = result.rate_limit
     if rl is None:
