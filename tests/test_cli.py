@@ -914,3 +914,44 @@ def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, h
     data = script(*base, "--json", stdin=CANARY_TOKEN).json
     assert data["user"] == {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
     assert {"field": "email", "warning": "user_email_differs"} in data["warnings"]
+
+
+def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
+    import select
+    import time
+
+    seen = b""
+    end = time.monotonic() + timeout
+    while needle not in seen:
+        ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        if not ready:
+            raise AssertionError(f"no {needle!r} in {seen!r}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_login_on_a_terminal_asks_with_a_hidden_prompt(sandbox, cli_env, keyring_cleanup) -> None:  # type: ignore[no-untyped-def]
+    import pty
+
+    env = {**cli_env, **NO_PROXY_ENV}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a real terminal as stdin, stdout and controlling tty
+        os.execve(SCRIPT, [SCRIPT, "login", "--base-url", sandbox.url], env)
+    try:
+        shown = _read_until(fd, b"Token de la API de Alegra")
+        os.write(fd, DEMO_TOKEN.encode() + b"\r")
+        shown += _read_until(fd, b"Correo del usuario de Alegra")
+        os.write(fd, b"demo@alegra.test\r")
+        shown += _read_until(fd, b"Guardado en el llavero")
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, shown
+    assert DEMO_TOKEN.encode() not in shown  # not echoed
+    assert [p.email for p in _store_for(cli_env).list_profiles()] == ["demo@alegra.test"]
