@@ -955,3 +955,24 @@ def test_login_on_a_terminal_asks_with_a_hidden_prompt(sandbox, cli_env, keyring
     assert os.waitstatus_to_exitcode(status) == 0, shown
     assert DEMO_TOKEN.encode() not in shown  # not echoed
     assert [p.email for p in _store_for(cli_env).list_profiles()] == ["demo@alegra.test"]
+
+
+def test_one_default_timeout_for_every_front_end(script) -> None:  # type: ignore[no-untyped-def]
+    import inspect
+
+    from wizard import present
+    from wizard.check import check_connection
+
+    default = inspect.signature(check_connection).parameters["timeout"].default
+    assert default == present.DEFAULT_TIMEOUT_S
+    text = script("check", "--help").stdout
+    assert f"predeterminado {int(present.DEFAULT_TIMEOUT_S)}" in text
+
+
+def test_present_cleans_server_text() -> None:
+    from wizard import present
+
+    assert present.clean_text("\x1b[31mRoja\x1b[0m\x07 \u202eS.A.S\u202c\r\nx") == "Roja S.A.S  x"
+    assert present.clean_text("\x1b]0;title\x07ok") == "ok"
+    assert present.mask_token("0123456789abcdef0123") == "…0123" and present.mask_token("") == ""
+    assert present.clean_block("a\n\x1b[2Jb") == "a\nb"

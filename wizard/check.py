@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard import transport
-from wizard.outcomes import Code, code_for_status
+from wizard.outcomes import CHECK_TIMEOUT_S, Code, code_for_status
 from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
 
 __all__ = [
@@ -145,7 +145,7 @@ def check_connection(
     email: str,
     token: str,
     base_url: str = DEFAULT_BASE_URL,
-    timeout: float = 15.0,
+    timeout: float = CHECK_TIMEOUT_S,
     ca_bundle: str | None = None,
     cancel: threading.Event | None = None,
 ) -> CheckResult:

@@ -49,6 +49,11 @@ EXIT_CODES: dict[Code, int] = {
     Code.CANCELLED: 19,
 }
 
+# The one default deadline of a connection check, whichever front end runs it (CLI, the
+# window, the saved-connections view): long enough for a slow office proxy, short enough
+# that nobody thinks the program hung. Here because every caller already imports this.
+CHECK_TIMEOUT_S = 15.0
+
 EXIT_INTERNAL_ERROR = 1
 EXIT_USAGE = 2
 EXIT_DOCTOR_FOUND_PROBLEMS = 18  # `doctor`: at least one item failed (its fix is printed)

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING, Any
 from wizard import countries, i18n
 from wizard.credentials import token_hint
 from wizard.hints import DEFAULT_WAIT_SECONDS, Hint, hint_for, storage_hint
-from wizard.outcomes import Code
+from wizard.outcomes import CHECK_TIMEOUT_S, Code
 from wizard.redact import redact
 
 if TYPE_CHECKING:
     from wizard.alegra import CheckResult, Company
 
-# One default for the same check, whichever front end runs it: long enough for a slow
-# office proxy, short enough that a user does not think the program hung.
-DEFAULT_TIMEOUT_S = 15.0
+# One default for the same check, whichever front end runs it (see outcomes).
+DEFAULT_TIMEOUT_S = CHECK_TIMEOUT_S
 
 # ESC-introduced sequences (CSI, OSC, and the two-character ones) go whole: removing just
 # the ESC would leave "[31m" behind.
