@@ -3,7 +3,10 @@ server (run through `make screenshots`, which wraps this in xvfb-run), in test m
 in Spanish and English, light and dark, into docs/screenshots/<lang>-<theme>/.
 
 Also the failure views support staff ask about most (wrong token, rate limit, a
-slow answer in progress). The token never shows: the field is masked. Saving uses the
+slow answer in progress), and a laptop set: the main pages and results at the window
+sizes 1280x720 and 1366x768 screens give (853x480, 880x512) and at 2x scale on a
+1280x800 screen (the window sizes itself: 640x400 logical), into
+docs/screenshots/<lang>-<theme>-<size>/. The token never shows: the field is masked. Saving uses the
 real Secret Service of the throwaway HOME that scripts/with-keyring.sh provides.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 COMBOS = [(lang, theme) for lang in ("es", "en") for theme in ("light", "dark")]
+# (lang, theme, window size or "auto", QT_SCALE_FACTOR): the laptop set.
+LAPTOP = [
+    ("es", "light", "853x480", "1"),
+    ("en", "dark", "880x512", "1"),
+    ("es", "light", "auto", "2"),
+    ("en", "dark", "auto", "2"),
+]
+# What the laptop set shows (the pages where most can go wrong on a small screen).
+LAPTOP_SHOTS = {
+    "welcomePage", "signInPage", "manualApiPage-cant-find", "credentialsPage", "testPage",
+    "savePage", "donePage", "test-unauthorized", "test-basic-plan",
+}  # fmt: skip
 
 
 def wait_until(app, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +52,7 @@ def settle(app) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.02)
 
 
-def shoot(lang: str, theme: str) -> None:
+def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> None:
     from PySide6.QtWidgets import QApplication
 
     from wizard import app as gui
@@ -44,21 +60,41 @@ def shoot(lang: str, theme: str) -> None:
     app = QApplication([sys.argv[0]])
     gui.apply_theme(app, theme)
     gui.install_translations(app, lang)
-    wizard = gui.create_wizard(["--sandbox", "--lang", lang], open_url=lambda url: True)
-    wizard.resize(880, 720)
+    from wizard.store import Store
+
+    # A folder of its own per run: page one shows no connection saved by an earlier run.
+    config = Path(tempfile.mkdtemp(prefix="alegra-wizard-shots-"))
+    wizard = gui.create_wizard(
+        ["--sandbox", "--lang", lang],
+        open_url=lambda url: True,
+        store=lambda: Store(config_dir=config),
+    )
+    laptop = (size, scale) != ("880x720", "1")
+    if size != "auto":
+        width, height = (int(v) for v in size.split("x"))
+        wizard.resize(width, height)
     wizard.show()
-    folder = OUT / f"{lang}-{theme}"
+    suffix = (
+        ""
+        if not laptop
+        else f"-{size if size != 'auto' else '1280x800'}" + (f"@{scale}x" if scale != "1" else "")
+    )
+    folder = OUT / f"{lang}-{theme}{suffix}"
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
 
     def save(name: str) -> None:
+        if laptop and name.split("-", 1)[-1] not in LAPTOP_SHOTS and name not in LAPTOP_SHOTS:
+            return
         settle(app)
         path = folder / f"{name}.png"
         wizard.grab().save(str(path))
         print(path.relative_to(ROOT))
 
     def save_window(window, name: str) -> None:  # type: ignore[no-untyped-def]
+        if laptop:
+            return
         settle(app)
         path = folder / f"{name}.png"
         window.grab().save(str(path))
@@ -124,12 +160,15 @@ def shoot(lang: str, theme: str) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) == 3:
-        shoot(sys.argv[1], sys.argv[2])
+    if len(sys.argv) >= 3:
+        shoot(*sys.argv[1:5])
         return 0
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "xcb"))
     for lang, theme in COMBOS:  # one process each: the theme is fixed at start-up
         subprocess.run([sys.executable, __file__, lang, theme], env=env, check=True)
+    for lang, theme, size, scale in LAPTOP:  # the scale too
+        scaled = dict(env, QT_SCALE_FACTOR=scale)
+        subprocess.run([sys.executable, __file__, lang, theme, size, scale], env=scaled, check=True)
     return 0
 
 

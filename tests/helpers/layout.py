@@ -12,7 +12,7 @@ hide exactly the overlaps we look for).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -105,6 +105,16 @@ def text_fits(widgets: list[QWidget]) -> list[str]:
                 need = w.heightForWidth(size.width())
                 if need > size.height():
                     found.append(f"text cut: {describe(w)} needs {need} px, has {size.height()}")
+                # A word longer than the line (a web address) runs off the side.
+                room = w.contentsRect().adjusted(w.indent() if w.indent() > 0 else 0, 0, 0, 0)
+                flags = int(Qt.TextFlag.TextWordWrap) | int(w.alignment().value)
+                wide = (
+                    w.fontMetrics()
+                    .boundingRect(QRect(0, 0, room.width(), 100_000), flags, w.text())
+                    .width()
+                )
+                if wide > room.width() + 1:
+                    found.append(f"text cut: {describe(w)} is {wide} px wide, has {room.width()}")
                 continue
             hint = w.sizeHint()
         elif isinstance(w, (QAbstractButton, QComboBox, QLineEdit)):

@@ -106,6 +106,9 @@ def test_checks_find_overlap_clipped_text_and_unreachable_content(qtbot) -> None
     b.setGeometry(100, 20, 120, 30)  # drawn over a
     cut = QLabel("Un texto bastante más largo que su caja", window)
     cut.setGeometry(10, 60, 60, 10)  # too small for its text
+    address = QLabel("Dirección: https://app.alegra.com/configuration/api", window)
+    address.setWordWrap(True)  # a web address has nowhere to wrap: it runs off the side
+    address.setGeometry(10, 75, 120, 40)
     holder = QWidget(window)
     holder.setGeometry(10, 100, 200, 40)
     below = QLabel("Fuera de la vista", holder)
@@ -116,6 +119,7 @@ def test_checks_find_overlap_clipped_text_and_unreachable_content(qtbot) -> None
     assert any(p.startswith("overlap:") and "Encima" in p for p in found), found
     assert any(p.startswith("text cut:") and "bastante" in p for p in found), found
     assert any(p.startswith("cut off, no scroll bar:") and "Fuera" in p for p in found), found
+    assert any(p.startswith("text cut:") and "Dirección" in p for p in found), found
 
 
 def test_content_below_the_fold_of_a_scroll_area_is_fine(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -43,10 +43,15 @@ class GuidePage(BasePage):
         self.body.addLayout(self.extras)
         self.image = StepImage(self.step, ctx.lang, self)
         self.body.addWidget(self.image, 1)
+        self.body.addStretch(0)  # takes the room when the picture is hidden
         self.image.setAccessibleName(ctx.t("gui.a11y.image", title=self.title()))
 
     def _step_text(self) -> str:
-        return self.ctx.t("gui.step", n=self.number, total=GUIDE_STEPS)
+        # Numbered as in the step list beside the pages (one count for the whole journey).
+        from wizard.ui.steps import STEP_PAGES
+
+        n = STEP_PAGES.index(self.objectName()) + 1
+        return self.ctx.t("gui.step", n=n, total=len(STEP_PAGES))
 
     def on_language_changed(self) -> None:
         self.setSubTitle(self._step_text())
@@ -75,8 +80,10 @@ class SignInPage(GuidePage):
         self.open_button.setStyleSheet(PRIMARY_STYLE)
         self.address = make_label(self, name="addressLabel", selectable=True)
         row.addWidget(self.open_button)
-        row.addWidget(self.address, 1)
+        row.addStretch(1)
         self.extras.addLayout(row)
+        # Its own line: a web address has no spaces to wrap at.
+        self.extras.addWidget(self.address)
         self.demo_note = make_label(self, name="demoNote")
         self.bind(self.demo_note.setText, "gui.sign_in.demo")
         self.error = make_label(self, name="openError", selectable=True)
@@ -148,12 +155,13 @@ class ManualApiPage(GuidePage):
         shortcut_url = make_label(self.more_panel, selectable=True)
         shortcut_url.setText(countries.API_SETTINGS_URL)
         row.addWidget(self.shortcut_button)
-        row.addWidget(shortcut_url, 1)
+        row.addStretch(1)
         self.error = make_label(self.more_panel, selectable=True)
         self.error.setStyleSheet(tone("error"))
         self.error.hide()
         panel.addWidget(self.help)
         panel.addLayout(row)
+        panel.addWidget(shortcut_url)  # its own line: an address has nowhere to wrap
         panel.addWidget(self.error)
         self.more_panel.hide()
         self.extras.addWidget(self.more_button)
@@ -166,6 +174,7 @@ class ManualApiPage(GuidePage):
     def _toggle_more(self, on: bool) -> None:
         self.more_panel.setVisible(on)
         self.image.setVisible(not on)  # keep the page's height: the panel replaces the picture
+        self.body.setStretch(self.body.count() - 1, 1 if on else 0)
         self.more_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     def on_language_changed(self) -> None:

@@ -82,7 +82,10 @@ class StepImage(QLabel):
         return round(min(width, self.MAX_WIDTH) * self._ratio)
 
     def sizeHint(self) -> QSize:
-        return QSize(560, round(560 * self._ratio))
+        # Low on purpose: a page's scroll area lays its body out at the preferred heights
+        # (word-wrapped labels make it height-for-width), then hands any spare room to
+        # the picture. A tall hint would push the picture below the fold on a laptop.
+        return QSize(560, 180)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(240, 150)

@@ -88,6 +88,7 @@ class TestPage(BasePage):
         self.countdown_label = make_label(self, name="countdownLabel")
 
         buttons = QHBoxLayout()
+        buttons.setSpacing(style.S)
         self.cancelButton = QPushButton(self)
         self.cancelButton.setObjectName("cancelButton")
         self.testButton = QPushButton(self)
