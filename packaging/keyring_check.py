@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         name = f"keyring-check-{secrets.token_hex(3)}"
         try:
-            profile = store.save(Profile(id="", name=name, email="check@alegra.test"), secret)
+            saved = store.save(Profile(id="", name=name, email="check@alegra.test"), secret)
+            profile = saved.profile
             report.update(profile=profile.id, stored=True)
             report["read_back"] = Store(config_dir=config).load(profile.id).token == secret
             if not args.keep:

@@ -13,7 +13,7 @@ qt_runtime=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0)
 test_extra=(xvfb xauth gnome-keyring dbus dbus-x11 binutils openssl util-linux
-  at-spi2-core python3-pyatspi)
+  at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils)
 
 wanted=("${qt_runtime[@]}")
 if [ "$profile" = test ]; then

@@ -1,11 +1,9 @@
 """The frozen app (PyInstaller onedir, packaging/alegra-wizard.spec) starts, checks and
 saves to the keyring: what a user who untars it and double-clicks gets.
 
-The build runs once per session into build/frozen-test/dist, with PyInstaller's work
-folder (its cache) in build/pyinstaller, shared with `make dist`: about 25 s with the
-cache, one to two minutes without. So `make test` proves the spec still works on a
-fresh clone. The keyring tests need the real Secret Service (`make test` runs pytest
-inside scripts/with-keyring.sh). Marked `frozen` (a fast run skips it with
+The build runs once per test run (tests/helpers/frozen.py). So `make test` proves the
+spec still works on a fresh clone. The keyring tests need the real Secret Service
+(`make test` runs pytest inside scripts/with-keyring.sh). Marked `frozen` (a fast run skips it with
 `-m "not frozen"`; `make test` runs it). tests/test_deb.py packages this same build.
 """
 
@@ -26,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.frozen import build_bundle, clean_env, run
 from wizard.sandbox import DEMO_TOKEN, Sandbox
 
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -40,42 +39,12 @@ MiB = 2**20
 
 @pytest.fixture(scope="session")
 def bundle() -> Path:
-    """The onedir folder, freshly built from the committed spec (once per session; the
-    .deb tests package the same folder)."""
-    if sys.platform.startswith("linux"):
-        for tool in ("objdump", "as", "ld"):
-            assert shutil.which(tool), f"{tool} (binutils): scripts/install-system-deps.sh"
-    dist = ROOT / "build" / "frozen-test" / "dist"
-    proc = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(ROOT / "build" / "pyinstaller"),
-         str(ROOT / "packaging" / "alegra-wizard.spec")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    folder = dist / "alegra-wizard"
-    assert (folder / "alegra-wizard").is_file()
-    return folder
+    return build_bundle()
 
 
 @pytest.fixture(scope="session")
 def frozen(bundle: Path) -> Path:
     return bundle / "alegra-wizard"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
-    env.update(extra)
-    return env
-
-
-def run(
-    binary: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(binary), *args], input=stdin, capture_output=True, text=True,
-        env=env or clean_env(), timeout=60, check=False,
-    )  # fmt: skip
 
 
 def test_version_comes_from_pyproject(frozen: Path) -> None:
@@ -261,3 +230,27 @@ def test_the_bundle_stays_lean(bundle: Path) -> None:
     assert icu.stat().st_size < 8 * MiB  # shrunk by packaging/icu_data.py (31 MiB)
     assert {n for n in names if n.endswith(".qm")} == {"qtbase_es.qm", "qtbase_en.qm"}
     assert (bundle / "_internal" / "resources" / "icons" / "alegra-wizard-256.png").is_file()
+
+
+def test_the_installer_script_names_what_the_build_makes(bundle: Path) -> None:
+    """packaging/windows/alegra-wizard.iss packs `dist\\alegra-wizard\\*` and runs
+    `{app}\\<name>.exe`: the folder and each name are what the spec builds (on Windows
+    with .exe; here without)."""
+    text = (ROOT / "packaging" / "windows" / "alegra-wizard.iss").read_text(encoding="utf-8")
+    assert 'Source: "..\\..\\dist\\' + bundle.name + '\\*"' in text
+    programs = set(re.findall(r"\{app\}\\([\w-]+)\.exe", text))
+    assert programs == {"alegra-wizard", "alegra-wizard-cli"}
+    for name in programs:
+        assert os.access(bundle / name, os.X_OK), name
+
+
+def test_the_release_workflows_smoke_test_passes_here(bundle: Path) -> None:
+    """packaging/smoke_frozen.py, what the release workflow runs on Windows and macOS
+    runners, run here on the Linux build (so the script itself is known to work)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "smoke_frozen.py"), str(bundle)],
+        capture_output=True, text=True, env=clean_env(), timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip().endswith("all passed")
+    assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 8

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, inno
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF, Linux only")
 
@@ -402,3 +403,132 @@ def test_the_spec_makes_a_console_and_a_windowed_program_where_it_matters(
         assert report["links"] == {f"{f}/alegra-wizard-cli": "alegra-wizard" for f in folders}
     if platform == "darwin":
         assert report["bundle"] == ["Alegra Wizard.app", "com.alegra-wizard.app"]
+
+
+@pytest.mark.keyring
+def test_the_keyring_check_works_from_source() -> None:
+    """packaging/keyring_check.py against the store's current API, without a frozen build
+    (a fast run skips test_frozen.py, which runs it from the bundle)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "keyring_check.py")],
+        capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["stored"] and report["read_back"] and report["removed"], report
+    assert report["session"] == "encrypted"  # the real cryptography, from source
+
+
+# --- the Windows installer script (Inno Setup can't run here: its structure is checked) ---
+
+ISS = ROOT / "packaging" / "windows" / "alegra-wizard.iss"
+
+
+@pytest.fixture(scope="module")
+def iss() -> inno.Script:
+    return inno.read(ISS.read_text(encoding="utf-8"))
+
+
+def test_the_installer_script_reads_cleanly(iss: inno.Script) -> None:
+    """What ISCC would reject: unknown sections, directives, parameters, flags, constants,
+    delete types; preprocessor blocks; messages missing in a language."""
+    errors = list(iss.errors)
+    known = {"Setup", "Languages", "CustomMessages", "Tasks", "Files", "InstallDelete", "Icons",
+             "UninstallDelete", "Run", "Code"}  # fmt: skip
+    errors += [f"unknown section [{s}]" for s in set(iss.sections) - known]
+    errors += [f"unknown [Setup] directive {k}" for k in set(iss.setup()) - inno.SETUP_DIRECTIVES]
+    opened = sum(d.split()[0] in ("#if", "#ifdef", "#ifndef") for d in iss.directives)
+    errors += [] if opened == sum(d.split()[0] == "#endif" for d in iss.directives) else ["#if"]
+    messages = iss.messages()
+    languages = {e["Name"] for e in iss.entries("Languages")}
+    assert languages == {"es", "en"}
+    errors += [f"message {n} not in {languages - set(t)}" for n, t in messages.items()
+               if set(t) != languages]  # fmt: skip
+    values = list(iss.setup().values())
+    for section in inno.PARAMETERS:
+        for entry in iss.entries(section):
+            errors += [f"[{section}] {p}?" for p in set(entry) - inno.PARAMETERS[section]]
+            errors += [f"[{section}] needs {p}" for p in inno.REQUIRED[section] - set(entry)]
+            flags = set(entry.get("Flags", "").split())
+            errors += [f"[{section}] flag {f}?" for f in flags - inno.FLAGS.get(section, set())]
+            if "Type" in entry and entry["Type"] not in inno.DELETE_TYPES:
+                errors.append(f"[{section}] Type {entry['Type']}?")
+            values += entry.values()
+    _defined, strings, pascal_errors = inno.check_pascal(iss.code)
+    for value in values + strings:
+        for constant in inno.constants(value):
+            kind, _, rest = constant.partition(":")
+            if constant.startswith("#"):
+                ok = constant == "#AppVersion"
+            elif kind == "cm":
+                ok = rest.split(",")[0] in set(messages) | inno.BUILTIN_MESSAGES
+            elif kind == "param":
+                ok = bool(re.fullmatch(r"[A-Z]+\|.*", rest))
+            else:
+                ok = constant in inno.CONSTANTS
+            errors += [] if ok else [f"constant {{{constant}}}?"]
+    assert not errors + pascal_errors, errors + pascal_errors
+
+
+def test_the_checker_catches_what_it_is_for() -> None:
+    """The reader is not a rubber stamp: each kind of mistake it exists for is reported."""
+    broken = inno.read(
+        '[Setup]\nAppNmae=x\n[Files]\nSource: "a"; DestDir: "{ap}"; Flags: nowiat\n'
+        "[Code]\nprocedure A();\nbegin\n  UTF8Decode('x');\n  if True then begin\nend;\n"
+    )
+    assert set(broken.setup()) - inno.SETUP_DIRECTIVES == {"AppNmae"}
+    entry = broken.entries("Files")[0]
+    assert set(entry["Flags"].split()) - inno.FLAGS["Files"] == {"nowiat"}
+    assert inno.constants(entry["DestDir"]) == ["ap"]
+    _, _, errors = inno.check_pascal(broken.code)
+    assert any("UTF8Decode" in e for e in errors) and any("not closed" in e for e in errors)
+    assert inno.parse_entry('Name: "a ""b"""; Flags: x', []) == {"Name": 'a "b"', "Flags": "x"}
+
+
+def test_the_installer_waits_for_the_wizard_and_reads_its_result(iss: inno.Script) -> None:
+    """Issue 16's contract for the installer, as the script states it: no `nowait` run
+    entry; the wizard run from [Code] and waited for, as the user who started Setup, with
+    --result-json; 0/16/19 each handled; a silent install leaves «Conectar con Alegra»."""
+    assert not any("nowait" in e.get("Flags", "") for e in iss.entries("Run"))
+    code = iss.code
+    run_wizard = code[code.index("procedure RunWizard") : code.index("function SafeForCmd")]
+    assert "ExecAsOriginalUser(ExpandConstant('{app}\\alegra-wizard.exe')" in run_wizard
+    assert "ewWaitUntilTerminated" in run_wizard and "--result-json" in run_wizard
+    for name, value in (("ExitSaved", 0), ("ExitSaveFailed", 16), ("ExitCancelled", 19)):
+        assert re.search(rf"\b{name} = {value};", code)
+        assert re.search(rf"^\s*{name}:\s*$", run_wizard, re.M), name
+    assert "JsonLiteral(Json, 'saved') = 'true'" in run_wizard
+    assert iss.messages()["ConnectEntry"]["es"] == "Conectar con Alegra"
+    steps = code[code.index("procedure CurStepChanged") :]
+    assert re.search(r"else if WizardSilent\(\) then\s+//[^\n]*\n\s+LeaveConnectEntry", steps)
+    uninstall = iss.entries("UninstallDelete")
+    assert {"Type": "files", "Name": "{group}\\{cm:ConnectEntry}.lnk"} in uninstall
+
+
+def test_an_unattended_install_logs_in_without_the_token_on_a_command_line(
+    iss: inno.Script,
+) -> None:
+    """/EMAIL= and /TOKENFILE=: `alegra-wizard-cli.exe login --token-stdin` reads the file
+    as its standard input (cmd.exe's "<"); the script never reads the file, and neither
+    Setup's nor the CLI's command line carries the token."""
+    code = iss.code
+    login = code[code.index("procedure RunLogin") : code.index("procedure CurStepChanged")]
+    assert "{param:EMAIL|}" in code and "{param:TOKENFILE|}" in code
+    assert "alegra-wizard-cli.exe') + '\" login --json'" in login
+    assert "' --token-stdin < \"' + TokenFile + '\"" in login
+    assert "ExecAsOriginalUser(ExpandConstant('{cmd}')" in login
+    assert "ewWaitUntilTerminated" in login and "SW_HIDE" in login
+    assert "LoadString" not in login  # the token file is cmd.exe's to open, not ours
+    assert not re.search(r"--token\b(?!-stdin)", code)
+    # Quotes and % would break out of cmd.exe's quoting: refused before anything runs.
+    assert login.index("SafeForCmd(Email") < login.index("ExecAsOriginalUser")
+
+
+def test_the_installer_names_files_that_exist(iss: inno.Script) -> None:
+    """Files outside the build (icon, language files); the build's own names are checked
+    against the frozen folder in tests/test_frozen.py."""
+    setup = iss.setup()
+    assert (ISS.parent / setup["SetupIconFile"].replace("\\", "/")).is_file()
+    sources = [e["Source"] for e in iss.entries("Files")]
+    assert sources == ["..\\..\\dist\\alegra-wizard\\*"]
+    assert all(e["MessagesFile"].startswith("compiler:") for e in iss.entries("Languages"))
