@@ -532,3 +532,54 @@ def test_the_installer_names_files_that_exist(iss: inno.Script) -> None:
     sources = [e["Source"] for e in iss.entries("Files")]
     assert sources == ["..\\..\\dist\\alegra-wizard\\*"]
     assert all(e["MessagesFile"].startswith("compiler:") for e in iss.entries("Languages"))
+
+
+# --- the release workflow (runs on a forge's runners, not here) ---------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+
+
+def test_the_release_workflow_is_valid() -> None:
+    """GitHub's workflow schema (check-jsonschema's vendored copy, offline, pinned in
+    pyproject.toml's dev extras)."""
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    proc = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
+    from ruamel.yaml import YAML
+
+    flow = YAML(typ="safe").load(WORKFLOW.read_text(encoding="utf-8"))
+    jobs = flow["jobs"]
+    assert set(jobs) == {"linux", "windows", "macos"}
+    scripts = {
+        name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()
+    }
+    assert jobs["windows"]["runs-on"].startswith("windows")
+    assert jobs["macos"]["runs-on"].startswith("macos")
+    assert (
+        "tests/test_frozen.py tests/test_deb.py" in scripts["linux"]
+        and "make dist" in scripts["linux"]
+    )
+    for name in ("windows", "macos"):
+        assert (
+            "packaging/smoke_frozen.py".replace("/", "\\" if name == "windows" else "/")
+            in scripts[name]
+        )
+        assert (
+            "packaging/alegra-wizard.spec".replace("/", "\\" if name == "windows" else "/")
+            in scripts[name]
+        )
+    assert "ISCC.exe" in scripts["windows"] and "/VERYSILENT" in scripts["windows"]
+    assert (
+        "Conectar con Alegra.lnk" in scripts["windows"] and "ExitCode -ne 104" in scripts["windows"]
+    )
+    assert "hdiutil create" in scripts["macos"]
+    # Every action pinned to a major version; each job bounded in time.
+    uses = [s["uses"] for job in jobs.values() for s in job["steps"] if "uses" in s]
+    assert uses and all(re.fullmatch(r"actions/[\w-]+@v\d+", u) for u in uses)
+    assert all(job["timeout-minutes"] <= 60 for job in jobs.values())
