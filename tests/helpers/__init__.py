@@ -8,6 +8,8 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 - tests.helpers.faultserver  the raw-socket adversarial server, its behaviours and assertions
 - tests.helpers.gui      the wizard fixtures (a pytest plugin, see tests/conftest.py) and the
                          moves a user makes (go_to, fill, save_and_finish, visible_texts)
+- tests.helpers.gui_driver  `python -m tests.helpers.gui_driver SCENARIO ARGS`: the real
+                         wizard.app.main() driven through a user's moves in a child process
 - tests.helpers.files    the files a run wrote, for leak scans
 - tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
 - tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker

@@ -27,9 +27,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a task gave back. Signals carry this object, never a bare None: PySide 6.12
-    mis-counts references to None passed through `object` signal arguments across threads,
-    which crashed the interpreter at exit ("none_dealloc") in our benchmark."""
+    """What a task gave back: one object whether the task returned a value, None or raised.
+    (It was first a workaround for PySide6 6.12.0, whose wrappers released a reference to
+    None on every void call and to True on every emit(), so the interpreter aborted at
+    exit; pyproject pins 6.11.3, which counts right, and tests/ui/test_app.py checks it.)"""
 
     value: Any = None
     error: BaseException | None = None
