@@ -224,3 +224,22 @@ def test_a_pasted_jwt_is_the_wrong_products_token() -> None:
     assert "Nómina" in es and "facturación electrónica" in es and "Datos de usuario" in es
     assert "payroll" in en and "User data" in en
     assert "token_is_jwt" not in ids(clean(EMAIL, "eyJnotajwt0000000000").warnings)
+
+
+def test_paste_notes_are_sentences_that_count_every_fix() -> None:
+    """A whole card pasted into one field: the split is its own sentence, and the labels,
+    quotes and spaces it dropped are counted (issue 13.9)."""
+    result = clean('Usuario: "ana@empresa.co" Token: "abc123def456abc12345"   ', "")
+    assert summary(result.fixes, "email", "es") == (
+        "Separamos el correo y el token, que venían juntos."
+        " Quitamos 3 espacios, 4 comillas y 2 etiquetas."
+    )
+    assert summary(result.fixes, "email", "en") == (
+        "We separated the email and the token, which came together."
+        " Removed 3 spaces, 4 quotes and 2 labels."
+    )
+    swapped = clean("abc123def456abc12345", "ana@Empresa.CO")
+    assert summary(swapped.fixes, "email", "es") == (
+        "Cambiamos de lugar el correo y el token: estaban en el campo equivocado."
+        " Pasamos a minúsculas el dominio del correo."
+    )

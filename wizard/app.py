@@ -10,22 +10,42 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from wizard import countries, i18n
+from wizard import countries, i18n, settings
 
 SMOKE_TIMEOUT_MS = 30_000
 # Loaded only after the first paint (DESIGN: the window appears first).
 HEAVY_MODULES = ("requests", "keyring", "urllib3", "truststore")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alegra-wizard", description=i18n.t("cli.description"))
-    parser.add_argument("--sandbox", action="store_true", help="modo de prueba / test mode")
-    parser.add_argument("--base-url", help="API base URL (default: https://api.alegra.com/api/v1)")
-    parser.add_argument("--lang", choices=i18n.LANGS)
-    parser.add_argument("--country", choices=[c.code for c in countries.COUNTRIES])
-    parser.add_argument("--profile", help=argparse.SUPPRESS)
-    parser.add_argument("--support", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--theme", choices=("auto", "light", "dark"), default="auto")
+# The window's options, each with its help text's catalog key ("gui.option.<dest>").
+THEMES = ("auto", "light", "dark")
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The window's parser. Its help texts are in `lang` (default: the system's language), so
+    `alegra-wizard --help` (the CLI's) can list the window's options in the user's words."""
+    lang = i18n.normalize_lang(lang or i18n.system_lang())
+
+    def text(dest: str) -> str:
+        return i18n.t(f"gui.option.{dest}", lang)
+
+    parser = argparse.ArgumentParser(
+        prog="alegra-wizard", description=i18n.t("cli.description", lang)
+    )
+    parser.add_argument("--sandbox", action="store_true", help=text("sandbox"))
+    parser.add_argument("--base-url", metavar="URL", help=text("base_url"))
+    parser.add_argument("--lang", choices=i18n.LANGS, help=text("lang"))
+    parser.add_argument(
+        "--country", choices=[c.code for c in countries.COUNTRIES], help=text("country")
+    )
+    parser.add_argument(
+        "--profile", metavar="PERFIL" if lang == "es" else "PROFILE", help=text("profile")
+    )
+    parser.add_argument("--support", action="store_true", help=text("support"))
+    parser.add_argument("--theme", choices=THEMES, default="auto", help=text("theme"))
+    parser.add_argument(
+        "--result-json", metavar="RUTA" if lang == "es" else "PATH", help=text("result_json")
+    )
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -34,15 +54,19 @@ def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
     from wizard.ui.context import Options
 
     args = build_parser().parse_args(list(argv))
+    remembered = {} if args.sandbox else settings.load()
+    lang = args.lang or os.environ.get("ALEGRA_WIZARD_LANG") or remembered.get("lang")
+    country = args.country or remembered.get("country") or countries.from_locale().code
     return (
         Options(
-            lang=args.lang or i18n.system_lang(),
-            country=args.country or countries.DEFAULT_COUNTRY,
+            lang=i18n.normalize_lang(lang) if lang else i18n.system_lang(),
+            country=countries.by_code(country).code,
             base_url=args.base_url or os.environ.get("ALEGRA_API_URL") or None,
             sandbox=args.sandbox,
             profile=args.profile,
             support=args.support,
             smoke_test=args.smoke_test,
+            result_json=args.result_json,
         ),
         args.theme,
     )
@@ -185,11 +209,56 @@ def _configure_logging() -> None:
     configure_logging()
 
 
+def write_result(target: str, report: dict[str, object]) -> None:
+    """--result-json: one JSON object, to stdout ("-") or a file written atomically, 0600.
+    (The report never holds the token: WizardContext.ending builds it from the hint.)"""
+    payload = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if target == "-":
+        sys.stdout.write(payload)
+        sys.stdout.flush()
+        return
+    from pathlib import Path
+
+    settings.write_private(Path(target), payload.encode("utf-8"))
+
+
+def remember_choices(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Language and country chosen on page one, for the next run (never in test mode:
+    it writes nothing to the config folder)."""
+    if ctx.demo or not ctx.chosen:
+        return
+    try:
+        settings.save(ctx.chosen)
+    except OSError as exc:  # a read-only or full disk: next time starts from the system's
+        import logging
+
+        logging.getLogger(__name__).warning("could not remember the choices: %s", exc)
+
+
+def _without_display(options) -> int:  # type: ignore[no-untyped-def]
+    from wizard.outcomes import Code, exit_code
+
+    sys.stderr.write(i18n.both("gui.no_display") + "\n")
+    if options.result_json:
+        report = {
+            "ok": False,
+            "code": Code.CANCELLED.value,
+            "saved": False,
+            "verified": False,
+            "profile": None,
+            "company": None,
+            "email": None,
+            "token_hint": None,
+            "test_mode": options.sandbox,
+        }
+        write_result(options.result_json, report)
+    return exit_code(Code.CANCELLED)  # nothing was saved
+
+
 def main(argv: Sequence[str]) -> int:
     options, theme = parse_options(argv)
     if not display_available():
-        sys.stderr.write(i18n.both("gui.no_display") + "\n")
-        return 1
+        return _without_display(options)
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -200,7 +269,7 @@ def main(argv: Sequence[str]) -> int:
     apply_theme(app, theme)
     install_translations(app, options.lang)
     wizard = create_wizard(argv, lazy=True)
-    exit_code = {"value": 0}
+    smoke_failed = {"value": False}
 
     class FirstPaint(QObject):
         def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
@@ -226,7 +295,7 @@ def main(argv: Sequence[str]) -> int:
     if options.smoke_test:
 
         def too_slow() -> None:
-            exit_code["value"] = 1
+            smoke_failed["value"] = True
             app.quit()
 
         QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
@@ -236,4 +305,12 @@ def main(argv: Sequence[str]) -> int:
         app.exec()
     finally:
         wizard.ctx.shutdown()
-    return exit_code["value"]
+    if options.smoke_test:
+        return 1 if smoke_failed["value"] else 0
+    from wizard.ui.context import Ending
+
+    ending: Ending = wizard.ctx.ending()
+    remember_choices(wizard.ctx)
+    if options.result_json:
+        write_result(options.result_json, ending.report)
+    return int(ending.exit_code)

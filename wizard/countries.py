@@ -69,6 +69,14 @@ def by_code(code: str | None) -> Country:
     return _BY_CODE.get((code or "").strip().lower(), _BY_CODE["other"])
 
 
+def from_locale() -> Country:
+    """The country the user's locale names (es_MX → México), else the default."""
+    territory = i18n.system_territory()
+    if territory and territory.lower() in _BY_CODE and territory.lower() != "other":
+        return _BY_CODE[territory.lower()]
+    return _BY_CODE[DEFAULT_COUNTRY]
+
+
 def by_edition(edition: str | None) -> Country | None:
     """The row for a /company applicationVersion such as "costaRica", or None."""
     return _BY_EDITION.get((edition or "").strip().lower())

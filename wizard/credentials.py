@@ -214,13 +214,19 @@ def _decode_basic(text: str) -> tuple[str, str] | None:
     return (email, token) if "@" in email else None
 
 
-def _split_combined(text: str) -> tuple[str, str] | None:
-    """A whole "Datos de usuario" card, `Usuario: x Token: y`, or `email:token` in one field."""
+def _split_combined(text: str, dropped: dict[str, int] | None = None) -> tuple[str, str] | None:
+    """A whole "Datos de usuario" card, `Usuario: x Token: y`, or `email:token` in one field.
+    `dropped` gets the labels and quotes left out of the two values, counted."""
     parts = [p for p in re.split(r"[\s,;|]+", text) if p]
     values = []
+    counts = {"removed_label": 0, "removed_quotes": 0}
     for part in parts:
         unlabelled = _LABEL.sub("", part)
+        if unlabelled != part:
+            counts["removed_label"] += 1
+        quoted = unlabelled
         unlabelled = unlabelled.strip(_QUOTES)
+        counts["removed_quotes"] += len(quoted) - len(unlabelled)
         if not unlabelled or _CARD_LABEL.match(part) or _CARD_LABEL.match(unlabelled):
             continue
         if re.fullmatch(r"(?i)(datos|de|usuario|user|data|renovar|renew|token|copiar|copy)", part):
@@ -229,6 +235,8 @@ def _split_combined(text: str) -> tuple[str, str] | None:
     emails = [v for v in values if _EMAIL.match(v) and ":" not in v]
     others = [v for v in values if "@" not in v]
     if len(emails) == 1 and len(others) == 1:
+        if dropped is not None:
+            dropped.update({k: n for k, n in counts.items() if n})
         return emails[0], others[0]
     if len(values) == 1 and values[0].count(":") == 1 and "@" in values[0]:
         email, token = values[0].split(":", 1)
@@ -270,10 +278,13 @@ def clean(email_raw: str, token_raw: str) -> Cleaned:
         if (":" in inner or any(_is_space(ch) for ch in inner)) and (
             not other.text.strip() or other.text.strip() in field.text
         ):
-            split = _split_combined(field.text)
+            dropped: dict[str, int] = {}
+            split = _split_combined(field.text, dropped)
             if split is not None:
                 email.text, token.text = split
                 both["split_combined"] = 1
+                for fix, count in dropped.items():
+                    field.note(fix, count)
                 break
 
     for field in (email, token):
@@ -388,20 +399,36 @@ def _detail(note: Note) -> dict[str, str]:
     return {"char": ch, "code": f"U+{ord(ch):04X}" + (f" {name}" if name else "")}
 
 
+# Fixes that take something out: said together, «Quitamos 3 espacios y 2 comillas.».
+REMOVALS = (
+    "trimmed_whitespace",
+    "removed_invisible",
+    "removed_quotes",
+    "removed_label",
+    "removed_mailto",
+)
+
+
 def summary(fixes: Iterable[Note], field: str, lang: str = i18n.DEFAULT_LANG) -> str:
-    """One short line for the GUI under a field: "Quitamos 2 espacios y una comilla"."""
-    parts = []
+    """What the cleaner did to one field, as whole sentences, every fix counted:
+    «Separamos el correo y el token, que venían juntos. Quitamos 3 espacios y 2 comillas.»"""
+    counts: dict[str, int] = {}
     for note in fixes:
-        if note.field not in (field, "both"):
-            continue
-        form = "one" if note.count == 1 else "many"
-        key = f"summary.{note.id}.{form}"
-        parts.append(i18n.t(key if i18n.has(key) else f"summary.{note.id}.one", lang, n=note.count))
-    if not parts:
-        return ""
-    joined = (
-        parts[0]
-        if len(parts) == 1
-        else ", ".join(parts[:-1]) + i18n.t("summary.and", lang) + parts[-1]
-    )
-    return i18n.t("summary.prefix", lang, what=joined)
+        if note.field in (field, "both"):
+            counts[note.id] = counts.get(note.id, 0) + note.count
+
+    def phrase(fix: str) -> str:
+        form = "one" if counts[fix] == 1 else "many"
+        key = f"summary.{fix}.{form}"
+        return i18n.t(key if i18n.has(key) else f"summary.{fix}.one", lang, n=counts[fix])
+
+    sentences = [phrase(f) for f in counts if f not in REMOVALS]
+    removed = [phrase(f) for f in REMOVALS if f in counts]
+    if removed:
+        joined = (
+            removed[0]
+            if len(removed) == 1
+            else (", ".join(removed[:-1]) + i18n.t("summary.and", lang) + removed[-1])
+        )
+        sentences.append(i18n.t("summary.prefix", lang, what=joined))
+    return " ".join(sentences)

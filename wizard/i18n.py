@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import locale
 import os
+import sys
 import zlib
 from functools import cache
 from typing import Any
@@ -118,17 +119,50 @@ def normalize_lang(lang: str | None) -> str:
     return short if short in LANGS else DEFAULT_LANG
 
 
+LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+def _locale_names() -> list[str]:
+    """The user's locale names in priority order (e.g. "es_MX.UTF-8"), without the ones that
+    say nothing about a language: C, POSIX, C.UTF-8 (a container's or a service's default)."""
+    names = []
+    for var in LOCALE_VARS:
+        for value in os.environ.get(var, "").split(":"):  # LANGUAGE is a list: "es_MX:en"
+            if value and value not in ("C", "POSIX") and not value.startswith("C."):
+                names.append(value)
+    return names
+
+
 def system_lang() -> str:
-    """Spanish unless the environment or OS clearly says English."""
-    for var in ("ALEGRA_WIZARD_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var)
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            return "en" if value.lower().startswith("en") else DEFAULT_LANG
+    """Spanish unless the environment or OS clearly says English.
+
+    Python's locale.getlocale() is not asked on Linux: under C.UTF-8 (or with no LANG at
+    all, which Python coerces to C.UTF-8) it answers "en_US", which is not the user saying
+    English. Windows and macOS name the user's own choice there."""
+    override = os.environ.get("ALEGRA_WIZARD_LANG")
+    if override:
+        return normalize_lang(override)
+    names = _locale_names()
+    if names:
+        return "en" if names[0].lower().startswith("en") else DEFAULT_LANG
+    if sys.platform not in ("win32", "darwin"):
+        return DEFAULT_LANG
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:
         loc = ""
     return "en" if loc.lower().startswith("en") else DEFAULT_LANG
+
+
+def system_territory() -> str | None:
+    """The country part of the user's locale ("MX" for es_MX.UTF-8), or None."""
+    for name in _locale_names():
+        base = name.split(".")[0].split("@")[0]
+        if "_" in base:
+            territory = base.split("_", 1)[1]
+            if len(territory) == 2 and territory.isalpha():
+                return territory.upper()
+    return None
 
 
 def _raw(key: str, lang: str) -> Any:

@@ -83,6 +83,15 @@ def make_wizard(
         wizard.ctx.shutdown()
 
 
+@pytest.fixture
+def alegra_url() -> Iterator[str]:
+    """A fake Alegra outside the wizard (the sandbox, on loopback): for flows that must
+    save for real. The wizard's own test mode saves nothing (an in-memory store)."""
+    sandbox = Sandbox(slow_seconds=SLOW_S).start()
+    yield sandbox.url
+    sandbox.stop()
+
+
 def go_to(wizard: AlegraWizard, page: QWidget) -> None:
     """Press Next until `page` shows (the path a user clicks)."""
     for _ in range(12):

@@ -170,6 +170,28 @@ def cancel_on_page_one(wizard: Any) -> Iterator[Wait]:
     yield lambda: not wizard.isVisible()
 
 
+def choose_english_and_mexico(wizard: Any) -> Iterator[Wait]:
+    """Picks English and México on page one (by keyboard), goes on, types, cancels."""
+    welcome = wizard.welcome
+    welcome.language_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    index = welcome.language_combo.findData("en")
+    welcome.language_combo.setCurrentIndex(index)
+    welcome.country_combo.setCurrentIndex(welcome.country_combo.findData("mx"))
+    yield lambda: wizard.ctx.lang == "en" and wizard.ctx.country.code == "mx"
+    for _ in range(5):
+        wizard.next()
+    yield lambda: wizard.currentPage() is wizard.credentials
+    type_into(wizard.credentials.emailEdit, "ana@empresa.mx")
+    type_into(wizard.credentials.tokenEdit, DEMO_TOKEN)
+    yield from close_window(wizard)
+
+
+def report_language(wizard: Any) -> Iterator[Wait]:
+    """Says which language and country the window opened with, then cancels."""
+    sys.stderr.write(f"gui_driver: lang={wizard.ctx.lang} country={wizard.ctx.country.code}\n")
+    yield from cancel_on_page_one(wizard)
+
+
 def close_after_failed_test(wizard: Any) -> Iterator[Wait]:
     yield from to_credentials(wizard, demo=not os.environ.get("GUI_DRIVER_REAL"))
     c = wizard.credentials
@@ -226,6 +248,8 @@ SCENARIOS: dict[str, Scenario] = {
         token_pasted_into_user,
         fail_back_change_email,
         cancel_on_page_one,
+        choose_english_and_mexico,
+        report_language,
         close_after_failed_test,
         save,
         failed_save_give_up,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,11 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 
 from tests.helpers import ROOT, gui_driver
+from tests.helpers.keyrings import real_keyring
 from wizard import i18n
+from wizard.app import build_parser
+from wizard.sandbox import DEMO_TOKEN, Sandbox
+from wizard.store import SERVICE, Store
 from wizard.ui.images import StepImage, step_image_path
 
 STEPS = ("sign_in", "open_settings", "manual_api", "copy_credentials")
@@ -55,9 +62,10 @@ def test_without_a_display_says_what_to_do_instead_of_aborting() -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         env.pop(name, None)
     proc = _run([], env)
-    assert proc.returncode == 1
+    assert proc.returncode == 19  # `cancelled`: nothing was saved (README's exit table)
     assert "No hay una pantalla disponible" in proc.stderr
-    assert "alegra-wizard check" in proc.stderr
+    assert "alegra-wizard login --email" in proc.stderr
+    assert "alegra-wizard check" not in proc.stderr
     assert "No display is available" in proc.stderr
     assert "Traceback" not in proc.stderr and "Aborted" not in proc.stderr
 
@@ -194,4 +202,201 @@ def test_correction_paths_exit_cleanly(scenario: str, run: int) -> None:
     (the wizard closed without saving: `cancelled`)."""
     proc = _drive(scenario, "--lang", "es", GUI_DRIVER_ROUNDS="8")
     assert "Fatal Python error" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 19, proc.stderr[-2000:]
+
+
+# --- what a caller learns: exit codes and --result-json (issue 16) ---
+RESULT_KEYS = {
+    "ok", "code", "saved", "verified", "profile", "company", "email", "token_hint", "test_mode",
+}  # fmt: skip
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    """A throwaway HOME and config folder for the child; the session's Secret Service."""
+    folder = tmp_path / "home"
+    (folder / ".config").mkdir(parents=True)
+    return {"HOME": str(folder), "XDG_CONFIG_HOME": str(folder / ".config")}
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    box = Sandbox().start()
+    yield box
+    box.stop()
+
+
+def _result(path: Path) -> dict[str, object]:
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text("utf-8")
+    assert DEMO_TOKEN not in text
+    data = json.loads(text)
+    assert set(data) == RESULT_KEYS
+    return data  # type: ignore[no-any-return]
+
+
+def test_saving_exits_0_and_says_which_profile(
+    tmp_path: Path, home: dict[str, str], sandbox: Sandbox
+) -> None:
+    out = tmp_path / "result.json"
+    proc = _drive(
+        "save", "--lang", "es", "--base-url", sandbox.url, "--result-json", str(out),
+        GUI_DRIVER_REAL="1", **home,
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
+    data = _result(out)
+    assert data["ok"] is True and data["saved"] is True and data["verified"] is True
+    assert data["code"] == "connected" and data["test_mode"] is False
+    assert data["email"] == "demo@alegra.test" and data["token_hint"] == "…" + DEMO_TOKEN[-4:]
+    company = data["company"]
+    assert isinstance(company, dict) and company["name"]
+    store = Store(config_dir=Path(home["XDG_CONFIG_HOME"]) / "alegra-wizard")
+    try:
+        assert store.load(str(data["profile"])).token == DEMO_TOKEN
+    finally:
+        store.forget(str(data["profile"]))
+    assert DEMO_TOKEN not in proc.stdout + proc.stderr
+
+
+def test_cancel_on_page_one_exits_19_with_code_cancelled(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    proc = _drive("cancel_on_page_one", "--result-json", "-", **home)
+    assert proc.returncode == 19, proc.stderr[-2000:]
+    data = json.loads(proc.stdout)
+    assert set(data) == RESULT_KEYS
+    assert data["code"] == "cancelled" and data["ok"] is False and data["saved"] is False
+    assert data["email"] is None and data["token_hint"] is None and data["company"] is None
+
+
+def test_closing_after_a_failed_test_exits_19(
+    tmp_path: Path, home: dict[str, str], sandbox: Sandbox
+) -> None:
+    out = tmp_path / "result.json"
+    proc = _drive(
+        "close_after_failed_test", "--base-url", sandbox.url, "--result-json", str(out),
+        GUI_DRIVER_REAL="1", **home,
+    )  # fmt: skip
+    assert proc.returncode == 19, proc.stderr[-2000:]
+    data = _result(out)
+    assert data["code"] == "cancelled" and data["saved"] is False and data["verified"] is False
+    assert data["email"] == "nadie@alegra.test" and data["profile"] is None
+
+
+@pytest.mark.parametrize("scenario", ["failed_save_give_up", "failed_save_skip"])
+def test_a_failed_save_the_user_gives_up_on_exits_16(
+    scenario: str, tmp_path: Path, home: dict[str, str], sandbox: Sandbox
+) -> None:
+    out = tmp_path / "result.json"
+    proc = _drive(
+        scenario, "--base-url", sandbox.url, "--result-json", str(out),
+        GUI_DRIVER_REAL="1",
+        PYTHON_KEYRING_BACKEND="tests.helpers.subprocess_keyrings.LockedKeyring",
+        **home,
+    )  # fmt: skip
+    assert proc.returncode == 16, proc.stderr[-2000:]
+    data = _result(out)
+    assert data["code"] == "storage_error" and data["saved"] is False and data["ok"] is False
+    assert data["verified"] is False and data["profile"] is None
+
+
+def test_test_mode_writes_nothing_real(tmp_path: Path, home: dict[str, str]) -> None:
+    """The whole test-mode flow, saved and finished: exit 0, `test_mode: true, saved:
+    false`, no keyring item and no file of ours anywhere in HOME."""
+    import keyring
+
+    real_keyring()
+    before = {p for p in Path(home["HOME"]).rglob("*")}
+    out = tmp_path / "result.json"
+    proc = _drive("save", "--lang", "es", "--result-json", str(out), **home)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = _result(out)
+    assert data["test_mode"] is True and data["saved"] is False and data["ok"] is True
+    assert data["profile"] is None and data["code"] == "connected"
+    written = {p for p in Path(home["HOME"]).rglob("*")} - before
+    ours = [p for p in written if "alegra" in str(p).lower() or p.suffix == ".json"]
+    assert ours == [], ours
+    assert not (Path(home["XDG_CONFIG_HOME"]) / "alegra-wizard").exists()
+    for name in ("demo-company", "demo", "empresa-demo-s-a-s"):
+        assert keyring.get_password(SERVICE, name) is None
+    items = _secret_service_items()
+    assert items == [], items
+
+
+def _secret_service_items() -> list[str]:
+    """Every item of ours in the session's Secret Service (by its service attribute)."""
+    import secretstorage
+
+    connection = secretstorage.dbus_init()
+    try:
+        found = secretstorage.search_items(connection, {"service": SERVICE})
+        return [item.get_label() for item in found]
+    finally:
+        connection.close()
+
+
+def test_every_window_option_has_a_help_text() -> None:
+    for lang in i18n.LANGS:
+        parser = build_parser(lang)
+        options = [a for a in parser._actions if a.option_strings and a.dest != "help"]
+        shown = [a for a in options if a.help != argparse.SUPPRESS]
+        assert {a.dest for a in shown} >= {
+            "sandbox", "base_url", "lang", "country", "profile", "support", "theme",
+            "result_json",
+        }  # fmt: skip
+        for action in shown:
+            assert action.help and len(action.help) > 10, action.dest
+        text = parser.format_help()
+        assert "--result-json" in text and "--profile" in text and "--support" in text
+    assert "prueba" in build_parser("es").format_help()
+    assert "test mode" in build_parser("en").format_help()
+
+
+# --- language and country (issue 13.11) ---
+def _locale_env(home: dict[str, str], **values: str) -> dict[str, str]:
+    env = dict(home)
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE", "ALEGRA_WIZARD_LANG"):
+        env[var] = ""
+    env.update(values)
+    return env
+
+
+def _opened_with(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 19, proc.stderr[-2000:]
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("gui_driver: lang="))
+    return line.removeprefix("gui_driver: ")
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"LANG": "C.UTF-8"}, "lang=es country=co"),
+        ({}, "lang=es country=co"),
+        ({"LC_ALL": "C"}, "lang=es country=co"),
+        ({"LANG": "es_MX.UTF-8"}, "lang=es country=mx"),
+        ({"LANG": "en_US.UTF-8"}, "lang=en country=co"),
+        ({"LANG": "C.UTF-8", "LANGUAGE": "es_PE:en"}, "lang=es country=pe"),
+    ],
+)
+def test_the_window_starts_in_spanish_unless_the_system_says_english(
+    home: dict[str, str], values: dict[str, str], expected: str
+) -> None:
+    proc = _drive("report_language", **_locale_env(home, **values))
+    assert _opened_with(proc) == expected
+
+
+def test_language_and_country_are_remembered_apart_from_the_token(home: dict[str, str]) -> None:
+    env = _locale_env(home, LANG="C.UTF-8")
+    proc = _drive("choose_english_and_mexico", **env)
+    assert proc.returncode == 19, proc.stderr[-2000:]
+    folder = Path(home["XDG_CONFIG_HOME"]) / "alegra-wizard"
+    settings_file = folder / "settings.json"
+    assert stat.S_IMODE(settings_file.stat().st_mode) == 0o600
+    text = settings_file.read_text("utf-8")
+    assert json.loads(text) == {"format": 1, "lang": "en", "country": "mx"}
+    assert DEMO_TOKEN not in text and "ana@" not in text
+    assert sorted(p.name for p in folder.iterdir()) == ["settings.json"]  # no temp file left
+    assert _opened_with(_drive("report_language", **env)) == "lang=en country=mx"
+    # The command line still wins over what was remembered.
+    again = _drive("report_language", "--lang", "es", "--country", "co", **env)
+    assert _opened_with(again) == "lang=es country=co"

@@ -45,8 +45,10 @@ DONE = [("co", "este computador"), ("mx", "esta computadora"), ("es", "este orde
 
 
 @pytest.mark.parametrize(("code", "words"), DONE)
-def test_the_done_page_uses_the_countrys_words(make_wizard, qtbot, code: str, words: str) -> None:  # type: ignore[no-untyped-def]
-    wizard = make_wizard("--sandbox", "--lang", "es", "--country", code)
+def test_the_done_page_uses_the_countrys_words(
+    alegra_url, make_wizard, qtbot, code: str, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es", "--country", code)
     fill(wizard, "mx@alegra.test" if code == "mx" else "demo@alegra.test", DEMO_TOKEN)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
@@ -59,13 +61,16 @@ def test_the_done_page_uses_the_countrys_words(make_wizard, qtbot, code: str, wo
         wizard.ctx.store.forget(wizard.ctx.saved_profile.id)
 
 
-def test_a_failed_save_explains_in_the_countrys_words(make_wizard, qtbot, config_dir) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_save_explains_in_the_countrys_words(
+    alegra_url, make_wizard, qtbot, config_dir
+) -> None:  # type: ignore[no-untyped-def]
     class Broken(MemoryBackend):
         def set_password(self, service: str, user: str, secret: str) -> None:
             raise RuntimeError("broken")
 
     wizard = make_wizard(
-        "--sandbox",
+        "--base-url",
+        alegra_url,
         "--lang",
         "es",
         "--country",

@@ -28,8 +28,10 @@ def connected_to_save_page(qtbot, wizard, email: str = "demo@alegra.test", token
     assert wizard.currentPage() is wizard.save
 
 
-def test_saved_profile_is_in_the_keyring_and_survives_a_restart(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
-    wizard = make_wizard("--sandbox", "--lang", "es")
+def test_saved_profile_is_in_the_keyring_and_survives_a_restart(
+    alegra_url, make_wizard, qtbot, config_dir
+):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es")
     connected_to_save_page(qtbot, wizard)
     save_and_finish(qtbot, wizard)
     profile_id = "panaderia-la-espiga-s-a-s"
@@ -39,14 +41,14 @@ def test_saved_profile_is_in_the_keyring_and_survives_a_restart(make_wizard, qtb
     assert creds.profile.last_check_code == "connected"
     assert creds.profile.identification == "900123456-7" and creds.profile.country == "co"
     done = wizard.done_page
-    assert "Secret Service" in done.saved.text()
+    assert "llavero seguro del escritorio" in done.saved.text()
     assert f"credential get --profile {profile_id}" in done.programs.text()
     assert not done.unverified.isVisible()
     restarted.forget(profile_id)
 
 
 def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
-    make_wizard, qtbot, config_dir
+    alegra_url, make_wizard, qtbot, config_dir
 ):  # type: ignore[no-untyped-def]
     class FailsOnce(MemoryBackend):
         failures = 1
@@ -59,7 +61,11 @@ def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
 
     backend = FailsOnce()
     wizard = make_wizard(
-        "--sandbox", "--lang", "es", store=lambda: Store(config_dir=config_dir, backend=backend)
+        "--base-url",
+        alegra_url,
+        "--lang",
+        "es",
+        store=lambda: Store(config_dir=config_dir, backend=backend),
     )
     connected_to_save_page(qtbot, wizard)
     wizard.save.profileNameEdit.setText("Mi nombre elegido")
@@ -75,11 +81,12 @@ def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
     assert backend.secrets[(SERVICE, "mi-nombre-elegido")] == DEMO_TOKEN
 
 
-def test_no_keyring_lets_the_user_finish_without_saving(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+def test_no_keyring_lets_the_user_finish_without_saving(alegra_url, make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
     from keyring.backends import fail
 
     wizard = make_wizard(
-        "--sandbox",
+        "--base-url",
+        alegra_url,
         "--lang",
         "es",
         store=lambda: Store(config_dir=config_dir, backend=fail.Keyring()),
@@ -95,7 +102,9 @@ def test_no_keyring_lets_the_user_finish_without_saving(make_wizard, qtbot, conf
     assert not (config_dir / "profiles.json").exists()
 
 
-def test_a_hung_keyring_times_out_while_the_window_keeps_painting(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+def test_a_hung_keyring_times_out_while_the_window_keeps_painting(
+    alegra_url, make_wizard, qtbot, config_dir
+):  # type: ignore[no-untyped-def]
     release = threading.Event()
 
     class Hanging(MemoryBackend):
@@ -104,7 +113,8 @@ def test_a_hung_keyring_times_out_while_the_window_keeps_painting(make_wizard, q
             return None
 
     wizard = make_wizard(
-        "--sandbox",
+        "--base-url",
+        alegra_url,
         "--lang",
         "es",
         store=lambda: Store(config_dir=config_dir, backend=Hanging(), timeout=1.0),
@@ -124,7 +134,7 @@ def test_a_hung_keyring_times_out_while_the_window_keeps_painting(make_wizard, q
     assert len(ticks) > 20 and max(gaps) < 0.25  # the event loop never stalled
 
 
-def test_a_duplicate_is_updated_not_copied(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+def test_a_duplicate_is_updated_not_copied(alegra_url, make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
     backend = MemoryBackend()
     store = Store(config_dir=config_dir, backend=backend)
     store.save(
@@ -132,7 +142,11 @@ def test_a_duplicate_is_updated_not_copied(make_wizard, qtbot, config_dir):  # t
         "old" + "x" * 17,
     )
     wizard = make_wizard(
-        "--sandbox", "--lang", "es", store=lambda: Store(config_dir=config_dir, backend=backend)
+        "--base-url",
+        alegra_url,
+        "--lang",
+        "es",
+        store=lambda: Store(config_dir=config_dir, backend=backend),
     )
     connected_to_save_page(qtbot, wizard)
     assert wizard.save.duplicate.isVisible() and "La mía" in wizard.save.duplicate.text()
@@ -142,7 +156,9 @@ def test_a_duplicate_is_updated_not_copied(make_wizard, qtbot, config_dir):  # t
     assert backend.secrets[(SERVICE, "mia")] == DEMO_TOKEN
 
 
-def test_update_mode_replaces_the_token_only_after_it_works(make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+def test_update_mode_replaces_the_token_only_after_it_works(
+    alegra_url, make_wizard, qtbot, config_dir
+):  # type: ignore[no-untyped-def]
     backend = MemoryBackend()
     Store(config_dir=config_dir, backend=backend).save(
         Profile(id="mia", name="La mía", email="caido@alegra.test"), "old" + "x" * 17
@@ -151,7 +167,7 @@ def test_update_mode_replaces_the_token_only_after_it_works(make_wizard, qtbot, 
     def store() -> Store:
         return Store(config_dir=config_dir, backend=backend)
 
-    wizard = make_wizard("--sandbox", "--lang", "es", "--profile", "mia", store=store)
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es", "--profile", "mia", store=store)
     assert wizard.currentPage() is wizard.credentials
     assert wizard.credentials.emailEdit.text() == "caido@alegra.test"
     assert wizard.credentials.tokenEdit.text() == ""
@@ -174,9 +190,11 @@ def test_update_mode_replaces_the_token_only_after_it_works(make_wizard, qtbot, 
     assert [p.id for p in store().list_profiles()] == ["mia"]
 
 
-def test_the_token_is_in_no_file_after_the_whole_flow(make_wizard, qtbot, config_dir, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_token_is_in_no_file_after_the_whole_flow(
+    alegra_url, make_wizard, qtbot, config_dir, tmp_path
+):  # type: ignore[no-untyped-def]
     started = time.time()
-    wizard = make_wizard("--sandbox")
+    wizard = make_wizard("--base-url", alegra_url)
     fill(wizard, "demo@alegra.test", CANARY_TOKEN)  # 401: then the demo token saves
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)

@@ -83,9 +83,13 @@ def test_happy_path_by_keyboard_only(make_wizard, qtbot) -> None:  # type: ignor
     key(qtbot, wizard, Qt.Key.Key_Return)
     assert wizard.currentPage() is wizard.save
     assert wizard.save.profileNameEdit.text() == "Panadería La Espiga S.A.S."
+    assert wizard.save.test_mode_notice.isVisible()
+    assert wizard.save.values["where"].text().startswith("ningún lugar (modo de prueba")
     key(qtbot, wizard, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
-    assert "panaderia-la-espiga-s-a-s" in wizard.done_page.programs.text()
+    # Test mode: nothing was stored, and the page says so (issue 16.3).
+    assert "Modo de prueba: no guardamos nada" in wizard.done_page.saved.text()
+    assert not wizard.done_page.programs_toggle.isVisible()
     with qtbot.waitSignal(wizard.finished, timeout=5000):
         key(qtbot, wizard, Qt.Key.Key_Return)
     assert wizard.result() == QWizard.DialogCode.Accepted
@@ -235,7 +239,11 @@ def test_paste_of_a_messy_card_fills_both_fields(make_wizard, qtbot) -> None:  #
     assert page.emailEdit.text() == "Ana.Perez@empresa.com"
     assert page.tokenEdit.text() == DEMO_TOKEN
     assert page.both_label.isVisible()
-    assert page.notes["email"].text().startswith("Quitamos")
+    assert page.notes["email"].text() == (
+        "Separamos el correo y el token, que venían juntos."
+        " Pasamos a minúsculas el dominio del correo."
+        " Quitamos 2 espacios, 2 caracteres invisibles, 2 comillas y 2 etiquetas."
+    )
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
 
 

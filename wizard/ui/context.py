@@ -17,7 +17,9 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from wizard import countries, i18n
+from wizard.credentials import token_hint
 from wizard.outcomes import UNVERIFIABLE, Code
+from wizard.outcomes import exit_code as exit_code_for
 
 if TYPE_CHECKING:
     from wizard.alegra import CheckResult, ProbeResult
@@ -26,6 +28,12 @@ if TYPE_CHECKING:
 
 CheckFn = Callable[[str, str, str, threading.Event], "CheckResult"]
 ProbeFn = Callable[[str, str, str, threading.Event], "ProbeResult"]
+
+
+@dataclass(frozen=True)
+class Ending:
+    exit_code: int
+    report: dict[str, object]
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Options:
     profile: str | None = None
     support: bool = False
     smoke_test: bool = False
+    result_json: str | None = None  # --result-json PATH ("-": stdout)
 
 
 def default_check(email: str, token: str, base_url: str, cancel: threading.Event) -> CheckResult:
@@ -96,9 +105,11 @@ class WizardContext(QObject):
         self.open_url = open_url
         self._store_factory = store
         self._store: Store | None = None
+        self._test_store: Store | None = None
         self._sandbox_factory = sandbox
         self._sandbox: Sandbox | None = None
         self.demo = False
+        self.chosen: dict[str, str] = {}  # language and country picked on page one
         # Flow state.
         self.email = ""
         self.token = ""
@@ -106,6 +117,7 @@ class WizardContext(QObject):
         self.probe_result: ProbeResult | None = None
         self.continue_unverified = False
         self.saved_profile: Profile | None = None
+        self.save_failed = False  # the last save attempt failed (exit 16 if the user gives up)
         self.set_aside: Path | None = None  # a damaged profiles file the save moved aside
         self.backend_kind = "other"  # known once the keyring was used (off the GUI thread)
         self.updating: Profile | None = None  # --profile P: replacing that profile's token
@@ -118,14 +130,19 @@ class WizardContext(QObject):
     def t_list(self, key: str, /, **fmt: object) -> list[str]:
         return i18n.t_list(self.country.words(key, self.lang), self.lang, **fmt)
 
-    def set_lang(self, lang: str) -> None:
+    def set_lang(self, lang: str, *, chosen: bool = False) -> None:
+        """chosen: the user picked it on page one (remembered for the next run)."""
         lang = i18n.normalize_lang(lang)
+        if chosen:
+            self.chosen["lang"] = lang
         if lang != self.lang:
             self.lang = lang
             self.languageChanged.emit(lang)
 
-    def set_country(self, code: str) -> None:
+    def set_country(self, code: str, *, chosen: bool = False) -> None:
         country = countries.by_code(code)
+        if chosen:
+            self.chosen["country"] = country.code
         if country != self.country:
             self.country = country
             self.countryChanged.emit(country.code)
@@ -156,6 +173,15 @@ class WizardContext(QObject):
 
     @property
     def store(self) -> Store:
+        """Where profiles are read and saved. In test mode a store in memory only: nothing
+        goes to the user's keyring or config folder (the sandbox's loopback address is no
+        connection anyone could use later)."""
+        if self.demo:
+            if self._test_store is None:
+                from wizard.store import Store
+
+                self._test_store = Store.in_memory()
+            return self._test_store
         if self._store is None:
             self._store = self._store_factory()
         return self._store
@@ -173,6 +199,39 @@ class WizardContext(QObject):
             and self.result is not None
             and self.result.code in UNVERIFIABLE
             and self.result.code != Code.FORMAT_OK
+        )
+
+    def ending(self) -> Ending:
+        """How the window ended, for its exit code and --result-json (never the token)."""
+        result, profile = self.result, self.saved_profile
+        company = result.company if result is not None else None
+        if profile is not None and result is not None:
+            code, exit_code = result.code.value, 0
+        elif self.save_failed:
+            code, exit_code = Code.STORAGE_ERROR.value, exit_code_for(Code.STORAGE_ERROR)
+        else:
+            code, exit_code = Code.CANCELLED.value, exit_code_for(Code.CANCELLED)
+        saved = profile is not None and not self.demo
+        return Ending(
+            exit_code=exit_code,
+            report={
+                "ok": exit_code == 0,
+                "code": code,
+                "saved": saved,
+                "verified": profile is not None and self.verified,
+                "profile": profile.id if saved and profile is not None else None,
+                "company": None
+                if company is None
+                else {
+                    "name": company.name,
+                    "identification": company.identification,
+                    "country": company.country,
+                    "currency": company.currency,
+                },
+                "email": self.email or None,
+                "token_hint": token_hint(self.token) or None,
+                "test_mode": self.demo,
+            },
         )
 
     def shutdown(self) -> None:

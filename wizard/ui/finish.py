@@ -4,29 +4,34 @@ where other programs find the profile."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QTextBrowser,
+    QToolButton,
     QWidget,
 )
 
-from wizard import countries, present
+from wizard import countries, hints, present
 from wizard.outcomes import Code
 from wizard.ui.base import BasePage, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
+    from wizard.alegra import CheckResult
     from wizard.store import Profile
 
 SUMMARY_ROWS = ("email", "token", "company", "server", "status", "where")
@@ -69,6 +74,10 @@ class SavePage(BasePage):
             form.addRow(label, self.values[key])
         self.body.addLayout(form)
 
+        self.test_mode_notice = make_label(self, name="testModeSaveNotice")
+        self.test_mode_notice.setStyleSheet(tone("caution", bold=True))
+        self.bind(self.test_mode_notice.setText, "gui.save.test_mode")
+        self.body.addWidget(self.test_mode_notice)
         self.duplicate = make_label(self, name="duplicateLabel")
         self.new_copy = QCheckBox(self)
         self.new_copy.setObjectName("saveAsNewCheck")
@@ -223,6 +232,7 @@ class SavePage(BasePage):
         self.completeChanged.emit()
         if error is None:
             profile, set_aside, kind = value
+            self.ctx.save_failed = False
             self.ctx.saved_profile = profile
             self.ctx.set_aside = set_aside
             self.ctx.backend_kind = kind
@@ -230,6 +240,7 @@ class SavePage(BasePage):
             if wizard is not None:
                 QTimer.singleShot(0, wizard.next)
             return
+        self.ctx.save_failed = True
         reason = getattr(error, "reason", "failed")
         title, steps = storage_hint_html(reason, self.ctx.lang, self.ctx.country)
         self.error_title.setText(f"{title} {self.ctx.t('gui.save.failed')}")
@@ -245,6 +256,8 @@ class SavePage(BasePage):
             wizard.next()
 
     def place(self) -> str:
+        if self.ctx.demo:  # an in-memory store: say where it is not
+            return self.ctx.t("gui.save.test_place")
         return self.ctx.t(f"storage.place.{self.ctx.backend_kind}")
 
     # --- what the page shows ---
@@ -277,9 +290,13 @@ class SavePage(BasePage):
             self.duplicate.setText(ctx.t("gui.save.duplicate", name=existing.name))
         self.duplicate.setVisible(show_duplicate)
         self.new_copy.setVisible(show_duplicate)
+        self.test_mode_notice.setVisible(ctx.demo)
 
 
 class DonePage(BasePage):
+    """Where the connection is, in plain words; what programmers need behind a disclosure;
+    after an unverified save, a way to check again from here (no terminal command)."""
+
     title_key = "gui.done.title"
 
     def __init__(self, ctx: WizardContext, save_page: SavePage, parent: QWidget | None = None):
@@ -289,34 +306,107 @@ class DonePage(BasePage):
         self.set_aside = make_label(self, name="setAsideNotice", selectable=True)
         self.unverified = make_label(self, name="unverifiedLabel", selectable=True)
         self.unverified.setStyleSheet(tone("caution", bold=True))
+        self.recheck_button = QPushButton(self)
+        self.recheck_button.setObjectName("recheckButton")
+        self.bind(self.recheck_button.setText, "gui.done.recheck")
+        self.recheck_button.clicked.connect(self.recheck)
+        self.recheck_status = make_label(self, name="recheckLabel", selectable=True)
+        recheck_row = QHBoxLayout()
+        recheck_row.addWidget(self.recheck_button)
+        recheck_row.addStretch(1)
+        self.programs_toggle = QToolButton(self)
+        self.programs_toggle.setObjectName("programsToggle")
+        self.programs_toggle.setCheckable(True)
+        self.programs_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.programs_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.bind(self.programs_toggle.setText, "gui.done.for_programmers")
+        self.programs_toggle.toggled.connect(self._show_programs)
         self.programs_title = make_label(self, name="programsTitle")
         self.bind(self.programs_title.setText, "gui.done.programs")
         self.programs = make_label(self, name="programsLabel", selectable=True)
         close = make_label(self, name="closeHelp")
         self.bind(close.setText, "gui.done.close")
-        for widget in (
-            self.saved,
-            self.set_aside,
-            self.unverified,
-            self.programs_title,
-            self.programs,
-        ):
-            self.body.addWidget(widget)
+        self.body.addWidget(self.saved)
+        self.body.addWidget(self.set_aside)
+        self.body.addWidget(self.unverified)
+        self.body.addLayout(recheck_row)
+        self.body.addWidget(self.recheck_status)
+        self.body.addSpacing(8)
+        self.body.addWidget(self.programs_toggle)
+        self.body.addWidget(self.programs_title)
+        self.body.addWidget(self.programs)
         self.body.addStretch(1)
         self.body.addWidget(close)
+        self.worker = Worker(self)
+        self.worker.done.connect(self._rechecked)
+        self._recheck_text = ""
 
     def initializePage(self) -> None:
+        self._recheck_text = ""
+        self.programs_toggle.setChecked(False)
         self._fill()
+
+    def cleanupPage(self) -> None:
+        self.worker.cancel()
 
     def on_language_changed(self) -> None:
         self._fill()
 
+    def _show_programs(self, shown: bool) -> None:
+        self.programs_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.programs_title.setVisible(shown)
+        self.programs.setVisible(shown)
+
+    # --- checking again after an unverified save ---
+    def recheck(self) -> None:
+        ctx = self.ctx
+        profile = ctx.saved_profile
+        if profile is None or self.worker.busy:
+            return
+        email, token, base_url, check, store = (
+            ctx.email, ctx.token, ctx.base_url, ctx.check, ctx.store,
+        )  # fmt: skip
+
+        def task(cancel: threading.Event) -> CheckResult:
+            result = check(email, token, base_url, cancel)
+            with contextlib.suppress(Exception):  # the note of the last check is a nicety
+                store.update_last_check(profile.id, result.code.value)
+            return result
+
+        self.recheck_button.setEnabled(False)
+        self._recheck_text = ctx.t("gui.done.rechecking")
+        self._fill()
+        self.worker.run(task, "recheck")
+
+    def _rechecked(self, outcome: Outcome) -> None:
+        ctx = self.ctx
+        self.recheck_button.setEnabled(True)
+        result = outcome.value
+        if outcome.error is None and result is not None:
+            ctx.result = result
+            if result.code == Code.CONNECTED and ctx.saved_profile is not None:
+                ctx.saved_profile = replace(ctx.saved_profile, last_check_code=Code.CONNECTED.value)
+                self._recheck_text = ctx.t("gui.done.recheck_ok")
+            else:
+                title = hints.hint_for(result.code, ctx.lang).title
+                self._recheck_text = ctx.t("gui.done.recheck_failed", problem=title)
+        else:
+            self._recheck_text = ctx.t("gui.done.recheck_failed", problem="—")
+        self._fill()
+        self.recheck_button.setFocus()
+
+    # --- what the page says ---
     def _fill(self) -> None:
         ctx = self.ctx
         profile = ctx.saved_profile
-        if profile is None:
-            self.saved.setText(ctx.t("gui.done.not_saved"))
-            for widget in (self.set_aside, self.unverified, self.programs_title, self.programs):
+        technical = (self.programs_toggle, self.programs_title, self.programs)
+        recheck = (self.unverified, self.recheck_button, self.recheck_status)
+        if profile is None or ctx.demo:
+            key = "gui.done.test_mode" if profile is not None else "gui.done.not_saved"
+            self.saved.setText(ctx.t(key))
+            for widget in (self.set_aside, *recheck, *technical):
                 widget.hide()
             return
         place = self._save_page.place()
@@ -324,9 +414,13 @@ class DonePage(BasePage):
         set_aside = ctx.set_aside
         self.set_aside.setText(ctx.t("storage.set_aside", path=set_aside) if set_aside else "")
         self.set_aside.setVisible(bool(set_aside))
-        self.unverified.setText(ctx.t("gui.done.unverified", profile=profile.id))
-        self.unverified.setVisible(profile.last_check_code != Code.CONNECTED.value)
+        unverified = profile.last_check_code != Code.CONNECTED.value
+        self.unverified.setText(ctx.t("gui.done.unverified"))
+        self.unverified.setVisible(unverified)
+        self.recheck_button.setVisible(unverified)
+        self.recheck_status.setText(self._recheck_text)
+        self.recheck_status.setVisible(bool(self._recheck_text))
         items = ctx.t_list("gui.done.program_items", profile=profile.id)
         self.programs.setText("\n".join(f"  •  {item}" for item in items))
-        self.programs_title.show()
-        self.programs.show()
+        self.programs_toggle.show()
+        self._show_programs(self.programs_toggle.isChecked())

@@ -168,10 +168,10 @@ class WelcomePage(BasePage):
             self.country_combo.setItemText(index, country.name(self.ctx.lang))
 
     def _language_chosen(self, index: int) -> None:
-        self.ctx.set_lang(self.language_combo.itemData(index))
+        self.ctx.set_lang(self.language_combo.itemData(index), chosen=True)
 
     def _country_chosen(self, index: int) -> None:
-        self.ctx.set_country(self.country_combo.itemData(index))
+        self.ctx.set_country(self.country_combo.itemData(index), chosen=True)
 
     def _demo_toggled(self, on: bool) -> None:
         try:

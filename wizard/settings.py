@@ -1,0 +1,75 @@
+"""The window's remembered choices (language, country) and the private files it writes.
+
+settings.json sits beside profiles.json in the config folder. It never holds a token, an
+email or anything about a connection: only what page one asks. Read before the first paint,
+so it stays small and cheap (no platformdirs import on Linux: the XDG rule is two lines).
+Written atomically, 0600, like every file of ours.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+FILE_NAME = "settings.json"
+FORMAT = 1
+KEYS = ("lang", "country")
+
+
+def config_dir() -> Path:
+    """The same folder as the store's (wizard.store._config_dir), without its import cost."""
+    override = os.environ.get("ALEGRA_WIZARD_CONFIG_DIR")
+    if override:
+        return Path(override)
+    if sys.platform not in ("win32", "darwin"):
+        base = os.environ.get("XDG_CONFIG_HOME", "").strip()
+        return Path(base if os.path.isabs(base) else Path.home() / ".config") / "alegra-wizard"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("alegra-wizard"))
+
+
+def settings_file() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def load() -> dict[str, str]:
+    """What was remembered; {} when nothing was, or the file is unreadable or odd."""
+    try:
+        with open(settings_file(), "rb") as handle:
+            data = json.loads(handle.read(64 * 1024))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k in KEYS if isinstance(v := data.get(k), str) and len(v) <= 16}
+
+
+def save(values: dict[str, str]) -> None:
+    """Remember `values` (only KEYS), keeping what else was remembered."""
+    merged = {**load(), **{k: v for k, v in values.items() if k in KEYS}}
+    payload = json.dumps({"format": FORMAT, **merged}, indent=2).encode() + b"\n"
+    write_private(settings_file(), payload)
+
+
+def write_private(path: Path, payload: bytes) -> None:
+    """Atomic and private: a 0600 temp file in the same folder, fsync, replace. The folder
+    is created 0700 if missing."""
+    import tempfile
+
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if os.name == "posix":
+                os.fchmod(handle.fileno(), 0o600)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
