@@ -197,7 +197,7 @@ SAVE_FAULTS = {
 
 @pytest.mark.parametrize("fault", list(SAVE_FAULTS))
 def test_gui_save_fault(
-    make_wizard, qtbot, config_dir: Path, monkeypatch, ticker, fault: str
+    alegra_url, make_wizard, qtbot, config_dir: Path, monkeypatch, ticker, fault: str
 ) -> None:  # type: ignore[no-untyped-def]
     reason, kind, disk = SAVE_FAULTS[fault]
     seed = MemoryBackend()
@@ -208,7 +208,7 @@ def test_gui_save_fault(
     backend.secrets = seed.secrets
     before = (config_dir / "profiles.json").read_bytes()
     store = Store(config_dir=config_dir, backend=backend, timeout=1.0)
-    wizard = make_wizard("--sandbox", "--lang", "es", store=lambda: store)
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es", store=lambda: store)
     _to_save_page(qtbot, wizard)
     if disk is not None:
         _disk_fault(config_dir, *disk, monkeypatch)
@@ -236,12 +236,14 @@ def test_gui_save_fault(
 
 
 def test_gui_corrupt_profiles_file_is_set_aside_not_lost(
-    make_wizard, qtbot, config_dir: Path
+    alegra_url, make_wizard, qtbot, config_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     config_dir.mkdir(parents=True)
     (config_dir / "profiles.json").write_text('{"format": 1, "profiles": [{"id": "x"')
     backend = MemoryBackend()
-    wizard = make_wizard("--sandbox", store=lambda: Store(config_dir=config_dir, backend=backend))
+    wizard = make_wizard(
+        "--base-url", alegra_url, store=lambda: Store(config_dir=config_dir, backend=backend)
+    )
     _to_save_page(qtbot, wizard)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
@@ -252,13 +254,13 @@ def test_gui_corrupt_profiles_file_is_set_aside_not_lost(
 
 
 def test_gui_rotation_repairs_a_secret_deleted_behind_our_back(
-    make_wizard, qtbot, config_dir: Path
+    alegra_url, make_wizard, qtbot, config_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     backend = MemoryBackend()
     store = Store(config_dir=config_dir, backend=backend)
     store.save(Profile(id="mia", name="La mía", email="demo@alegra.test"), OLD)
     backend.secrets.clear()  # deleted in the keyring app, say
-    wizard = make_wizard("--sandbox", "--profile", "mia", store=lambda: store)
+    wizard = make_wizard("--base-url", alegra_url, "--profile", "mia", store=lambda: store)
     assert wizard.currentPage() is wizard.credentials
     assert wizard.credentials.emailEdit.text() == "demo@alegra.test"
     wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
@@ -274,7 +276,7 @@ def test_gui_rotation_repairs_a_secret_deleted_behind_our_back(
 
 @pytest.mark.keyring
 def test_gui_rotation_with_a_keyring_answering_late_is_undone_then_retried(
-    make_wizard, qtbot, config_dir: Path
+    alegra_url, make_wizard, qtbot, config_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """Issue 15 item 6 in the window: «Cambiar token» whose keyring write lands after the
     timeout. The page says the keyring is not answering; when the late write lands it is
@@ -291,7 +293,9 @@ def test_gui_rotation_with_a_keyring_answering_late_is_undone_then_retried(
     slow = SlowKeyring(real, delay=2.0, slow="set_password")
     store = Store(config_dir=config_dir, backend=slow, timeout=1.0)
     try:
-        wizard = make_wizard("--sandbox", "--lang", "es", "--profile", pid, store=lambda: store)
+        wizard = make_wizard(
+            "--base-url", alegra_url, "--lang", "es", "--profile", pid, store=lambda: store
+        )
         wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
         wizard.credentials.apply_cleaning()
         wizard.next()
