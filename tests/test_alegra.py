@@ -296,3 +296,85 @@ def test_the_402_hint_names_the_plan_first_then_the_suspension_with_a_step_for_e
             assert 0 <= text.index(plan) < text.index(suspended), text
         assert plan in hint.steps[0] and "API" in hint.steps[0]
         assert suspended in hint.steps[1]
+
+
+# --- issue 17: who the token belongs to (GET /users/self after a 200 on /company) ---------
+def test_a_successful_check_says_who_the_token_belongs_to(sandbox) -> None:  # type: ignore[no-untyped-def]
+    from wizard.check import User
+    from wizard.sandbox import DEMO_TOKEN
+
+    before = len(sandbox.requests_seen)
+    result = check_connection("demo@alegra.test", DEMO_TOKEN, sandbox.url, timeout=5)
+    assert result.code is Code.CONNECTED and result.warnings == ()
+    assert result.user == User("Ana Pérez", "demo@alegra.test", "administradora")
+    paths = [path for _, path, _ in sandbox.requests_seen[before:]]
+    assert paths == ["/api/v1/company", "/api/v1/users/self"], "exactly once"
+
+
+def test_a_403_whose_users_self_answers_names_the_user(sandbox) -> None:  # type: ignore[no-untyped-def]
+    from wizard.sandbox import DEMO_TOKEN
+
+    result = check_connection("sinpermiso@alegra.test", DEMO_TOKEN, sandbox.url, timeout=5)
+    assert result.code is Code.FORBIDDEN and result.can_read_company is False
+    assert result.user is not None and result.user.name == "Marta Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "email", "role"),
+    [
+        ({"name": "Ana", "email": "ANA@Empresa.co", "role": "admin"}, "Ana", "ANA@Empresa.co",
+         "admin"),
+        ({"firstName": "Ana", "lastName": "Pérez"}, "Ana Pérez", None, None),
+        ({"name": 7, "email": ["x"], "role": {"name": "contador"}}, "7", None, "contador"),
+        ({"email": "ana@empresa.co", "role": None}, None, "ana@empresa.co", None),
+    ],
+)  # fmt: skip
+def test_users_self_is_read_tolerantly(
+    httpserver: HTTPServer,
+    body: dict,
+    name: str | None,
+    email: str | None,
+    role: str | None,  # type: ignore[type-arg]
+) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": "X"})
+    httpserver.expect_request("/api/v1/users/self").respond_with_json(body)
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert result.code is Code.CONNECTED
+    assert result.user is not None
+    assert (result.user.name, result.user.email, result.user.role) == (name, email, role)
+    assert result.warnings == (), "the same email, case aside, is no warning"
+
+
+@pytest.mark.parametrize("answer", ["500", "[]", "not json", "{}", "401"])
+def test_a_failed_users_self_leaves_the_check_connected(
+    httpserver: HTTPServer, answer: str
+) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": "X"})
+    if answer.isdigit():
+        httpserver.expect_request("/api/v1/users/self").respond_with_data("", status=int(answer))
+    else:
+        httpserver.expect_request("/api/v1/users/self").respond_with_data(answer)
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert result.code is Code.CONNECTED and result.user is None and result.warnings == ()
+
+
+def test_a_users_self_email_that_differs_is_a_warning(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": "X"})
+    httpserver.expect_request("/api/v1/users/self").respond_with_json(
+        {"name": "Pedro", "email": "pedro@empresa.co"}
+    )
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert result.code is Code.CONNECTED and result.warnings == ("user_email_differs",)
+
+
+def test_the_rate_limit_is_the_latest_answers(httpserver: HTTPServer) -> None:
+    first = {
+        "X-Rate-Limit-Limit": "150",
+        "X-Rate-Limit-Remaining": "120",
+        "X-Rate-Limit-Reset": "40",
+    }
+    later = {**first, "X-Rate-Limit-Remaining": "119"}
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": "X"}, headers=first)
+    httpserver.expect_request("/api/v1/users/self").respond_with_json({}, headers=later)
+    rl = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).rate_limit
+    assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 119, 40)

@@ -116,3 +116,39 @@ def test_https_with_its_ca_file() -> None:
         assert get(f"{box.url}/company", "demo@alegra.test", context=trusted)[0] == 200
         with pytest.raises(urllib.error.URLError):
             get(f"{box.url}/company", "demo@alegra.test", context=ssl.create_default_context())
+
+
+@pytest.mark.parametrize(
+    ("email", "status", "name", "role"),
+    [
+        ("demo@alegra.test", 200, "Ana Pérez", "administradora"),
+        ("mx@alegra.test", 200, "Luis Hernández", "administrador"),
+        ("basico@alegra.test", 200, "Carlos Gómez", "contador"),
+        ("sinpermiso@alegra.test", 200, "Marta Ruiz", "vendedora"),
+        ("lento@alegra.test", 200, "Ana Pérez", "administradora"),
+        ("suspendida@alegra.test", 402, None, None),
+        ("limite@alegra.test", 429, None, None),
+        ("caido@alegra.test", 503, None, None),
+        ("otro@alegra.test", 401, None, None),
+    ],
+)
+def test_users_self_names_each_accounts_user(  # type: ignore[no-untyped-def]
+    sandbox, email: str, status: int, name: str | None, role: str | None
+) -> None:
+    if email.startswith("lento"):
+        box = Sandbox(slow_seconds=0.1).start()
+        url = box.url
+    else:
+        box, url = None, sandbox.url
+    try:
+        got, headers, body = get(f"{url}/users/self", email)
+    finally:
+        if box is not None:
+            box.stop()
+    assert got == status
+    if status == 200:
+        user = json.loads(body)
+        assert (user["name"], user["role"], user["email"]) == (name, role, email)
+        assert isinstance(user["id"], str)
+    if status == 429:
+        assert headers["X-Rate-Limit-Remaining"] == "0" and headers["X-Rate-Limit-Reset"] == "30"

@@ -755,7 +755,8 @@ def _check_inputs(
         c.report["detail"] = present.clean_text(result.detail)
     if result.code is Code.CONNECTED:
         c.lines.append(_connected_lines(result.company, lang))
-        who = present.user_line(result.user, lang)
+        view = present.company_view(result.company, lang)
+        who = present.user_line(result.user, lang, view.name if view else None)
         if who:
             c.lines.append(who)
         c.lines += [_msg(f"check_warning.{w}", lang) for w in result.warnings]
@@ -803,18 +804,20 @@ def run_check(args: argparse.Namespace, io: Io) -> int:
     # Only the profile's own stored email, token and server make its result (not an
     # ALEGRA_TOKEN, --token-stdin, --email or --base-url standing in for them).
     if c.result is not None and inputs is not None and inputs.own_credentials:
-        _record_last_check(inputs.profile.id, c.result.code)
+        _record_last_check(inputs.profile.id, c.result)
     _render_checked(c, io)
     return exit_code(c.code)
 
 
-def _record_last_check(profile_id: str, code: Code) -> None:
+def _record_last_check(profile_id: str, result: Any) -> None:
     import logging
 
     from wizard import store
 
     try:
-        store.Store().update_last_check(profile_id, code.value)
+        store.Store().update_last_check(
+            profile_id, result.code.value, user=result.user, rate_limit=result.rate_limit
+        )
     except store.StorageError as exc:  # a check result must not be lost to a config hiccup
         logging.getLogger(__name__).warning("could not record the last check: %s", exc.reason)
 

@@ -55,9 +55,14 @@ class Item:
     status: str  # ok | warn | fail | skipped
     detail: str
     fix: str | None = None
+    # Facts behind the detail for programs (a profile's last user and rate-limit budget).
+    facts: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "detail": self.detail, "fix": self.fix}
+        out = {"id": self.id, "status": self.status, "detail": self.detail, "fix": self.fix}
+        if self.facts is not None:
+            out.update(self.facts)
+        return out
 
 
 @dataclass
@@ -196,9 +201,45 @@ class Doctor:
         when = (profile.last_check_at or "")[:16].replace("T", " ")
         code = profile.last_check_code
         if code == Code.CONNECTED.value:
-            return self.item("profile", OK, "ok", name=name, when=when)
-        title = i18n.t(f"hint.{code}.title", self.lang) if i18n.has(f"hint.{code}.title") else code
-        return self.item("profile", WARN, "failed", name=name, when=when, problem=title)
+            item = self.item("profile", OK, "ok", name=name, when=when)
+        else:
+            key = f"hint.{code}.title"
+            title = i18n.t(key, self.lang) if i18n.has(key) else code
+            item = self.item("profile", WARN, "failed", name=name, when=when, problem=title)
+        return self._with_last_answer(item, profile)
+
+    def _with_last_answer(self, item: Item, profile: Any) -> Item:
+        """Who the token belonged to and the rate-limit budget, as the profile's last check
+        saw them (the doctor itself sends no credentials, so it can't ask)."""
+        from dataclasses import replace
+        from datetime import datetime
+
+        user, role = getattr(profile, "last_user", None), getattr(profile, "last_role", None)
+        budget = getattr(profile, "last_rate_limit", None)
+        parts = [item.detail]
+        facts: dict[str, Any] = {"user": None, "rate_limit": None}
+        if user:
+            parts.append(self.t("profile.user", user=user, role=role or self.t("no_role")))
+            facts["user"] = {"name": user, "role": role}
+        remaining, _, limit = (budget or "").partition("/")
+        if remaining.isdigit() and limit.isdigit():
+            reset_s = None
+            try:
+                at = datetime.fromisoformat(getattr(profile, "last_rate_reset_at", None) or "")
+                reset_s = max(0, round(at.timestamp() - self.clock()))
+            except (TypeError, ValueError):
+                pass
+            fmt = {"remaining": remaining, "limit": limit, "seconds": reset_s}
+            state = (
+                "budget" if reset_s is None else ("budget_reset" if reset_s else "budget_renewed")
+            )
+            parts.append(self.t(f"profile.{state}", **fmt))
+            facts["rate_limit"] = {
+                "limit": int(limit), "remaining": int(remaining), "reset_s": reset_s,
+            }  # fmt: skip
+        if len(parts) == 1:
+            return item
+        return replace(item, detail=" ".join(parts), facts=facts)
 
     def check_proxy(self) -> list[Item]:
         import urllib.request

@@ -178,8 +178,9 @@ def user_json(user: Any) -> dict[str, Any] | None:
     return {key: clean_optional(getattr(user, key, None)) for key in ("name", "email", "role")}
 
 
-def user_line(user: Any, lang: str) -> str:
-    """Who the token belongs to (/users/self), one line; "" when the server said nothing."""
+def user_line(user: Any, lang: str, company: str | None = None) -> str:
+    """Who the token belongs to (/users/self), one line; "" when the server said nothing.
+    With `company`: «Conectado como Ana Pérez (administradora) en Panadería La Espiga S.A.S.»"""
     if user is None:
         return ""
     name = clean_optional(getattr(user, "name", None)) or clean_optional(
@@ -189,6 +190,9 @@ def user_line(user: Any, lang: str) -> str:
         return ""
     role = clean_optional(getattr(user, "role", None))
     key = "cli.connected_as_role" if role else "cli.connected_as"
+    where = clean_optional(company)
+    if where:
+        return i18n.t(f"{key}_at", lang, name=name, role=role or "", company=where.rstrip("."))
     return i18n.t(key, lang, name=name, role=role or "")
 
 

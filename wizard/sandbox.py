@@ -58,25 +58,37 @@ RESOURCES = frozenset(
 )
 
 
+# Who each account's token belongs to (GET /users/self), shaped as Alegra answers it.
+ANA = {"name": "Ana Pérez", "role": "administradora"}
+
+
 @dataclass(frozen=True)
 class Scenario:
     company_status: int = 200
     company: dict[str, Any] | None = None
     gated_status: int = 200
     users_self_status: int = 200
+    user: dict[str, str] = field(default_factory=lambda: {"name": "Usuario", "role": "usuario"})
     delay: bool = False
     html_error: bool = False
 
 
 SCENARIOS: dict[str, Scenario] = {
-    "demo@alegra.test": Scenario(company=COMPANY_CO),
-    "mx@alegra.test": Scenario(company=COMPANY_MX),
-    "basico@alegra.test": Scenario(company=COMPANY_CO, gated_status=403),
-    "sinpermiso@alegra.test": Scenario(company_status=403),
+    "demo@alegra.test": Scenario(company=COMPANY_CO, user=ANA),
+    "mx@alegra.test": Scenario(
+        company=COMPANY_MX, user={"name": "Luis Hernández", "role": "administrador"}
+    ),
+    "basico@alegra.test": Scenario(
+        company=COMPANY_CO, gated_status=403, user={"name": "Carlos Gómez", "role": "contador"}
+    ),
+    # 403 on /company, 200 on /users/self: right credentials, no permission to read company.
+    "sinpermiso@alegra.test": Scenario(
+        company_status=403, user={"name": "Marta Ruiz", "role": "vendedora"}
+    ),
     "suspendida@alegra.test": Scenario(company_status=402, users_self_status=402),
-    "limite@alegra.test": Scenario(company_status=429),
-    "caido@alegra.test": Scenario(company_status=503, html_error=True),
-    "lento@alegra.test": Scenario(company=COMPANY_CO, delay=True),
+    "limite@alegra.test": Scenario(company_status=429, users_self_status=429),
+    "caido@alegra.test": Scenario(company_status=503, html_error=True, users_self_status=503),
+    "lento@alegra.test": Scenario(company=COMPANY_CO, delay=True, user=ANA),
 }
 
 MESSAGES = {
@@ -136,6 +148,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(self, status: int) -> None:
         self._send(status, {"code": status, "message": MESSAGES.get(status, "Error")})
 
+    def _failure(self, scenario: Scenario, status: int) -> None:
+        if scenario.html_error:
+            return self._send(status, None, html=True)
+        return self._send(status, {"code": status, "message": MESSAGES.get(status)}, reset=30)
+
     def do_GET(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
         auth = _parse_auth(self.headers.get("Authorization"))
@@ -154,16 +171,14 @@ class _Handler(BaseHTTPRequestHandler):
         if resource == "/users/self":
             status = scenario.users_self_status
             if status != 200:
-                return self._error(status)
-            return self._send(200, {"email": email, "name": "Usuario", "role": "user"})
+                return self._failure(scenario, status)
+            # Alegra's ids are strings; the email is the account's own (as signed in).
+            user = {"id": "1", "email": email, "status": "active", **scenario.user}
+            return self._send(200, user)
         if resource == "/company":
             status = scenario.company_status
             if status != 200:
-                if scenario.html_error:
-                    return self._send(status, None, html=True)
-                return self._send(
-                    status, {"code": status, "message": MESSAGES.get(status)}, reset=30
-                )
+                return self._failure(scenario, status)
             return self._send(200, scenario.company)
         if scenario.company_status != 200:
             return self._error(scenario.company_status)

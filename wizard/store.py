@@ -115,6 +115,13 @@ class Profile:
     token_hint: str = ""
     last_check_at: str | None = None
     last_check_code: str | None = None
+    # What the last check's answers said (doctor shows them: it sends no credentials itself):
+    # who the token belongs to (/users/self), and the rate-limit budget as "remaining/limit"
+    # with the UTC time it resets.
+    last_user: str | None = None
+    last_role: str | None = None
+    last_rate_limit: str | None = None
+    last_rate_reset_at: str | None = None
 
 
 # The type every stored field must have; anything else in the file is damage.
@@ -863,19 +870,46 @@ class Store:
                     raise
         return renamed
 
-    def update_last_check(self, profile_id: str, code: str) -> None:
-        """Record when a stored profile was last checked and how it went."""
+    def update_last_check(
+        self, profile_id: str, code: str, *, user: Any = None, rate_limit: Any = None
+    ) -> None:
+        """Record when a stored profile was last checked and how it went; `user` (name,
+        role) and `rate_limit` (limit, remaining, reset_s) as that check saw them, if any
+        (wizard.check's User and RateLimit)."""
+        from datetime import timedelta
+
+        budget, reset_at = None, None
+        remaining = getattr(rate_limit, "remaining", None)
+        limit = getattr(rate_limit, "limit", None)
+        if isinstance(remaining, int) and isinstance(limit, int):
+            budget = f"{remaining}/{limit}"
+            reset_s = getattr(rate_limit, "reset_s", None)
+            if isinstance(reset_s, int):
+                at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=reset_s)
+                reset_at = at.isoformat()
         with self._locked():
             data = self._read()
             if data.find(profile_id) is None:
                 return
             data.profiles = [
-                replace(p, last_check_at=now_iso(), last_check_code=code)
+                replace(
+                    p,
+                    last_check_at=now_iso(),
+                    last_check_code=code,
+                    last_user=_text_or_none(getattr(user, "name", None)),
+                    last_role=_text_or_none(getattr(user, "role", None)),
+                    last_rate_limit=budget,
+                    last_rate_reset_at=reset_at,
+                )
                 if p.id == profile_id
                 else p
                 for p in data.profiles
             ]
             self._write(data)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return (value.strip()[:200] or None) if isinstance(value, str) else None
 
 
 class _TimedOut(StorageError):
