@@ -428,3 +428,32 @@ def test_localhost_is_resolved_once_and_connected_to_the_checked_address(
     assert out["code"] == "unauthorized", out
     assert out["lookups"] == 1
     assert out["seen"] == [["127.0.0.1", OURS]]
+
+
+@pytest.mark.parametrize("kind", NETRC_KINDS)
+def test_gui_check_sends_exactly_our_header_whatever_the_netrc(
+    make_wizard,
+    qtbot,
+    fault_server: ServerFactory,
+    clean_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:  # type: ignore[no-untyped-def]
+    """The window's own check (no check= override: the function the GUI really uses) with
+    a netrc in HOME that the server would accept: the wrong token must stay unauthorized,
+    never become a verified connection the save page could store."""
+    from PySide6.QtWidgets import QWizard
+
+    from tests.helpers.gui import fill
+    from wizard import hints
+
+    server = fault_server(netrc_gate())
+    install_netrc(kind, clean_env, "127.0.0.1", monkeypatch.setenv)
+    wizard = make_wizard("--base-url", server.url, "--lang", "es")
+    fill(wizard, EMAIL, CANARY_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert wizard.ctx.result.code == Code.UNAUTHORIZED
+    assert wizard.test.statusLabel.text() == hints.hint_for(Code.UNAUTHORIZED, "es").title
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert auth_headers(server) == [OURS]
