@@ -219,7 +219,8 @@ class Doctor:
         parts = [item.detail]
         facts: dict[str, Any] = {"user": None, "rate_limit": None}
         if user:
-            parts.append(self.t("profile.user", user=user, role=role or self.t("no_role")))
+            role_text = role or i18n.t("doctor.no_role", self.lang)
+            parts.append(i18n.t("doctor.profile.user", self.lang, user=user, role=role_text))
             facts["user"] = {"name": user, "role": role}
         remaining, _, limit = (budget or "").partition("/")
         if remaining.isdigit() and limit.isdigit():
@@ -233,7 +234,7 @@ class Doctor:
             state = (
                 "budget" if reset_s is None else ("budget_reset" if reset_s else "budget_renewed")
             )
-            parts.append(self.t(f"profile.{state}", **fmt))
+            parts.append(i18n.t(f"doctor.profile.{state}", self.lang, **fmt))
             facts["rate_limit"] = {
                 "limit": int(limit), "remaining": int(remaining), "reset_s": reset_s,
             }  # fmt: skip
