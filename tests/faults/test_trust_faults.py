@@ -333,7 +333,7 @@ def test_timeout_range_edges() -> None:
 # the machine.
 NS_SCRIPT = textwrap.dedent(
     r"""
-    import fcntl, json, socket, struct, subprocess, sys, threading
+    import fcntl, json, os, socket, struct, subprocess, sys, threading
     sys.path.insert(0, sys.argv[1])
     from tests.helpers.faultserver import FaultServer, http_response
 
@@ -357,7 +357,8 @@ NS_SCRIPT = textwrap.dedent(
         proc = subprocess.run(
             [sys.executable, "-m", "wizard", "check", "--email", "ana@empresa.co",
              "--token-stdin", "--json", "--timeout", "5", "--base-url", url],
-            input="c4n4ryt0k3n5ecr3t9z7\n", capture_output=True, text=True, cwd=sys.argv[1],
+            input=os.environ["TRUST_TOKEN"] + "\n", capture_output=True, text=True,
+            cwd=sys.argv[1],
         )
         out = {"exit": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr[-500:]}
     else:  # "rebind": the first lookup says loopback, every later one says otherwise
@@ -370,7 +371,7 @@ NS_SCRIPT = textwrap.dedent(
             return real(host, *args, **kw)
         socket.getaddrinfo = rebinding
         from wizard.check import check_connection
-        result = check_connection("ana@empresa.co", "c4n4ryt0k3n5ecr3t9z7", url, timeout=5)
+        result = check_connection("ana@empresa.co", os.environ["TRUST_TOKEN"], url, timeout=5)
         out = {"code": result.code.value, "lookups": len(calls)}
     server.close()
     out["seen"] = seen
@@ -391,6 +392,7 @@ def in_namespace(tmp_path: Path, hosts: str, mode: str) -> dict:  # type: ignore
     script.write_text(NS_SCRIPT)
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS and not k.startswith("ALEGRA")}
     env["ALEGRA_WIZARD_CONFIG_DIR"] = str(tmp_path / "config")
+    env["TRUST_TOKEN"] = CANARY_TOKEN  # not in the script file: the canary scan reads /tmp
     shell = f'mount --bind "{hosts_file}" /etc/hosts && exec "$@"'
     proc = subprocess.run(
         [unshare, "-nm", "sh", "-c", shell, "sh", sys.executable, str(script), str(ROOT), mode],
