@@ -909,7 +909,7 @@ def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, h
     base = ["check", "--base-url", url, "--email", "ana@empresa.co", "--token-stdin"]
     human = script(*base, stdin=CANARY_TOKEN)
     assert human.returncode == 0, human.stderr
-    assert "Conectado como Ana Pérez (admin)." in human.stdout
+    assert "Conectado como Ana Pérez (admin) en Panadería La Espiga S.A.S." in human.stdout
     assert "el token pertenece a otro usuario" in human.stdout
     data = script(*base, "--json", stdin=CANARY_TOKEN).json
     assert data["user"] == {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
