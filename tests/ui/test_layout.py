@@ -24,6 +24,10 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 
 from tests.helpers import layout as layout_checks
 
+# Under pytest-xdist (make test-fast) every case stays on one worker, so the walk runs once;
+# it runs in the first case's setup, which beside other workers needs more than the default.
+pytestmark = [pytest.mark.xdist_group("layout"), pytest.mark.timeout(600)]
+
 ROOT = Path(__file__).resolve().parents[2]
 WALKER = ROOT / "tests" / "helpers" / "layout_walk.py"
 # Room the window manager takes around a window (frame, title bar), in logical px.
