@@ -13,8 +13,9 @@ import pytest
 import trustme
 from pytest_httpserver import HTTPServer
 
-from wizard.alegra import check_connection, parse_company, validate_base_url
+from wizard.check import check_connection, parse_company
 from wizard.outcomes import Code
+from wizard.transport import validate_base_url
 
 EMAIL, TOKEN = "ana@empresa.co", "c4n4ryt0k3n5ecr3t9z7"
 

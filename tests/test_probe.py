@@ -10,8 +10,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.helpers import CANARY_TOKEN
-from wizard import alegra, hints
-from wizard.alegra import (
+from wizard import hints, probe
+from wizard.probe import (
     AVAILABLE,
     ERROR,
     NO_PERMISSION,
@@ -28,7 +28,7 @@ GATED = {p.key for p in PROBED if p.path and p.gated}
 UNPROBEABLE = {p.key for p in PROBED if p.path is None}
 
 
-def statuses(result: alegra.ProbeResult) -> dict[str, str]:
+def statuses(result: probe.ProbeResult) -> dict[str, str]:
     return {row.key: row.status for row in result.rows}
 
 

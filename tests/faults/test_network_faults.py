@@ -41,7 +41,7 @@ from tests.helpers.faultserver import (
     timed,
     tls_context,
 )
-from wizard.alegra import MAX_BODY, CheckResult, check_connection
+from wizard.check import MAX_BODY, CheckResult, check_connection
 from wizard.outcomes import Code
 
 T = 1.5  # the client's timeout in this file: every case must end within T + 1 s
