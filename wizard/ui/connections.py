@@ -484,7 +484,9 @@ class ConnectionsView(QFrame):
             creds = store.load(profile_id)  # the token stays inside this function
             result = check(creds.profile.email, creds.token, base_url, cancel)
             if not cancel.is_set():
-                store.update_last_check(profile_id, result.code.value)
+                store.update_last_check(
+                    profile_id, result.code.value, user=result.user, rate_limit=result.rate_limit
+                )
             return result
 
         self._checking = profile_id
