@@ -229,22 +229,27 @@ def test_offline_checks_open_no_network_socket(cli_env: dict[str, str]) -> None:
     an audit hook sees every connect and name lookup of the process."""
     store = Store(config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]))
     store.save(Profile(id="", name="Tienda", email="a@b.co"), CANARY_TOKEN)
-    base = ("check", "--offline", "--json", "--email", "a@b.co", "--token-stdin")
-    code, out, calls = network_calls(cli_env, *base, stdin=CANARY_TOKEN)
-    assert code == 0 and json.loads(out)["code"] == "format_ok" and calls == []
-    code, out, calls = network_calls(
-        cli_env, "check", "--offline", "--json", "--profile", "tienda", "--token-stdin",
-        stdin=CANARY_TOKEN,
-    )  # fmt: skip
-    assert json.loads(out)["matches_stored"] is True and calls == []
-    code, out, calls = network_calls(
-        cli_env, "check", "--offline", "--json", "--profile", "tienda", "--token-stdin",
-        stdin="otrotokendistinto123",
-    )  # fmt: skip
-    assert json.loads(out)["matches_stored"] is False and calls == []
-    assert CANARY_TOKEN not in out
-    code, out, calls = network_calls(cli_env, "doctor", "--offline", "--json")
-    assert json.loads(out)["items"] and calls == []
-    # The hook does see a real network check:
-    _, _, calls = network_calls(cli_env, "doctor", "--json", "--base-url", "http://127.0.0.1:9/x")
-    assert calls, "the audit hook must notice network calls"
+    try:
+        base = ("check", "--offline", "--json", "--email", "a@b.co", "--token-stdin")
+        code, out, calls = network_calls(cli_env, *base, stdin=CANARY_TOKEN)
+        assert code == 0 and json.loads(out)["code"] == "format_ok" and calls == []
+        code, out, calls = network_calls(
+            cli_env, "check", "--offline", "--json", "--profile", "tienda", "--token-stdin",
+            stdin=CANARY_TOKEN,
+        )  # fmt: skip
+        assert json.loads(out)["matches_stored"] is True and calls == []
+        code, out, calls = network_calls(
+            cli_env, "check", "--offline", "--json", "--profile", "tienda", "--token-stdin",
+            stdin="otrotokendistinto123",
+        )  # fmt: skip
+        assert json.loads(out)["matches_stored"] is False and calls == []
+        assert CANARY_TOKEN not in out
+        code, out, calls = network_calls(cli_env, "doctor", "--offline", "--json")
+        assert json.loads(out)["items"] and calls == []
+        # The hook does see a real network check:
+        _, _, calls = network_calls(
+            cli_env, "doctor", "--json", "--base-url", "http://127.0.0.1:9/x"
+        )
+        assert calls, "the audit hook must notice network calls"
+    finally:  # the session's Secret Service is shared: leave no secret behind
+        store.forget("tienda")
