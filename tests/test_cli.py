@@ -976,3 +976,25 @@ def test_present_cleans_server_text() -> None:
     assert present.clean_text("\x1b]0;title\x07ok") == "ok"
     assert present.mask_token("0123456789abcdef0123") == "…0123" and present.mask_token("") == ""
     assert present.clean_block("a\n\x1b[2Jb") == "a\nb"
+
+
+def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [SCRIPT, "check", "--json", "--base-url", sandbox.url, "--email", "lento@alegra.test",
+         "--token-stdin", "--timeout", "30"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**cli_env, **NO_PROXY_ENV},
+    )  # fmt: skip
+    assert proc.stdin is not None
+    proc.stdin.write(DEMO_TOKEN.encode())
+    proc.stdin.close()
+    proc.stdin = None  # communicate() must not flush it again
+    time.sleep(2.5)  # well inside the 8 s the slow account takes to answer
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert _json.loads(out) == {"ok": False, "code": "interrupted"}
+    assert b"Traceback" not in err

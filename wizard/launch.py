@@ -25,6 +25,7 @@ CLI_ONLY_FLAGS = frozenset({"--version", "-h", "--help"})
 # A closed pipe (`alegra-wizard status --json | head -c1`): what a shell reports for a
 # command killed by SIGPIPE, without the traceback.
 EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
 
 
 def _gui_option_takes_value(option: str) -> bool:
@@ -137,7 +138,9 @@ def run_cli(argv: Sequence[str]) -> int:
         _quiet_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        return 130
+        if io.json:  # even a Ctrl+C leaves the caller its one JSON object
+            io.emit_json({"ok": False, "code": "interrupted"})
+        return EXIT_INTERRUPTED
 
 
 def _no_topic(args: argparse.Namespace) -> argparse.Namespace:
