@@ -245,6 +245,16 @@ def _split_combined(text: str, dropped: dict[str, int] | None = None) -> tuple[s
     return None
 
 
+_TOKENISH = re.compile(r"^[A-Za-z0-9._\-]{16,}$")
+
+
+def looks_like_token(text: str) -> bool:
+    """Whether a paste is a token rather than an email: once cleaned, no «@» and a long run
+    of the characters tokens are made of. (The GUI moves it to the token field, masked.)"""
+    cleaned = clean("", text)
+    return "@" not in text and bool(_TOKENISH.match(cleaned.token))
+
+
 def _looks_like_email(text: str) -> bool:
     return "@" in text
 

@@ -487,3 +487,49 @@ def test_a_country_with_its_own_menu_labels_gets_them(make_wizard, tmp_path, mon
         monkeypatch.undo()
         i18n._load_file.cache_clear()
         i18n.catalog.cache_clear()
+
+
+# --- renewing a token; a token pasted into «Usuario» (issue 13.6) ---
+def _stored_profile(config_dir):  # type: ignore[no-untyped-def]
+    from tests.helpers.keyrings import MemoryBackend
+    from wizard.store import Profile, Store
+
+    backend = MemoryBackend()
+    Store(config_dir=config_dir, backend=backend).save(
+        Profile(id="mia", name="La mía", email="ana@empresa.co"), "old" + "x" * 17
+    )
+    return lambda: Store(config_dir=config_dir, backend=backend)
+
+
+def test_rotation_opens_with_the_focus_in_the_token_field(make_wizard, qtbot, config_dir) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es", "--profile", "mia", store=_stored_profile(config_dir))
+    page = wizard.credentials
+    assert wizard.currentPage() is page
+    qtbot.waitUntil(lambda: focus_widget() is page.tokenEdit)
+    assert not page.emailEdit.hasSelectedText()
+
+
+@pytest.mark.parametrize("mode", ["normal", "rotation", "support"])
+def test_a_token_pasted_into_the_email_field_goes_to_the_token_field_masked(
+    make_wizard, qtbot, config_dir, mode: str
+) -> None:  # type: ignore[no-untyped-def]
+    args = {"normal": [], "rotation": ["--profile", "mia"], "support": ["--support"]}[mode]
+    wizard = make_wizard("--lang", "es", *args, store=_stored_profile(config_dir))
+    go_to(wizard, wizard.credentials)
+    page = wizard.credentials
+    email_before = page.emailEdit.text()
+    shown: list[str] = []
+    page.emailEdit.textChanged.connect(shown.append)
+    QGuiApplication.clipboard().setText(f" {DEMO_TOKEN}\n")
+    page.emailEdit.setFocus()
+    page.emailEdit.selectAll()
+    qtbot.keyClick(page.emailEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert page.emailEdit.text() == email_before
+    assert DEMO_TOKEN not in page.emailEdit.text()
+    note = page.notes["token"]
+    assert note.isVisible() and "Pegaste el token en «Usuario»" in note.text()
+    assert focus_widget() is page.tokenEdit
+    if mode == "support":
+        assert not page.show_button.isEnabled()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -128,6 +129,7 @@ class CredentialsPage(BasePage):
         self._previous = {"email": "", "token": ""}
         self._fixes: list[Note] = []  # what the last paste or cleanup changed
         self._filled_both = False
+        self._moved_token = False  # the last paste into «Usuario» was a token, moved
         self._cleaned: Cleaned = credentials.clean("", "")
         self.emailEdit.textEdited.connect(lambda text: self._edited("email", text))
         self.tokenEdit.textEdited.connect(lambda text: self._edited("token", text))
@@ -148,7 +150,19 @@ class CredentialsPage(BasePage):
     def initializePage(self) -> None:
         self.demo_button.setVisible(self.ctx.demo)
         self.demo_accounts.setVisible(self.ctx.demo)
-        (self.tokenEdit if self.ctx.updating else self.emailEdit).setFocus()
+        target = self.tokenEdit if self.ctx.updating else self.emailEdit
+        target.setFocus()
+        # Again once QWizard has finished switching pages (and the window is shown): it
+        # hands the focus to the page's first field otherwise, the email in rotation.
+        QTimer.singleShot(0, lambda: self._focus_if_here(target))
+
+    def _focus_if_here(self, target: QLineEdit) -> None:
+        wizard = self.wizard()
+        if wizard is not None and wizard.currentPage() is self:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            if target is self.emailEdit:
+                return
+            self.emailEdit.deselect()
 
     def cleanupPage(self) -> None:
         """Back from here keeps what was typed (QWizard would reset registered fields)."""
@@ -174,10 +188,24 @@ class CredentialsPage(BasePage):
         # Earlier explanations about this field no longer describe it.
         self._fixes = [n for n in self._fixes if n.field not in (field, "both")]
         self._filled_both = False
-        if abs(len(text) - len(self._previous[field])) >= 2:  # a paste, not a keystroke
+        self._moved_token = self._moved_token and field == "email"
+        pasted = abs(len(text) - len(self._previous[field])) >= 2  # a paste, not a keystroke
+        if pasted and field == "email" and credentials.looks_like_token(text):
+            self._move_token_out_of_email(text)
+        elif pasted:
             self.apply_cleaning()
         else:
             self._refresh()
+
+    def _move_token_out_of_email(self, text: str) -> None:
+        """A token pasted into «Usuario» (rotation: over the stored email) goes to the token
+        field, masked, before the window paints it in clear; the email comes back."""
+        previous = self._previous["email"]
+        self._set_texts(previous if "@" in previous else "", text)
+        self.show_button.setChecked(False)
+        self._moved_token = True
+        self.tokenEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.apply_cleaning()
 
     def apply_cleaning(self) -> None:
         raw_email, raw_token = self._raw()
@@ -239,7 +267,10 @@ class CredentialsPage(BasePage):
         self.ctx.email, self.ctx.token = c.email, c.token
         lang = self.ctx.lang
         for field in FIELDS:
-            self.notes[field].setText(credentials.summary(self._fixes, field, lang))
+            note = credentials.summary(self._fixes, field, lang)
+            if field == "token" and self._moved_token:
+                note = " ".join((self.ctx.t("gui.credentials.token_moved"), note)).strip()
+            self.notes[field].setText(note)
             problems = [
                 n for n in c.problems if n.field in (field, "both") and n.id not in QUIET_PROBLEMS
             ]
