@@ -11,7 +11,7 @@ profile="${1:-test}"
 qt_runtime=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3
   libglib2.0-0 fonts-dejavu-core libxkbcommon-x11-0 libx11-xcb1 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
-  libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0)
+  libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0 libwayland-client0 libwayland-cursor0)
 test_extra=(xvfb xauth gnome-keyring dbus dbus-x11 binutils openssl util-linux
   at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils)
 
