@@ -15,12 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Re-exported for code written before tests/helpers/ existed; new code imports tests.helpers.
-from tests.helpers import CANARY_TOKEN, ROOT, secret_service
+from tests.helpers import ROOT, secret_service
 from tests.helpers.cli import CliResult, isolated_network
 from tests.helpers.secret_service import PrivateSecretService
-
-__all__ = ["CANARY_TOKEN", "ROOT"]
 
 pytest_plugins = ["tests.helpers.gui"]
 
