@@ -9,6 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.helpers import CANARY_TOKEN
+from tests.helpers.waiting import wait_until
 from wizard.outcomes import EXIT_CODES, Code
 from wizard.sandbox import DEMO_TOKEN
 
@@ -980,8 +981,12 @@ def test_present_cleans_server_text() -> None:
 
 def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
     import signal
-    import time
 
+    def slow_requests() -> int:
+        return sum(1 for _m, path, email in sandbox.requests_seen
+                   if path.endswith("/company") and email == "lento@alegra.test")  # fmt: skip
+
+    before = slow_requests()
     proc = subprocess.Popen(
         [SCRIPT, "check", "--json", "--base-url", sandbox.url, "--email", "lento@alegra.test",
          "--token-stdin", "--timeout", "30"],
@@ -992,7 +997,8 @@ def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> Non
     proc.stdin.write(DEMO_TOKEN.encode())
     proc.stdin.close()
     proc.stdin = None  # communicate() must not flush it again
-    time.sleep(2.5)  # well inside the 8 s the slow account takes to answer
+    # Interrupted while it waits for the answer (the slow account takes 8 s), not sooner.
+    wait_until(lambda: slow_requests() > before, timeout=20)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
