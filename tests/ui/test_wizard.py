@@ -533,3 +533,62 @@ def test_a_token_pasted_into_the_email_field_goes_to_the_token_field_masked(
     assert focus_widget() is page.tokenEdit
     if mode == "support":
         assert not page.show_button.isEnabled()
+
+
+# --- mnemonics (issue 13.4) ---
+def _mnemonic(text: str) -> str | None:
+    import re
+
+    match = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+def _assert_mnemonics(where: str, texts: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for text in dict.fromkeys(t for t in texts if t):  # a button repeated per row: one text
+        letter = _mnemonic(text)
+        assert letter, f"{where}: «{text}» has no mnemonic"
+        assert letter not in seen, f"{where}: «{text}» and «{seen[letter]}» both use Alt+{letter}"
+        seen[letter] = text
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_every_button_and_check_box_has_its_own_mnemonic_on_every_page(
+    make_wizard, qtbot, lang: str
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QAbstractButton, QCheckBox, QPushButton, QToolButton
+
+    wizard = make_wizard("--sandbox", "--support", "--lang", lang)
+    b = QWizard.WizardButton
+    ids = wizard.pageIds()
+    for page_id in ids:
+        page = wizard.page(page_id)
+        own = [
+            w.text()
+            for w in page.findChildren(QAbstractButton)
+            if isinstance(w, (QPushButton, QCheckBox, QToolButton)) and w.text()
+        ] + [w.text() for w in page.findChildren(QLabel) if w.buddy() is not None]
+        if page_id == ids[-1]:
+            frame = [b.FinishButton]
+        elif page.isCommitPage():
+            frame = [b.BackButton, b.CommitButton, b.CancelButton]
+        else:
+            frame = [b.BackButton, b.NextButton, b.CancelButton]
+        frame.append(b.CustomButton1)  # «Informe de soporte» in support mode
+        texts = own + [wizard.buttonText(x) for x in frame]
+        _assert_mnemonics(f"{lang}/{page.objectName()}", texts)
+    # The quit box and the dialogs.
+    fill(wizard, "demo@alegra.test", DEMO_TOKEN)
+    wizard.reject()
+    box = wizard._quit_box
+    assert box is not None
+    _assert_mnemonics(f"{lang}/quitBox", [x.text() for x in box.buttons()])
+    box.reject()
+    wizard.open_support_report()
+    dialog = wizard.support_dialog
+    _assert_mnemonics(f"{lang}/support", [x.text() for x in dialog.findChildren(QPushButton)])
+    dialog.close()
+    wizard.test.open_doctor()
+    doctor = wizard.test.doctor_dialog
+    _assert_mnemonics(f"{lang}/doctor", [x.text() for x in doctor.findChildren(QPushButton)])
+    doctor.close()
