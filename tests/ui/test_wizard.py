@@ -592,3 +592,32 @@ def test_every_button_and_check_box_has_its_own_mnemonic_on_every_page(
     doctor = wizard.test.doctor_dialog
     _assert_mnemonics(f"{lang}/doctor", [x.text() for x in doctor.findChildren(QPushButton)])
     doctor.close()
+
+
+# --- focus (issue 13.3, 13.5) ---
+def test_a_slow_answer_does_not_put_next_under_the_users_key(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    fill(wizard, "lento@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    assert focus_widget() is wizard.test.cancelButton
+    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
+    qtbot.wait(50)  # any queued focus move has run
+    assert focus_widget() is not wizard.button(QWizard.WizardButton.NextButton)
+    assert focus_widget() is wizard.test.companyLabel
+    next_page = wizard.currentPage()
+    key(qtbot, wizard, Qt.Key.Key_Space)
+    assert wizard.currentPage() is next_page
+
+
+def test_tab_leaves_the_plan_table(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.gui import fast_probe
+
+    wizard = make_wizard("--sandbox", "--lang", "es", probe=fast_probe)
+    fill(wizard, "demo@alegra.test", DEMO_TOKEN)
+    wizard.next()
+    table = wizard.test.probe_view.table
+    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() > 0, timeout=10_000)
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    assert focus_widget() is table
+    key(qtbot, wizard, Qt.Key.Key_Tab)
+    assert focus_widget() is not table and not table.isAncestorOf(focus_widget())

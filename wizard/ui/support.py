@@ -57,6 +57,8 @@ class ProbeView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        # Tab walks the page's controls, not the table's cells (no keyboard trap).
+        self.table.setTabKeyNavigation(False)
         # One line per row, every row the same height, the whole table shown: the page
         # scrolls, not the table (rows sized to a not-yet-laid-out column were erratic).
         self.table.setWordWrap(False)

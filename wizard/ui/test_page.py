@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from wizard.alegra import CheckResult
 
 SLOW_AFTER_S = 5
+# An answer quicker than this takes the focus to Next (the user's next step); a later one
+# may arrive under a key meant for «Cancelar la prueba», so it never moves it onto a button.
+FOCUS_NEXT_WITHIN_MS = 1000
 PLAIN_STYLE = "QLabel { font-weight: bold; }"
 
 
@@ -315,7 +319,13 @@ class TestPage(BasePage):
         self._card("ok", "✔")
         self.checked_label.show()
         wizard = self.wizard()
-        if wizard is not None:
+        if wizard is None:
+            return
+        if self._clock.isValid() and self._clock.elapsed() > FOCUS_NEXT_WITHIN_MS:
+            # A slow answer: the user may be reaching for «Cancelar la prueba» (gone now);
+            # a Space meant for it must not press Next. The result itself takes the focus.
+            self.companyLabel.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
             QTimer.singleShot(0, lambda: _focus_next(wizard))
 
     def _show_failure(
@@ -370,9 +380,13 @@ class TestPage(BasePage):
 
     def _count_down(self) -> None:
         self._wait_left = max(0, self._wait_left - 1)
+        self._update_countdown()
         if self._wait_left == 0:
             self._countdown.stop()
-        self._update_countdown()
+            # The wait put the focus on «Volver a los datos»; now trying again is the step.
+            focus = QApplication.focusWidget()
+            if focus is None or focus is self.backButton:
+                self.testButton.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_countdown(self) -> None:
         if self._wait_left > 0:
