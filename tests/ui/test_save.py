@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWizard
 
@@ -209,3 +210,34 @@ def test_the_token_is_in_no_file_after_the_whole_flow(
         assert CANARY_TOKEN.encode() not in data, path
         assert DEMO_TOKEN.encode() not in data or "keyrings" in path.parts, path
     Store(config_dir=config_dir).forget(wizard.ctx.saved_profile.id)
+
+
+# --- right credentials, something else wrong (issue 13.10) ---
+@pytest.mark.parametrize(
+    ("email", "check_words", "status_words"),
+    [
+        ("sinpermiso@alegra.test", "no puede ver la empresa", "no tiene permiso"),
+        ("suspendida@alegra.test", "arreglar el plan o el pago", "cuenta está suspendida"),
+    ],
+)
+def test_right_credentials_with_a_problem_can_be_saved_marked(
+    alegra_url, make_wizard, qtbot, config_dir, email: str, check_words: str, status_words: str
+):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es")
+    fill(wizard, email, DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    check = wizard.test.continueCheck
+    assert check.isVisible() and check_words in check.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    check.setChecked(True)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    wizard.next()
+    assert wizard.currentPage() is wizard.save
+    status = wizard.save.values["status"].text()
+    assert status.startswith("⚠ CON UN PROBLEMA") and status_words in status
+    save_and_finish(qtbot, wizard)
+    profile = wizard.ctx.saved_profile
+    assert profile is not None and profile.last_check_code == wizard.ctx.result.code.value
+    assert wizard.done_page.unverified.isVisible()
+    Store(config_dir=config_dir).forget(profile.id)

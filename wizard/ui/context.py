@@ -192,14 +192,25 @@ class WizardContext(QObject):
         return self.result is not None and self.result.code == Code.CONNECTED
 
     @property
+    def save_problem(self) -> str | None:
+        """What is wrong when the credentials themselves look right: a user who may not read
+        the company (403, but /users/self answered) or a plan or account issue (402)."""
+        result = self.result
+        if result is None:
+            return None
+        if result.code == Code.FORBIDDEN and result.can_read_company is False:
+            return Code.FORBIDDEN.value
+        if result.code == Code.PAYMENT_REQUIRED:
+            return Code.PAYMENT_REQUIRED.value
+        return None
+
+    @property
     def may_continue_unverified(self) -> bool:
         # Rotation replaces a stored token only with one that was seen working.
-        return (
-            self.updating is None
-            and self.result is not None
-            and self.result.code in UNVERIFIABLE
-            and self.result.code != Code.FORMAT_OK
-        )
+        if self.updating is not None or self.result is None:
+            return False
+        outage = self.result.code in UNVERIFIABLE and self.result.code != Code.FORMAT_OK
+        return outage or self.save_problem is not None
 
     def ending(self) -> Ending:
         """How the window ended, for its exit code and --result-json (never the token)."""

@@ -278,7 +278,13 @@ class SavePage(BasePage):
             "token": present.mask_token(ctx.token),
             "company": company_text,
             "server": ctx.base_url,
-            "status": ctx.t("gui.save.verified" if ctx.verified else "gui.save.unverified"),
+            "status": ctx.t(
+                "gui.save.verified"
+                if ctx.verified
+                else f"gui.save.problem.{ctx.save_problem}"
+                if ctx.save_problem
+                else "gui.save.unverified"
+            ),
             "where": self.place(),
         }
         for key, text in values.items():

@@ -344,6 +344,12 @@ class TestPage(BasePage):
         self.hintView.setAccessibleDescription(hint.title)
         self.hintView.show()
         self.doctorButton.show()
+        problem = self.ctx.save_problem
+        self.continueCheck.setText(
+            self.ctx.t(
+                f"gui.test.save_anyway.{problem}" if problem else "gui.test.continue_unverified"
+            )
+        )
         self.continueCheck.setVisible(self.ctx.may_continue_unverified)
         self.continueCheck.setChecked(self.ctx.continue_unverified)
         if seconds is not None and self._wait_left == 0 and self._state == "done":
