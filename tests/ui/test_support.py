@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QWizard
 
 from tests.helpers import CANARY_TOKEN
-from tests.helpers.gui import fast_probe, fill, go_to, stale_answer_delivered
+from tests.helpers.gui import fast_probe, fill, go_to, stale_answer_delivered, visible_texts
 from wizard.sandbox import DEMO_TOKEN
 from wizard.ui.support import DoctorDialog, SupportDialog
 
@@ -165,3 +165,16 @@ def test_page_one_offers_support_mode(make_wizard) -> None:  # type: ignore[no-u
         wizard.button(QWizard.WizardButton.CustomButton1).text().replace("&", "")
         == "Informe de soporte"
     )
+
+
+def test_the_support_report_has_one_name_everywhere(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    for lang, name in (("es", "Informe de soporte"), ("en", "Support report")):
+        wizard = make_wizard("--sandbox", "--support", "--lang", lang)
+        wizard.open_support_report()
+        dialog = wizard.support_dialog
+        assert dialog is not None and dialog.windowTitle().startswith(name)
+        button = wizard.button(QWizard.WizardButton.CustomButton1).text().replace("&", "")
+        assert button == name
+        texts = " ".join(visible_texts(wizard))
+        assert "Código de soporte" not in texts and "Support code" not in texts
+        dialog.close()

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 
 from wizard import countries, i18n
-from wizard.credentials import token_hint
 from wizard.outcomes import UNVERIFIABLE, Code
 from wizard.outcomes import exit_code as exit_code_for
 
@@ -214,6 +213,8 @@ class WizardContext(QObject):
 
     def ending(self) -> Ending:
         """How the window ended, for its exit code and --result-json (never the token)."""
+        from wizard.credentials import token_hint  # after the first paint: regex compiles
+
         result, profile = self.result, self.saved_profile
         company = result.company if result is not None else None
         if profile is not None and result is not None:

@@ -214,7 +214,8 @@ class DoctorDialog(_TextDialog):
 
 
 class SupportDialog(_TextDialog):
-    """Código de soporte: the redacted report, to copy into a chat or save to a file."""
+    """Informe de soporte (one name for it everywhere): the redacted report, to copy into a
+    chat or save to a file."""
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "supportDialog", parent)
