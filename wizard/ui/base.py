@@ -121,7 +121,6 @@ class BasePage(QWizardPage):
         self.body.setContentsMargins(m, style.M, m, m)
         self.body.setSpacing(style.S)
         self.page_scroll.setWidget(self.content)
-        self.page_scroll.viewport().setAutoFillBackground(False)
         self.content.setAutoFillBackground(False)
         outer.addWidget(self.page_scroll, 1)
         # A page's own action buttons (Probar de nuevo, Diagnóstico…) stay in view below
@@ -139,9 +138,12 @@ class BasePage(QWizardPage):
         ctx.demoChanged.connect(self.banner.setVisible)
 
     def settle_focus(self) -> None:
-        """The scroll area is not a Tab stop itself (it scrolls to whichever field gets
-        the focus)."""
+        """What can wait until after the first paint on page one. The scroll area is not
+        a Tab stop itself (it scrolls to whichever field gets the focus)."""
         self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        # The page's own background shows through (viewport(): its first call makes
+        # PySide build QtWidgets' enums, ~15 ms, hence not before the first paint).
+        self.page_scroll.viewport().setAutoFillBackground(False)
 
     def bind(
         self,
