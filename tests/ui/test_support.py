@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLineEdit, QWizard
+from PySide6.QtWidgets import QLabel, QLineEdit, QWizard
 
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.gui import fast_probe, fill, go_to, stale_answer_delivered, visible_texts
@@ -178,3 +178,23 @@ def test_the_support_report_has_one_name_everywhere(make_wizard) -> None:  # typ
         texts = " ".join(visible_texts(wizard))
         assert "Código de soporte" not in texts and "Support code" not in texts
         dialog.close()
+
+
+def test_diagnosis_never_says_all_is_in_order_about_skipped_items(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    from wizard.doctor import Item, Report
+    from wizard.ui.worker import Outcome
+
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    fill(wizard, "demo@alegra.test", "0123456789abcdef0123")
+    wizard.test.open_doctor()
+    dialog = wizard.test.doctor_dialog
+    report = Report(
+        items=[
+            Item("doctor.dns", "ok", "Encontramos el servidor api.alegra.com en la red.", None),
+            Item("doctor.https", "skipped", "Conexión segura: no revisada (sin red).", None),
+        ]
+    )
+    dialog._done(Outcome(value=report))
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Todo lo necesario está en orden" not in shown
+    assert "1 punto(s) no se revisaron" in shown

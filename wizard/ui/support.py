@@ -207,9 +207,16 @@ class DoctorDialog(_TextDialog):
             self.say(self.ctx.t("doctor.failed", error=type(outcome.error).__name__), error=True)
             return
         self.report = outcome.value
-        verdict = "doctor.all_ok" if outcome.value.ok else "doctor.has_problems"
-        self.text.setPlainText(outcome.value.as_text())
-        self.say(self.ctx.t(verdict), error=not outcome.value.ok)
+        report = outcome.value
+        skipped = sum(1 for item in report.items if item.status == "skipped")
+        if not report.ok:
+            verdict = self.ctx.t("doctor.has_problems")
+        elif skipped:  # never «todo en orden» about what was not looked at
+            verdict = self.ctx.t("doctor.ok_but_skipped", n=skipped)
+        else:
+            verdict = self.ctx.t("doctor.all_ok")
+        self.text.setPlainText(report.as_text())
+        self.say(verdict, error=not report.ok)
         self.copy_button.setEnabled(True)
 
 
