@@ -601,7 +601,9 @@ def test_a_slow_answer_does_not_put_next_under_the_users_key(make_wizard, qtbot)
     wizard.next()
     assert focus_widget() is wizard.test.cancelButton
     qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
-    qtbot.wait(50)  # any queued focus move has run
+    # The answer's focus move has happened; then run whatever else is queued behind it.
+    qtbot.waitUntil(lambda: focus_widget() is wizard.test.companyLabel, timeout=5_000)
+    QApplication.processEvents()
     assert focus_widget() is not wizard.button(QWizard.WizardButton.NextButton)
     assert focus_widget() is wizard.test.companyLabel
     next_page = wizard.currentPage()
