@@ -623,3 +623,11 @@ def test_tab_leaves_the_plan_table(make_wizard, qtbot) -> None:  # type: ignore[
     assert focus_widget() is table
     key(qtbot, wizard, Qt.Key.Key_Tab)
     assert focus_widget() is not table and not table.isAncestorOf(focus_widget())
+
+
+def test_guide_steps_start_with_the_focus_on_next(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--lang", "es")
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    for page in (wizard.sign_in, wizard.open_settings, wizard.manual_api, wizard.copy_credentials):
+        go_to(wizard, page)
+        qtbot.waitUntil(lambda: focus_widget() is next_button)

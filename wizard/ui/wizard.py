@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from wizard.ui.guide import CopyCredentialsPage, ManualApiPage, OpenSettingsPage, SignInPage
     from wizard.ui.test_page import TestPage
 
+# Pages with nothing to type: the user's next action is Next.
+GUIDE_PAGES = ("signInPage", "openSettingsPage", "manualApiPage", "copyCredentialsPage")
+
 BUTTON_KEYS = {
     QWizard.WizardButton.NextButton: "gui.button.next",
     QWizard.WizardButton.BackButton: "gui.button.back",
@@ -169,6 +172,19 @@ class AlegraWizard(QWizard):
         page = self.page(page_id)
         if page is not None:
             self.steps.set_current(page.objectName())
+            if page.objectName() in GUIDE_PAGES:
+                # The guide's steps are read, then Next: start there, with its focus ring
+                # (QWizard gives the focus to the page's first button, «¿No la encuentras?»).
+                from PySide6.QtCore import QTimer
+
+                QTimer.singleShot(0, lambda: self._focus_next_on(page))
+
+    def _focus_next_on(self, page: QWizardPage) -> None:
+        from PySide6.QtCore import Qt
+
+        button = self.button(QWizard.WizardButton.NextButton)
+        if self.currentPage() is page and button.isVisible() and button.isEnabled():
+            button.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _support_changed(self, on: bool) -> None:
         self.setOption(QWizard.WizardOption.HaveCustomButton1, on)
