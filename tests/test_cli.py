@@ -1004,3 +1004,16 @@ def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> Non
     assert proc.returncode == 130, err
     assert _json.loads(out) == {"ok": False, "code": "interrupted"}
     assert b"Traceback" not in err
+
+
+def test_doctor_offline_never_says_all_is_in_order(script) -> None:  # type: ignore[no-untyped-def]
+    """--offline skips the network items: the verdict says so, as the window's does."""
+    for lang, all_ok, skipped in (
+        ("es", "Todo lo necesario está en orden", "no se revisaron"),
+        ("en", "Everything needed is in order", "were not checked"),
+    ):
+        result = script("doctor", "--offline", "--lang", lang)
+        assert result.returncode in (0, 18), result.stderr
+        if result.returncode == 0:
+            assert all_ok not in result.stdout, result.stdout
+            assert skipped in result.stdout, result.stdout

@@ -1165,7 +1165,7 @@ def run_doctor(args: argparse.Namespace, io: Io) -> int:
             io.stdout.flush()
 
         report = doctor.run(on_item=show)
-        io.out(i18n.t("doctor.all_ok" if report.ok else "doctor.has_problems", lang))
+        io.out(report.verdict(lang))
     return 0 if report.ok else EXIT_DOCTOR_FOUND_PROBLEMS
 
 

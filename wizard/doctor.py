@@ -76,6 +76,15 @@ class Report:
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "items": [item.to_json() for item in self.items]}
 
+    def verdict(self, lang: str) -> str:
+        """The closing sentence: never «todo en orden» about items that were not looked at."""
+        skipped = sum(1 for item in self.items if item.status == SKIPPED)
+        if not self.ok:
+            return i18n.t("doctor.has_problems", lang)
+        if skipped:
+            return i18n.t("doctor.ok_but_skipped", lang, n=skipped)
+        return i18n.t("doctor.all_ok", lang)
+
     def as_text(self) -> str:
         marks = {OK: "✔", WARN: "!", FAIL: "✘", SKIPPED: "–"}
         lines = []

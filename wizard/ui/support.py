@@ -208,15 +208,8 @@ class DoctorDialog(_TextDialog):
             return
         self.report = outcome.value
         report = outcome.value
-        skipped = sum(1 for item in report.items if item.status == "skipped")
-        if not report.ok:
-            verdict = self.ctx.t("doctor.has_problems")
-        elif skipped:  # never «todo en orden» about what was not looked at
-            verdict = self.ctx.t("doctor.ok_but_skipped", n=skipped)
-        else:
-            verdict = self.ctx.t("doctor.all_ok")
         self.text.setPlainText(report.as_text())
-        self.say(verdict, error=not report.ok)
+        self.say(report.verdict(self.ctx.lang), error=not report.ok)
         self.copy_button.setEnabled(True)
 
 
