@@ -172,12 +172,12 @@ class Doctor:
         return report
 
     # --- local items ---
-    def _storage_failure(self, item_id: str, reason: str) -> Item:
+    def _storage_failure(self, item_id: str, reason: str, **fmt: object) -> Item:
         """A failed keyring or config item, in the store's own words for `reason`."""
         from wizard.hints import storage_hint
 
         hint = storage_hint(reason, self.lang, country=self.country)
-        detail = self.t(f"{item_id}.fail", problem=hint.title)
+        detail = self.t(f"{item_id}.fail", problem=hint.title, **fmt)
         return Item(item_id, FAIL, detail, " ".join(hint.steps))
 
     def check_keyring(self) -> list[Item]:
@@ -186,7 +186,10 @@ class Doctor:
         try:
             name = self.store.check_backend()
         except StorageError as exc:
-            return [self._storage_failure("keyring", exc.reason)]
+            # Name the backend that would have held the secret (a chainer's plaintext
+            # member, say): support needs to know which one was refused.
+            backend = self.store.effective_backend_name()
+            return [self._storage_failure("keyring", exc.reason, backend=backend)]
         return [self.item("keyring", OK, "ok", backend=name)]
 
     def check_config(self) -> list[Item]:

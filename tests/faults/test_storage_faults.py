@@ -624,6 +624,8 @@ def test_a_chainer_without_a_safe_member_is_refused(
     keyring_item = next(i for i in json.loads(doctor.stdout)["items"] if i["id"] == "keyring")
     assert doctor.returncode == 18 and keyring_item["status"] == "fail"
     assert keyring_item["detail"].endswith(title("no_backend")), keyring_item
+    if members == "plaintext":  # doctor names the refused backend, not the chainer
+        assert "PlaintextKeyring" in keyring_item["detail"], keyring_item
 
 
 @pytest.mark.keyring
