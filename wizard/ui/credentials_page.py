@@ -58,7 +58,7 @@ class CredentialsPage(BasePage):
         self.bind(self.tokenEdit.setAccessibleName, "gui.credentials.token_name")
         for edit in (self.emailEdit, self.tokenEdit):
             edit.setClearButtonEnabled(True)
-            edit.setMinimumWidth(280)
+            edit.setMinimumWidth(200)  # a masked 20-character token, and its clear button
         self.bind(lambda t: name_clear_button(self.emailEdit, t), "gui.a11y.clear_email")
         self.bind(lambda t: name_clear_button(self.tokenEdit, t), "gui.a11y.clear_token")
 
