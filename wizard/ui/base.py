@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtGui import QResizeEvent
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 
 from wizard.ui import style
 from wizard.ui.context import WizardContext
+
+if TYPE_CHECKING:
+    from wizard.hints import Hint
 
 
 def __getattr__(name: str) -> str:
@@ -209,3 +213,30 @@ def name_clear_button(edit: QLineEdit, name: str) -> None:
     without a name, a screen reader says only «button»."""
     for button in edit.findChildren(QToolButton):
         button.setAccessibleName(name)
+
+
+def hint_body_html(ctx: WizardContext, hint: Hint, detail: str) -> str:
+    """A hint's causes, numbered steps, link and the technical detail, as rich text: the
+    test page's failure card and the saved connections' re-check show the same."""
+    import html
+
+    from wizard import present  # after the first paint: page one shows no hint
+
+    parts = []
+    if hint.causes:
+        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.causes'))}</b></p><ul>")
+        parts += [f"<li>{html.escape(c)}</li>" for c in hint.causes]
+        parts.append("</ul>")
+    if hint.steps:
+        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.steps'))}</b></p><ol>")
+        parts += [f"<li>{html.escape(s)}</li>" for s in hint.steps]
+        parts.append("</ol>")
+    if hint.url:
+        url = html.escape(hint.url, quote=True)
+        more = html.escape(ctx.t("gui.test.more"))
+        parts.append(f'<p>{more}: <a href="{url}">{url}</a></p>')
+    detail = present.clean_text(detail)
+    if detail:
+        text = html.escape(ctx.t("gui.test.detail", detail=detail))
+        parts.append(f'<p style="font-size:small">{text}</p>')
+    return "".join(parts)

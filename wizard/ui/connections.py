@@ -15,7 +15,6 @@ real connections and their secrets are not touched.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from wizard import hints, present
 from wizard.outcomes import Code
-from wizard.ui.base import make_label, tone
+from wizard.ui.base import hint_body_html, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
@@ -122,23 +121,7 @@ def hint_html(ctx: WizardContext, result: CheckResult) -> tuple[str, str]:
     in wizard/present.py, in the country's words)."""
     hint = present.hint_for_result(result, ctx.lang, ctx.country)
     assert hint is not None  # only failures come here
-    parts = []
-    if hint.causes:
-        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.causes'))}</b></p><ul>")
-        parts += [f"<li>{html.escape(c)}</li>" for c in hint.causes]
-        parts.append("</ul>")
-    if hint.steps:
-        parts.append(f"<p><b>{html.escape(ctx.t('gui.test.steps'))}</b></p><ol>")
-        parts += [f"<li>{html.escape(s)}</li>" for s in hint.steps]
-        parts.append("</ol>")
-    if hint.url:
-        url = html.escape(hint.url, quote=True)
-        parts.append(f'<p>{html.escape(ctx.t("gui.test.more"))}: <a href="{url}">{url}</a></p>')
-    detail = present.clean_text(result.detail or "")
-    if detail:
-        text = html.escape(ctx.t("gui.test.detail", detail=detail))
-        parts.append(f'<p style="font-size:small">{text}</p>')
-    return hint.title, "".join(parts)
+    return hint.title, hint_body_html(ctx, hint, result.detail or "")
 
 
 class ConnectionsList(QListWidget):

@@ -4,7 +4,6 @@ link) on failure, a countdown after a 429."""
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from wizard import hints, present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import BasePage, FitBrowser, announce, make_label, tone
+from wizard.ui.base import BasePage, FitBrowser, announce, hint_body_html, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
@@ -358,23 +357,7 @@ class TestPage(BasePage):
         (self.testButton if self._wait_left == 0 else self.backButton).setFocus()
 
     def _hint_html(self, hint: hints.Hint, detail: str) -> str:
-        parts = []
-        if hint.causes:
-            parts.append(f"<p><b>{html.escape(self.ctx.t('gui.test.causes'))}</b></p><ul>")
-            parts += [f"<li>{html.escape(c)}</li>" for c in hint.causes]
-            parts.append("</ul>")
-        if hint.steps:
-            parts.append(f"<p><b>{html.escape(self.ctx.t('gui.test.steps'))}</b></p><ol>")
-            parts += [f"<li>{html.escape(s)}</li>" for s in hint.steps]
-            parts.append("</ol>")
-        if hint.url:
-            url = html.escape(hint.url, quote=True)
-            more = html.escape(self.ctx.t("gui.test.more"))
-            parts.append(f'<p>{more}: <a href="{url}">{url}</a></p>')
-        if detail:
-            text = html.escape(self.ctx.t("gui.test.detail", detail=present.clean_text(detail)))
-            parts.append(f'<p style="font-size:small">{text}</p>')
-        return "".join(parts)
+        return hint_body_html(self.ctx, hint, detail)
 
     # --- 429 countdown ---
     def _start_countdown(self, seconds: int) -> None:
