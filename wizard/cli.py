@@ -563,12 +563,15 @@ def resolve_profile(st: Any, profile_id: str | None, lang: str) -> Any:
     except store.ProfileNotFound as exc:
         if profile_id is None:
             raise _Outcome(Code.NOT_CONFIGURED, _msg("status_none", lang)) from None
-        names = ", ".join(p.id for p in exc.profiles) or "—"
         raise _Outcome(
-            Code.NOT_CONFIGURED,
-            _msg("profile_not_found", lang, profile=profile_id, profiles=names),
-            exc.profiles,
+            Code.NOT_CONFIGURED, _not_found_message(profile_id, exc.profiles, lang), exc.profiles
         ) from None
+
+
+def _not_found_message(profile_id: str, profiles: list[Any], lang: str) -> str:
+    """«No hay un perfil P», with what is stored, so the user can pick the right name."""
+    names = ", ".join(p.id for p in profiles) or "—"
+    return _msg("profile_not_found", lang, profile=profile_id, profiles=names)
 
 
 def _prompt_token(io: Io) -> str:
@@ -1006,12 +1009,8 @@ def run_default(args: argparse.Namespace, io: Io) -> int:
     try:
         profile = st.set_default(args.profile)
     except store.ProfileNotFound as exc:
-        names = ", ".join(p.id for p in exc.profiles) or "—"
-        return _fail(
-            io,
-            Code.NOT_CONFIGURED,
-            _msg("profile_not_found", io.lang, profile=args.profile, profiles=names),
-        )
+        message = _not_found_message(args.profile, exc.profiles, io.lang)
+        return _fail(io, Code.NOT_CONFIGURED, message)
     if io.json:
         io.emit_json({"ok": True, "code": None, "default": profile.id})
     else:
@@ -1029,12 +1028,8 @@ def run_rename(args: argparse.Namespace, io: Io) -> int:
     try:
         profile = st.rename(args.profile, new_name)
     except store.ProfileNotFound as exc:
-        names = ", ".join(p.id for p in exc.profiles) or "—"
-        return _fail(
-            io,
-            Code.NOT_CONFIGURED,
-            _msg("profile_not_found", io.lang, profile=args.profile, profiles=names),
-        )
+        message = _not_found_message(args.profile, exc.profiles, io.lang)
+        return _fail(io, Code.NOT_CONFIGURED, message)
     except store.ProfileExists:
         return _fail(io, Code.INVALID_INPUT, _msg("rename_exists", io.lang, name=new_name))
     if io.json:
