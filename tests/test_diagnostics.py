@@ -7,10 +7,10 @@ import base64
 import pytest
 
 from tests.helpers import CANARY_TOKEN
-from wizard.alegra import PROBED, ProbeResult, ProbeRow
 from wizard.diagnostics import SupportInfo, build_report
 from wizard.doctor import Item, Report
 from wizard.outcomes import Code
+from wizard.probe import PROBED, ProbeResult, ProbeRow
 
 
 def info(**kw: object) -> SupportInfo:

@@ -17,8 +17,8 @@ from wizard import i18n
 from wizard.version import __version__
 
 if TYPE_CHECKING:
-    from wizard.alegra import ProbeResult
     from wizard.doctor import Report
+    from wizard.probe import ProbeResult
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from wizard import i18n
 from wizard.outcomes import Code
 
 if TYPE_CHECKING:
-    from wizard.alegra import ProbeResult
     from wizard.countries import Country
+    from wizard.probe import ProbeResult
 
 DEFAULT_WAIT_SECONDS = 60
 

@@ -20,7 +20,7 @@ from wizard.outcomes import CHECK_TIMEOUT_S, Code
 from wizard.redact import redact
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult, Company
+    from wizard.check import CheckResult, Company
 
 # One default for the same check, whichever front end runs it (see outcomes).
 DEFAULT_TIMEOUT_S = CHECK_TIMEOUT_S

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.faultserver import EMAIL, Conn, FaultServer
 from wizard import hints, i18n
-from wizard.alegra import check_connection
+from wizard.check import check_connection
 from wizard.outcomes import Code, code_for_status
 
 T = 1.0

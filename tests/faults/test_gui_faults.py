@@ -35,7 +35,7 @@ from tests.helpers.faultserver import tls_context as make_tls
 from tests.helpers.gui import fill, stale_answer_delivered
 from tests.helpers.keyrings import HangingKeyring, LockedKeyring, MemoryBackend
 from wizard import hints, i18n
-from wizard.alegra import check_connection
+from wizard.check import check_connection
 from wizard.outcomes import Code
 from wizard.sandbox import DEMO_TOKEN
 from wizard.store import SERVICE, Profile, Store

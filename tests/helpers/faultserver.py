@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import trustme
 
 from wizard import hints, i18n
-from wizard.alegra import CheckResult
+from wizard.check import CheckResult
 from wizard.outcomes import Code
 
 EMAIL = "ana@empresa.co"

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from wizard.alegra import probe_permissions
 from wizard.app import create_wizard
+from wizard.probe import probe_permissions
 from wizard.sandbox import Sandbox
 from wizard.store import Store
 from wizard.ui.wizard import AlegraWizard

@@ -45,7 +45,7 @@ def walk(
     app: QApplication, lang: str, theme: str, size: tuple[int, int] | None, config: Path
 ) -> None:
     from wizard import app as gui
-    from wizard.alegra import probe_permissions
+    from wizard.probe import probe_permissions
     from wizard.sandbox import Sandbox
     from wizard.store import Store
 

@@ -45,7 +45,7 @@ from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult
+    from wizard.check import CheckResult
     from wizard.store import Profile
 
 MAX_VISIBLE_ROWS = 2  # more scroll inside the list: page one must fit a 1280×720 laptop

@@ -21,7 +21,8 @@ from wizard.outcomes import UNVERIFIABLE, Code
 from wizard.outcomes import exit_code as exit_code_for
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult, ProbeResult
+    from wizard.check import CheckResult
+    from wizard.probe import ProbeResult
     from wizard.sandbox import Sandbox
     from wizard.store import Profile, Store
 
@@ -48,14 +49,14 @@ class Options:
 
 
 def default_check(email: str, token: str, base_url: str, cancel: threading.Event) -> CheckResult:
-    from wizard.alegra import check_connection
+    from wizard.check import check_connection
     from wizard.present import DEFAULT_TIMEOUT_S
 
     return check_connection(email, token, base_url, timeout=DEFAULT_TIMEOUT_S, cancel=cancel)
 
 
 def default_probe(email: str, token: str, base_url: str, cancel: threading.Event) -> ProbeResult:
-    from wizard.alegra import probe_permissions
+    from wizard.probe import probe_permissions
 
     return probe_permissions(email, token, base_url, cancel=cancel)
 
@@ -166,7 +167,7 @@ class WizardContext(QObject):
             return self._sandbox.url
         if self.options.base_url:
             return self.options.base_url
-        from wizard.alegra import DEFAULT_BASE_URL
+        from wizard.transport import DEFAULT_BASE_URL
 
         return DEFAULT_BASE_URL
 

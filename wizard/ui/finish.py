@@ -31,7 +31,7 @@ from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult
+    from wizard.check import CheckResult
     from wizard.store import Profile
 
 SUMMARY_ROWS = ("email", "token", "company", "server", "status", "where")

@@ -28,7 +28,7 @@ from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
-    from wizard.alegra import ProbeResult
+    from wizard.probe import ProbeResult
 
 
 class ProbeView(QWidget):

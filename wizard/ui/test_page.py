@@ -28,7 +28,7 @@ from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
 
 if TYPE_CHECKING:
-    from wizard.alegra import CheckResult
+    from wizard.check import CheckResult
 
 SLOW_AFTER_S = 5
 # An answer quicker than this takes the focus to Next (the user's next step); a later one
@@ -181,7 +181,7 @@ class TestPage(BasePage):
         self.probe_view.reset()
         self.ctx.continue_unverified = False
         self._countdown_used = False
-        from wizard.alegra import validate_base_url
+        from wizard.transport import validate_base_url
 
         problem = validate_base_url(self.ctx.base_url)
         if problem is not None:

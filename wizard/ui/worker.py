@@ -100,7 +100,7 @@ class CheckRunner(Worker):
     def _relay(self, outcome: Outcome) -> None:
         result = outcome.value
         if outcome.error is not None or result is None:
-            from wizard.alegra import CheckResult
+            from wizard.check import CheckResult
             from wizard.outcomes import Code
 
             name = type(outcome.error).__name__ if outcome.error else "no result"
