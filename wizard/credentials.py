@@ -81,7 +81,9 @@ class Cleaned:
         return not self.problems
 
     def __repr__(self) -> str:  # never the token
-        return f"Cleaned(email={self.email!r}, token={token_hint(self.token)!r}, ok={self.ok})"
+        from wizard.redact import mask_token
+
+        return f"Cleaned(email={self.email!r}, token={mask_token(self.token)!r}, ok={self.ok})"
 
 
 EXAMPLE_EMAIL = "ejemploapi@alegra.com"
@@ -118,11 +120,6 @@ def _is_invisible(ch: str) -> bool:
 
 def _is_space(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) == "Zs"
-
-
-def token_hint(token: str) -> str:
-    """The only way a token is shown: "…" + its last 4 characters."""
-    return "…" + token[-4:] if token else ""
 
 
 class _Field:

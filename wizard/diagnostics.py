@@ -96,10 +96,10 @@ def build_report(
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:
-    from wizard.redact import mask, redact, register_secret
+    from wizard.redact import mask_token, redact, register_secret
 
     for secret in secrets:
         if secret:
             register_secret(secret)
-            text = text.replace(secret, mask(secret))
+            text = text.replace(secret, mask_token(secret))
     return redact(text)

@@ -14,9 +14,9 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from wizard import countries, i18n
-from wizard.credentials import token_hint
 from wizard.hints import DEFAULT_WAIT_SECONDS, Hint, hint_for, storage_hint
 from wizard.outcomes import CHECK_TIMEOUT_S, Code
+from wizard.redact import mask_token as mask_token  # the token's one mask, for both front ends
 from wizard.redact import redact
 
 if TYPE_CHECKING:
@@ -30,11 +30,6 @@ DEFAULT_TIMEOUT_S = CHECK_TIMEOUT_S
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 # Bidi overrides/isolates reorder what the user reads (a "Trojan Source" company name).
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def mask_token(token: str) -> str:
-    """The only way a token is ever shown: "…" + its last 4 characters."""
-    return token_hint(token)
 
 
 def clean_text(text: str) -> str:

@@ -12,8 +12,6 @@ import logging
 import re
 import threading
 
-from wizard.credentials import token_hint
-
 _lock = threading.Lock()
 _secrets: set[str] = set()
 
@@ -25,9 +23,10 @@ _PATTERNS = (
 )
 
 
-def mask(token: str) -> str:
-    """The only way a token is ever shown: "…" + its last 4 characters."""
-    return token_hint(token)
+def mask_token(token: str) -> str:
+    """The only way a token is ever shown: "…" + its last 4 characters ("" for none).
+    The one implementation: present re-exports it for the front ends."""
+    return "…" + token[-4:] if token else ""
 
 
 def register_secret(secret: str) -> None:
@@ -41,10 +40,10 @@ def redact(text: str) -> str:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
-            text = text.replace(secret, mask(secret))
+            text = text.replace(secret, mask_token(secret))
     text = _PATTERNS[0].sub(lambda m: m.group(1) + m.group(2) + " [redacted]", text)
     text = _PATTERNS[1].sub(lambda m: m.group(1) + " [redacted]", text)
-    return _PATTERNS[2].sub(lambda m: m.group(1) + mask(m.group(2)), text)
+    return _PATTERNS[2].sub(lambda m: m.group(1) + mask_token(m.group(2)), text)
 
 
 class RedactingFilter(logging.Filter):

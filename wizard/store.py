@@ -134,9 +134,9 @@ class Credentials:
     token: str
 
     def __repr__(self) -> str:
-        from wizard.credentials import token_hint
+        from wizard.redact import mask_token
 
-        return f"Credentials(profile={self.profile.id!r}, token={token_hint(self.token)!r})"
+        return f"Credentials(profile={self.profile.id!r}, token={mask_token(self.token)!r})"
 
     __str__ = __repr__
 
@@ -764,7 +764,7 @@ class Store:
         A damaged config file is set aside (SaveResult.set_aside) and a fresh one started;
         on any failure the previous state (file and keyring) is left as it was.
         """
-        from wizard.credentials import token_hint
+        from wizard.redact import mask_token
 
         if not token:
             raise StorageError(StorageReason.FAILED)
@@ -775,7 +775,7 @@ class Store:
                 profile = replace(
                     profile, id=_free_id(profile_id_for(profile.name or profile.email), data)
                 )
-            profile = replace(profile, token_hint=token_hint(token))
+            profile = replace(profile, token_hint=mask_token(token))
             created = data.find(profile.id) is None
             backend = self._usable_backend()
             previous = self._call(backend.get_password, SERVICE, profile.id)

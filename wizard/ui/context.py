@@ -214,7 +214,7 @@ class WizardContext(QObject):
 
     def ending(self) -> Ending:
         """How the window ended, for its exit code and --result-json (never the token)."""
-        from wizard.credentials import token_hint  # after the first paint: regex compiles
+        from wizard.present import mask_token  # after the first paint
 
         result, profile = self.result, self.saved_profile
         company = result.company if result is not None else None
@@ -242,7 +242,7 @@ class WizardContext(QObject):
                     "currency": company.currency,
                 },
                 "email": self.email or None,
-                "token_hint": token_hint(self.token) or None,
+                "token_hint": mask_token(self.token) or None,
                 "test_mode": self.demo,
             },
         )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import credentials
+from wizard import credentials, present
 from wizard.credentials import Cleaned, Note
 from wizard.redact import register_secret
 from wizard.ui.base import (
@@ -275,7 +275,7 @@ class CredentialsPage(BasePage):
                 n for n in c.problems if n.field in (field, "both") and n.id not in QUIET_PROBLEMS
             ]
             self.problems[field].setText("\n".join(credentials.describe(problems, lang)))
-        hint = credentials.token_hint(c.token)
+        hint = present.mask_token(c.token)
         self.token_hint.setText(self.ctx.t("gui.credentials.token_hint", hint=hint) if hint else "")
         self.both_label.setText(
             self.ctx.t("gui.credentials.filled_both") if self._filled_both else ""

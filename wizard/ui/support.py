@@ -251,7 +251,7 @@ class SupportDialog(_TextDialog):
 def support_report(ctx: WizardContext) -> str:
     """The report for the flow as it stands: what was typed (email, masked token), the last
     test's outcome and company, the probe, and the saved profile if any."""
-    from wizard import credentials
+    from wizard import present
     from wizard.diagnostics import SupportInfo, build_report
 
     result = ctx.result
@@ -270,7 +270,7 @@ def support_report(ctx: WizardContext) -> str:
         company=company.name if company else None,
         identification=company.identification if company else None,
         country=(country or ctx.country).name(ctx.lang),
-        token_hint=credentials.token_hint(ctx.token) if ctx.token else "",
+        token_hint=present.mask_token(ctx.token),
         keyring_backend=backend,
         last_code=result.code.value if result is not None else None,
         test_mode=ctx.demo,
