@@ -219,7 +219,9 @@ def write_result(target: str, report: dict[str, object]) -> None:
         return
     from pathlib import Path
 
-    settings.write_private(Path(target), payload.encode("utf-8"))
+    from wizard.private_files import write_private
+
+    write_private(Path(target), payload.encode("utf-8"), make_folder=True)
 
 
 def remember_choices(ctx) -> None:  # type: ignore[no-untyped-def]

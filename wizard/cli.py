@@ -1059,26 +1059,6 @@ def _is_pipe(stream: TextIO) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
-def _write_private(path: str, text: str) -> None:
-    """The file --output names: created 0600 next to it and moved into place, never
-    through a symlink, never readable by others for a moment."""
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".alegra-wizard-", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def run_credential_get(args: argparse.Namespace, io: Io) -> int:
     lang = io.lang
     if args.output is None and not _is_pipe(io.stdout):
@@ -1098,7 +1078,11 @@ def run_credential_get(args: argparse.Namespace, io: Io) -> int:
     )
     if args.output is not None:
         try:
-            _write_private(args.output, text)
+            from pathlib import Path
+
+            from wizard.private_files import write_private
+
+            write_private(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             io.err(_msg("output_failed", lang, path=args.output, error=exc.strerror or exc))
             return exit_code(Code.INVALID_INPUT)

@@ -1,9 +1,9 @@
-"""The window's remembered choices (language, country) and the private files it writes.
+"""The window's remembered choices (language, country).
 
 settings.json sits beside profiles.json in the config folder. It never holds a token, an
 email or anything about a connection: only what page one asks. Read before the first paint,
 so it stays small and cheap (no platformdirs import on Linux: the XDG rule is two lines).
-Written atomically, 0600, like every file of ours.
+Written atomically, 0600, like every file of ours (wizard.private_files).
 """
 
 from __future__ import annotations
@@ -51,25 +51,6 @@ def save(values: dict[str, str]) -> None:
     """Remember `values` (only KEYS), keeping what else was remembered."""
     merged = {**load(), **{k: v for k, v in values.items() if k in KEYS}}
     payload = json.dumps({"format": FORMAT, **merged}, indent=2).encode() + b"\n"
-    write_private(settings_file(), payload)
+    from wizard.private_files import write_private
 
-
-def write_private(path: Path, payload: bytes) -> None:
-    """Atomic and private: a 0600 temp file in the same folder, fsync, replace. The folder
-    is created 0700 if missing."""
-    import tempfile
-
-    folder = path.parent
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if os.name == "posix":
-                os.fchmod(handle.fileno(), 0o600)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private(settings_file(), payload, make_folder=True)

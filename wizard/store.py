@@ -32,6 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from wizard.private_files import private_folder, write_private
 from wizard.timeouts import CallTimedOut, call_with_timeout
 
 SERVICE = "alegra-wizard"
@@ -195,27 +196,6 @@ def now_iso() -> str:
 # --- the config file: on disk, or in memory (test mode) ----------------------------------
 
 
-def _private_folder(folder: Path) -> None:
-    """Create `folder` (and missing parents) 0700 whatever the umask, and take group and
-    other permissions off an existing one we own: it holds who we connect to."""
-    missing: list[Path] = []
-    here = folder
-    while not here.exists() and here != here.parent:
-        missing.append(here)
-        here = here.parent
-    for path in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            path.mkdir(mode=0o700)
-        if os.name == "posix":
-            os.chmod(path, 0o700)
-    if os.name == "posix":
-        info = os.stat(folder)
-        if not stat.S_ISDIR(info.st_mode):
-            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
-        if info.st_uid == os.getuid() and info.st_mode & 0o077:
-            os.chmod(folder, stat.S_IMODE(info.st_mode) & 0o700 | 0o700)
-
-
 class _DiskFiles:
     def __init__(self, folder: Path) -> None:
         self.config_file = folder / "profiles.json"
@@ -234,29 +214,9 @@ class _DiskFiles:
             return handle.read(MAX_CONFIG_BYTES + 1)
 
     def write(self, payload: bytes) -> None:
-        """Atomic: temp file in the same folder (mode 0600), fsync, replace, fsync folder."""
-        import tempfile
-
-        folder = self.config_file.parent
-        _private_folder(folder)
-        fd, tmp = tempfile.mkstemp(prefix=".profiles-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                if os.name == "posix":
-                    os.fchmod(handle.fileno(), 0o600)
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.config_file)  # replaces a symlink itself, never its target
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        if os.name == "posix":
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        """Atomic and 0600 (private_files.write_private), in our 0700 folder."""
+        private_folder(self.config_file.parent)
+        write_private(self.config_file, payload)
 
     def set_aside(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -271,7 +231,7 @@ class _DiskFiles:
     def lock(self, timeout: float) -> Iterator[None]:
         """An exclusive lock between processes (and threads) on the lock file."""
         try:
-            _private_folder(self.lock_file.parent)
+            private_folder(self.lock_file.parent)
             # O_NOFOLLOW: a planted profiles.lock symlink must not make us create its target.
             fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _CLOEXEC, 0o600)
         except OSError:  # read-only or full disk, a file where the folder should be, a link
