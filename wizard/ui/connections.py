@@ -62,6 +62,33 @@ ACTIONS = (
 
 
 @dataclass(frozen=True)
+class Confirm:
+    """An «are you sure?» box before acting on a connection (ConnectionsView._confirm)."""
+
+    object_name: str
+    icon: QMessageBox.Icon
+    title: str  # catalog keys; `warning` is given the connection's {name}
+    warning: str
+    yes: str
+
+
+ROTATE = Confirm(
+    "rotateWarningBox",
+    QMessageBox.Icon.Warning,
+    "gui.connections.rotate_title",
+    "gui.connections.rotate_warning",
+    "gui.connections.rotate_yes",
+)
+REMOVE = Confirm(
+    "removeConfirmBox",
+    QMessageBox.Icon.Question,
+    "gui.connections.remove_title",
+    "gui.connections.remove_warning",
+    "gui.connections.remove_yes",
+)
+
+
+@dataclass(frozen=True)
 class Listing:
     """What the store holds, read on a worker thread."""
 
@@ -515,19 +542,7 @@ class ConnectionsView(QFrame):
 
     # --- Cambiar token: the «Renovar token» warning first ---
     def ask_rotate(self, profile_id: str | None = None) -> None:
-        profile = self._profile(profile_id)
-        if profile is None or not self.touchable(profile):
-            return
-        box = self._question(
-            "gui.connections.rotate_title",
-            self.ctx.t("gui.connections.rotate_warning", name=profile.name),
-            "gui.connections.rotate_yes",
-            icon=QMessageBox.Icon.Warning,
-        )
-        box.setObjectName("rotateWarningBox")
-        pid = profile.id
-        self._on_yes(box, lambda: self.rotateRequested.emit(pid))
-        box.open()
+        self._confirm(ROTATE, self._profile(profile_id), lambda p: self.rotateRequested.emit(p.id))
 
     # --- Renombrar ---
     def ask_rename(self) -> None:
@@ -572,19 +587,7 @@ class ConnectionsView(QFrame):
 
     # --- Quitar ---
     def ask_remove(self) -> None:
-        profile = self.selected()
-        if profile is None or not self.touchable(profile):
-            return
-        box = self._question(
-            "gui.connections.remove_title",
-            self.ctx.t("gui.connections.remove_warning", name=profile.name),
-            "gui.connections.remove_yes",
-            icon=QMessageBox.Icon.Question,
-        )
-        box.setObjectName("removeConfirmBox")
-        pid, name = profile.id, profile.name
-        self._on_yes(box, lambda: self.remove(pid, name))
-        box.open()
+        self._confirm(REMOVE, self.selected(), lambda p: self.remove(p.id, p.name))
 
     def remove(self, profile_id: str, name: str) -> None:
         store, t = self.ctx.store, self.ctx.t
@@ -614,28 +617,36 @@ class ConnectionsView(QFrame):
             return self.selected()
         return next((p for p in self.profiles if p.id == profile_id), None)
 
-    def _question(
-        self, title_key: str, text: str, yes_key: str, *, icon: QMessageBox.Icon
-    ) -> QMessageBox:
-        """open(), never exec(): the event loop keeps running (and tests can answer)."""
-        box = QMessageBox(icon, self.ctx.t(title_key), text, parent=self)
+    def _confirm(
+        self, box_kind: Confirm, profile: Profile | None, then: Callable[[Profile], object]
+    ) -> None:
+        """Ask before acting on a connection we may touch: a message box, opened with
+        open(), never exec() (the event loop keeps running, and tests can answer); `then`
+        runs with the profile only when the user chose the confirm button."""
+        if profile is None or not self.touchable(profile):
+            return
+        t = self.ctx.t
+        box = QMessageBox(
+            box_kind.icon, t(box_kind.title), t(box_kind.warning, name=profile.name), parent=self
+        )
+        box.setObjectName(box_kind.object_name)
         box.setTextFormat(Qt.TextFormat.PlainText)  # a profile name is the user's text
-        yes = box.addButton(self.ctx.t(yes_key), QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton(self.ctx.t("gui.connections.back"), QMessageBox.ButtonRole.RejectRole)
+        yes = box.addButton(t(box_kind.yes), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(t("gui.connections.back"), QMessageBox.ButtonRole.RejectRole)
         yes.setObjectName("confirmButton")
         back.setObjectName("backButton")
         box.setDefaultButton(back)  # the safe answer on Enter
         box.setEscapeButton(back)
-        self.dialog = box
-        return box
 
-    @staticmethod
-    def _on_yes(box: QMessageBox, action: Callable[[], object]) -> None:
         # A message box's custom buttons finish with their index, not Accepted: ask
         # which button it was.
+        chosen = profile
+
         def answered(_result: int) -> None:
             clicked = box.clickedButton()
             if clicked is not None and clicked.objectName() == "confirmButton":
-                action()
+                then(chosen)
 
         box.finished.connect(answered)
+        self.dialog = box
+        box.open()
