@@ -10,6 +10,7 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
                          moves a user makes (go_to, fill, save_and_finish, visible_texts)
 - tests.helpers.gui_driver  `python -m tests.helpers.gui_driver SCENARIO ARGS`: the real
                          wizard.app.main() driven through a user's moves in a child process
+- tests.helpers.connections  the saved-connections view's profiles, dialogs and AT-SPI app
 - tests.helpers.files    the files a run wrote, for leak scans
 - tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
 - tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker

@@ -30,76 +30,26 @@ from PySide6.QtWidgets import (
 
 from tests.helpers import ROOT
 from tests.helpers import layout as layout_checks
+from tests.helpers.connections import (
+    WRONG_TOKEN,
+    app_under_xvfb,
+    items,
+    open_box,
+    press,
+    save_profile,
+    save_two,
+    view_of,
+)
 from tests.helpers.gui import fill, save_and_finish
 from wizard.sandbox import DEMO_TOKEN
 from wizard.store import SERVICE, Profile, StorageError, Store
 from wizard.ui.connections import ConnectionsView
 from wizard.ui.wizard import AlegraWizard
 
-WRONG_TOKEN = "0123456789abcdef9999"  # the sandbox answers 401 to it
-
-
-def save_profile(
-    config_dir: Path,
-    name: str,
-    *,
-    url: str,
-    email: str = "demo@alegra.test",
-    token: str = DEMO_TOKEN,
-    company: str | None = "Panadería La Espiga S.A.S.",
-    identification: str | None = "900123456-7",
-) -> Profile:
-    result = Store(config_dir=config_dir).save(
-        Profile(
-            id="",
-            name=name,
-            email=email,
-            base_url=url,
-            country="co",
-            company=company,
-            identification=identification,
-        ),
-        token,
-    )
-    return getattr(result, "profile", result)  # type: ignore[no-any-return]
-
-
-def view_of(qtbot, wizard: AlegraWizard) -> ConnectionsView:  # type: ignore[no-untyped-def]
-    view = wizard.welcome.connections
-    assert view is not None, "the connections view is mounted by build_rest"
-    qtbot.waitUntil(lambda: view.loaded and not view.store_worker.busy, timeout=10_000)
-    return view
-
-
-def items(view: ConnectionsView) -> list[str]:
-    return [view.list.item(row).text() for row in range(view.list.count())]
-
-
-def open_box(qtbot, view: ConnectionsView) -> QWidget:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: view.dialog is not None and view.dialog.isVisible(), timeout=5_000)
-    assert view.dialog is not None
-    return view.dialog
-
-
-def press(box: QWidget, name: str) -> None:
-    button = box.findChild(QAbstractButton, name)
-    assert button is not None, name
-    button.click()
-
 
 @pytest.fixture
 def two(config_dir: Path, sandbox) -> tuple[Profile, Profile]:  # type: ignore[no-untyped-def]
-    good = save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
-    bad = save_profile(
-        config_dir,
-        "Tacos El Güero",
-        url=sandbox.url,
-        email="mx@alegra.test",
-        token=WRONG_TOKEN,
-        company="Tacos El Güero S.A. de C.V.",
-        identification="TEG010101AB1",
-    )
-    return good, bad
+    return save_two(config_dir, sandbox.url)
 
 
 def test_with_nothing_stored_page_one_is_as_before(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -613,34 +563,6 @@ def test_page_one_paints_before_the_store_is_read(tmp_path, config_dir, sandbox)
 
 # --- a screen reader's view, over the real accessibility bus (AT-SPI) ---
 
-ATSPI_DRIVER = """
-import sys
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from wizard import app as gui
-
-qt = QApplication([sys.argv[0]])
-done = Path(sys.argv[1])
-
-
-def step():
-    wizard = next((w for w in qt.topLevelWidgets() if w.objectName() == "alegraWizard"), None)
-    view = wizard.welcome.connections if wizard is not None else None
-    if view is None or not view.loaded:
-        return QTimer.singleShot(20, step)
-    if not getattr(step, "ready", False):
-        step.ready = True
-        print("READY", flush=True)
-    if done.exists():
-        return wizard.reject()
-    QTimer.singleShot(50, step)
-
-
-QTimer.singleShot(0, step)
-sys.exit(gui.main(["--lang", sys.argv[2]]))
-"""
-
 # Run by Debian's own python3 (pyatspi is a system package): the tree as Orca reads it.
 ATSPI_READER = """
 import json
@@ -691,34 +613,10 @@ def test_a_screen_reader_hears_the_connections(tmp_path, config_dir, sandbox, la
     assert probe.returncode == 0, "python3-pyatspi (scripts/install-system-deps.sh test)"
     assert shutil.which("xvfb-run") and shutil.which("dbus-send")
     assert os.environ.get("DBUS_SESSION_BUS_ADDRESS"), "run under scripts/with-keyring.sh"
-    subprocess.run(
-        ["dbus-send", "--session", "--dest=org.a11y.Bus", "/org/a11y/bus",
-         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status",
-         "string:IsEnabled", "variant:boolean:true"],
-        check=True, capture_output=True, timeout=30,
-    )  # fmt: skip
     save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
-    (tmp_path / "driver.py").write_text(ATSPI_DRIVER, encoding="utf-8")
     (tmp_path / "reader.py").write_text(ATSPI_READER, encoding="utf-8")
-    done = tmp_path / "done"
-    env = {
-        **os.environ,
-        "ALEGRA_WIZARD_CONFIG_DIR": str(config_dir),
-        "PYTHONPATH": str(ROOT),
-        "QT_QPA_PLATFORM": "xcb",
-        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
-        "QT_ACCESSIBILITY": "1",
-    }
-    app = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
-         str(tmp_path / "driver.py"), str(done), lang],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert app.stdout is not None
-        line = app.stdout.readline()  # blocks until the view has loaded (or the app died)
-        assert line.strip() == "READY", app.stderr.read() if app.stderr else ""
-        nodes: list[dict] = []  # type: ignore[type-arg]
+    nodes: list[dict] = []  # type: ignore[type-arg]
+    with app_under_xvfb(tmp_path, config_dir, lang) as app:
         for _ in range(20):  # the bridge registers the window shortly after it shows
             read = subprocess.run(
                 [system_python, str(tmp_path / "reader.py")],
@@ -728,11 +626,8 @@ def test_a_screen_reader_hears_the_connections(tmp_path, config_dir, sandbox, la
             if any(n["role"] == "list" and n["showing"] for n in nodes):
                 break
             time.sleep(0.3)
-    finally:
-        done.touch()
-        _out, err = app.communicate(timeout=60)
-    assert "Fatal Python error" not in err
-    assert app.returncode in (0, 19), err
+    assert "Fatal Python error" not in app.stderr
+    assert app.returncode in (0, 19), app.stderr
     assert DEMO_TOKEN not in json.dumps(nodes, ensure_ascii=False)
     showing = [n for n in nodes if n["showing"]]
     words = {
@@ -758,37 +653,6 @@ def test_a_screen_reader_hears_the_connections(tmp_path, config_dir, sandbox, la
     order = [n["name"] for n in showing]
     assert order.index(title) < order.index(buttons[-1]) < order.index(language)
 
-
-ANNOUNCE_DRIVER = """
-import sys
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from wizard import app as gui
-
-qt = QApplication([sys.argv[0]])
-folder = Path(sys.argv[1])
-
-
-def step():
-    wizard = next((w for w in qt.topLevelWidgets() if w.objectName() == "alegraWizard"), None)
-    view = wizard.welcome.connections if wizard is not None else None
-    if view is None or not view.loaded:
-        return QTimer.singleShot(20, step)
-    if not getattr(step, "ready", False):
-        step.ready = True
-        print("READY", flush=True)
-    if (folder / "go").exists() and not getattr(step, "went", False):
-        step.went = True
-        view.check_button.click()  # Revisar
-    if (folder / "done").exists():
-        return wizard.reject()
-    QTimer.singleShot(50, step)
-
-
-QTimer.singleShot(0, step)
-sys.exit(gui.main(["--lang", "es"]))
-"""
 
 ANNOUNCE_LISTENER = """
 import json
@@ -825,39 +689,14 @@ print(json.dumps(heard, ensure_ascii=False))
 def test_a_screen_reader_hears_the_recheck_result(tmp_path, config_dir, sandbox) -> None:  # type: ignore[no-untyped-def]
     """Revisar's progress and result are announced (AT-SPI object:announcement) while the
     focus stays on the button: a blind user hears how it went without hunting for it."""
-    subprocess.run(
-        ["dbus-send", "--session", "--dest=org.a11y.Bus", "/org/a11y/bus",
-         "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status",
-         "string:IsEnabled", "variant:boolean:true"],
-        check=True, capture_output=True, timeout=30,
-    )  # fmt: skip
     save_profile(config_dir, "Panadería La Espiga", url=sandbox.url)
-    (tmp_path / "driver.py").write_text(ANNOUNCE_DRIVER, encoding="utf-8")
     (tmp_path / "listener.py").write_text(ANNOUNCE_LISTENER, encoding="utf-8")
-    env = {
-        **os.environ,
-        "ALEGRA_WIZARD_CONFIG_DIR": str(config_dir),
-        "PYTHONPATH": str(ROOT),
-        "QT_QPA_PLATFORM": "xcb",
-        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
-        "QT_ACCESSIBILITY": "1",
-    }
-    app = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
-         str(tmp_path / "driver.py"), str(tmp_path)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert app.stdout is not None
-        assert app.stdout.readline().strip() == "READY"
+    with app_under_xvfb(tmp_path, config_dir, "es") as app:
         listen = subprocess.run(
             ["/usr/bin/python3", str(tmp_path / "listener.py"), str(tmp_path)],
             capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
-    finally:
-        (tmp_path / "done").touch()
-        _out, err = app.communicate(timeout=60)
-    assert app.returncode in (0, 19), err
+    assert app.returncode in (0, 19), app.stderr
     heard = json.loads(listen.stdout or "[]")
     texts = [h["text"] for h in heard]
     assert "Revisando «Panadería La Espiga» con Alegra…" in texts, (heard, listen.stderr)
