@@ -80,6 +80,15 @@ def open_box(qtbot: Any, view: ConnectionsView) -> QWidget:
     return view.dialog
 
 
+def dialog_for(
+    qtbot: Any, view: ConnectionsView, profile_id: str, button: QAbstractButton
+) -> QWidget:
+    """Select a connection, press one of its buttons, and return the dialog that opened."""
+    view.select(profile_id)
+    button.click()
+    return open_box(qtbot, view)
+
+
 def press(box: QWidget, name: str) -> None:
     button = box.findChild(QAbstractButton, name)
     assert button is not None, name

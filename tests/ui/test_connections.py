@@ -33,6 +33,7 @@ from tests.helpers import layout as layout_checks
 from tests.helpers.connections import (
     WRONG_TOKEN,
     app_under_xvfb,
+    dialog_for,
     items,
     open_box,
     press,
@@ -126,9 +127,7 @@ def test_a_failed_recheck_shows_the_hint_and_offers_a_new_token(
     _good, bad = two
     wizard = make_wizard("--lang", "es")
     view = view_of(qtbot, wizard)
-    view.select(bad.id)
-    view.check_button.click()
-    dialog = open_box(qtbot, view)
+    dialog = dialog_for(qtbot, view, bad.id, view.check_button)
     status = dialog.findChild(QLabel, "connectionCheckStatus")
     assert status.text() == "Alegra no reconoce ese correo con ese token."
     hint = dialog.findChild(QWidget, "connectionHintView").toPlainText()  # type: ignore[attr-defined]
@@ -152,9 +151,7 @@ def test_cambiar_token_warns_about_renovar_token_first(make_wizard, qtbot, two) 
     good, _bad = two
     wizard = make_wizard("--lang", "es")
     view = view_of(qtbot, wizard)
-    view.select(good.id)
-    view.rotate_button.click()
-    box = open_box(qtbot, view)
+    box = dialog_for(qtbot, view, good.id, view.rotate_button)
     assert isinstance(box, QMessageBox)
     text = box.text()
     assert "«Renovar token»" in text and "deja de funcionar en ese mismo momento" in text
@@ -172,9 +169,7 @@ def test_cambiar_token_warns_about_renovar_token_first(make_wizard, qtbot, two) 
 def test_renombrar_moves_the_secret_to_the_new_name(make_wizard, qtbot, two, config_dir) -> None:  # type: ignore[no-untyped-def]
     good, bad = two
     view = view_of(qtbot, make_wizard("--lang", "es"))
-    view.select(good.id)
-    view.rename_button.click()
-    dialog = open_box(qtbot, view)
+    dialog = dialog_for(qtbot, view, good.id, view.rename_button)
     edit = dialog.findChild(QWidget, "renameEdit")
     assert edit is not None and edit.text() == "Panadería La Espiga"  # type: ignore[attr-defined]
     assert edit.accessibleName() == "Nuevo nombre"
@@ -197,9 +192,7 @@ def test_renombrar_moves_the_secret_to_the_new_name(make_wizard, qtbot, two, con
 def test_quitar_asks_then_removes_secret_and_metadata(make_wizard, qtbot, two, config_dir) -> None:  # type: ignore[no-untyped-def]
     good, bad = two
     view = view_of(qtbot, make_wizard("--lang", "es"))
-    view.select(bad.id)
-    view.remove_button.click()
-    box = open_box(qtbot, view)
+    box = dialog_for(qtbot, view, bad.id, view.remove_button)
     assert "¿Quitar «Tacos El Güero»?" in box.text()  # type: ignore[attr-defined]
     press(box, "backButton")
     assert keyring.get_password(SERVICE, bad.id) == WRONG_TOKEN
@@ -210,9 +203,7 @@ def test_quitar_asks_then_removes_secret_and_metadata(make_wizard, qtbot, two, c
     assert keyring.get_password(SERVICE, bad.id) is None
     assert Store(config_dir=config_dir).find(bad.id) is None
     assert Store(config_dir=config_dir).load(good.id).token == DEMO_TOKEN
-    view.select(good.id)
-    view.remove_button.click()
-    press(open_box(qtbot, view), "confirmButton")
+    press(dialog_for(qtbot, view, good.id, view.remove_button), "confirmButton")
     qtbot.waitUntil(lambda: not items(view), timeout=10_000)
     with pytest.raises(StorageError):
         Store(config_dir=config_dir).load(good.id)
@@ -331,9 +322,7 @@ def test_the_dialogs_buttons_have_mnemonics(make_wizard, qtbot, two, lang: str) 
         assert all(letters) and len(set(letters)) == len(letters), [b.text() for b in buttons]
         box.close()
         view.dialog = None
-    view.select(bad.id)
-    view.check_button.click()
-    box = open_box(qtbot, view)
+    box = dialog_for(qtbot, view, bad.id, view.check_button)
     letters = [mnemonic(b.text()) for b in box.findChildren(QPushButton) if b.isVisible()]
     assert len(letters) == 2 and all(letters) and len(set(letters)) == 2
 
@@ -453,9 +442,7 @@ def test_no_overlap_and_nothing_cut_at_laptop_sizes(
     qtbot.waitUntil(lambda: (wizard.width(), wizard.height()) == size, timeout=3_000)
     assert_laid_out(wizard, view)
     # With a re-check's result under the buttons, too.
-    view.select("tacos-el-guero")
-    view.check_button.click()
-    dialog = open_box(qtbot, view)
+    dialog = dialog_for(qtbot, view, "tacos-el-guero", view.check_button)
     assert view.status.isVisible()
     assert_laid_out(wizard, view)
     dialog.close()
@@ -772,9 +759,7 @@ def test_cambiar_token_end_to_end_replaces_the_stored_token(
     old = save_profile(config_dir, "Panadería La Espiga", url=sandbox.url, token=WRONG_TOKEN)
     wizard = make_wizard("--lang", "es")
     view = view_of(qtbot, wizard)
-    view.select(old.id)
-    view.rotate_button.click()
-    press(open_box(qtbot, view), "confirmButton")
+    press(dialog_for(qtbot, view, old.id, view.rotate_button), "confirmButton")
     assert wizard.currentPage() is wizard.credentials
     wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
     wizard.credentials.apply_cleaning()
