@@ -966,33 +966,20 @@ def run_status(args: argparse.Namespace, io: Io) -> int:
     except _Outcome as outcome:
         return _outcome_exit(io, outcome)
     backend = st.backend_name()
-    default_id = _default_id(st)
-    if io.json:
-        io.emit_json(
-            {
-                "ok": True,
-                "code": None,
-                "backend": backend,
-                "profiles": [present.profile_json(profile, default_id)],
-            }
-        )
-        return 0
-    io.out(_profile_lines(profile, backend, io.lang, default_id))
-    return 0
+    return _show_profiles(io, st, [profile], {"ok": True, "code": None, "backend": backend})
 
 
 def run_profiles(args: argparse.Namespace, io: Io) -> int:
     st = _store()
-    profiles = st.list_profiles()
+    return _show_profiles(io, st, st.list_profiles(), {"ok": True, "default": _default_id(st)})
+
+
+def _show_profiles(io: Io, st: Any, profiles: list[Any], head: dict[str, Any]) -> int:
+    """status and profiles: `head` and the profiles as one JSON object, or a block of
+    lines per profile (none: a message on stderr)."""
     default_id = _default_id(st)
     if io.json:
-        io.emit_json(
-            {
-                "ok": True,
-                "default": default_id,
-                "profiles": [present.profile_json(p, default_id) for p in profiles],
-            }
-        )
+        io.emit_json({**head, "profiles": [present.profile_json(p, default_id) for p in profiles]})
         return 0
     if not profiles:
         io.err(_msg("status_none", io.lang))
@@ -1002,6 +989,12 @@ def run_profiles(args: argparse.Namespace, io: Io) -> int:
     return 0
 
 
+def _not_found(io: Io, profile_id: str, exc: Any) -> int:
+    """A named profile that is not stored (a store.ProfileNotFound): not_configured, and
+    the message lists those that are."""
+    return _fail(io, Code.NOT_CONFIGURED, _not_found_message(profile_id, exc.profiles, io.lang))
+
+
 def run_default(args: argparse.Namespace, io: Io) -> int:
     from wizard import store
 
@@ -1009,8 +1002,7 @@ def run_default(args: argparse.Namespace, io: Io) -> int:
     try:
         profile = st.set_default(args.profile)
     except store.ProfileNotFound as exc:
-        message = _not_found_message(args.profile, exc.profiles, io.lang)
-        return _fail(io, Code.NOT_CONFIGURED, message)
+        return _not_found(io, args.profile, exc)
     if io.json:
         io.emit_json({"ok": True, "code": None, "default": profile.id})
     else:
@@ -1028,8 +1020,7 @@ def run_rename(args: argparse.Namespace, io: Io) -> int:
     try:
         profile = st.rename(args.profile, new_name)
     except store.ProfileNotFound as exc:
-        message = _not_found_message(args.profile, exc.profiles, io.lang)
-        return _fail(io, Code.NOT_CONFIGURED, message)
+        return _not_found(io, args.profile, exc)
     except store.ProfileExists:
         return _fail(io, Code.INVALID_INPUT, _msg("rename_exists", io.lang, name=new_name))
     if io.json:
