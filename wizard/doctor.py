@@ -174,9 +174,9 @@ class Doctor:
     # --- local items ---
     def _storage_failure(self, item_id: str, reason: str, **fmt: object) -> Item:
         """A failed keyring or config item, in the store's own words for `reason`."""
-        from wizard.hints import storage_hint
+        from wizard.present import storage_texts
 
-        hint = storage_hint(reason, self.lang, country=self.country)
+        hint = storage_texts(reason, self.lang, country=self.country)
         detail = self.t(f"{item_id}.fail", problem=hint.title, **fmt)
         return Item(item_id, FAIL, detail, " ".join(hint.steps))
 

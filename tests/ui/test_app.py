@@ -235,6 +235,30 @@ def _result(path: Path) -> dict[str, object]:
     return data  # type: ignore[no-any-return]
 
 
+def test_the_result_json_company_is_cleaned_and_never_holds_the_token(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    """The company in --result-json is what the server sent, but as the CLI prints it
+    (present.company_json): no escape or control characters, and a token the server echoed
+    in it masked."""
+    from wizard.check import CheckResult, Company
+    from wizard.outcomes import Code
+    from wizard.redact import register_secret
+
+    ctx = make_wizard("--lang", "es").ctx
+    ctx.token = DEMO_TOKEN
+    register_secret(DEMO_TOKEN)  # as the credentials page does with what was pasted
+    echoed = Company(
+        name=f"\x1b[31mEspiga {DEMO_TOKEN}", identification="900\x07", country="colombia",
+        currency="COP",
+    )  # fmt: skip
+    ctx.result = CheckResult(Code.CONNECTED, 200, echoed, None, 5)
+    report = ctx.ending().report
+    assert report["company"] == {
+        "name": "Espiga …" + DEMO_TOKEN[-4:], "identification": "900", "country": "colombia",
+        "currency": "COP",
+    }  # fmt: skip
+    assert DEMO_TOKEN not in json.dumps(report)
+
+
 def test_saving_exits_0_and_says_which_profile(
     tmp_path: Path, home: dict[str, str], sandbox: Sandbox
 ) -> None:

@@ -214,7 +214,7 @@ class WizardContext(QObject):
 
     def ending(self) -> Ending:
         """How the window ended, for its exit code and --result-json (never the token)."""
-        from wizard.present import mask_token  # after the first paint
+        from wizard.present import company_json, mask_token  # after the first paint
 
         result, profile = self.result, self.saved_profile
         company = result.company if result is not None else None
@@ -233,14 +233,7 @@ class WizardContext(QObject):
                 "saved": saved,
                 "verified": profile is not None and self.verified,
                 "profile": profile.id if saved and profile is not None else None,
-                "company": None
-                if company is None
-                else {
-                    "name": company.name,
-                    "identification": company.identification,
-                    "country": company.country,
-                    "currency": company.currency,
-                },
+                "company": company_json(company),
                 "email": self.email or None,
                 "token_hint": mask_token(self.token) or None,
                 "test_mode": self.demo,
