@@ -70,6 +70,8 @@ def test_tls_names_the_issuer_and_office_inspection() -> None:
     assert "desconocido" in hint_for(Code.TLS_ERROR, "es").title
 
 
-def test_as_text_numbers_the_steps() -> None:
-    text = hint_for(Code.TIMEOUT, "en").as_text()
+def test_hint_text_numbers_the_steps() -> None:
+    from wizard.present import hint_text
+
+    text = hint_text(hint_for(Code.TIMEOUT, "en"))
     assert "\n  1. " in text and "\n  2. " in text

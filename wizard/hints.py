@@ -29,13 +29,6 @@ class Hint:
     steps: list[str]
     url: str | None
 
-    def as_text(self) -> str:
-        lines = [self.title]
-        lines += [f"  {n}. {step}" for n, step in enumerate(self.steps, 1)]
-        if self.url:
-            lines.append(f"  {self.url}")
-        return "\n".join(lines)
-
 
 def hint_key(code: Code | str, variant: str | None = None) -> str:
     base = f"hint.{Code(code).value}"

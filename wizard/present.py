@@ -89,6 +89,7 @@ def hint_json(hint: Hint | None) -> dict[str, Any] | None:
 
 
 def hint_text(hint: Hint) -> str:
+    """A hint as the CLI prints it: the title, the numbered steps, the link."""
     lines = [hint.title]
     lines += [f"  {n}. {step}" for n, step in enumerate(hint.steps, 1)]
     if hint.url:
