@@ -459,3 +459,17 @@ def test_the_readme_example_for_python_programs_runs(tmp_path: Path, monkeypatch
     exec(compile(code, "README.md", "exec"), {})
     assert Store().list_profiles() == []
     assert real_keyring().get_password(SERVICE, "panaderia-la-espiga") is None
+
+
+def test_the_store_and_settings_json_share_one_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One rule for the folder (settings.config_dir): the store once asked platformdirs,
+    which read a padded XDG_CONFIG_HOME differently, so settings.json could land elsewhere."""
+    from wizard import settings
+
+    monkeypatch.delenv("ALEGRA_WIZARD_CONFIG_DIR", raising=False)
+    for xdg in (f"{tmp_path}/xdg ", f"{tmp_path}/xdg", "relativa", ""):
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+        folder = Store()._files.config_file.parent
+        assert folder == settings.config_dir() == settings.settings_file().parent, xdg

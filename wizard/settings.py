@@ -19,7 +19,8 @@ KEYS = ("lang", "country")
 
 
 def config_dir() -> Path:
-    """The same folder as the store's (wizard.store._config_dir), without its import cost."""
+    """Our config folder (the store's and settings.json's): ALEGRA_WIZARD_CONFIG_DIR, else
+    the platform's. On Linux the XDG rule in two lines, without platformdirs' import cost."""
     override = os.environ.get("ALEGRA_WIZARD_CONFIG_DIR")
     if override:
         return Path(override)

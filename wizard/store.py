@@ -180,12 +180,9 @@ def merge_for_save(incoming: Profile, existing: Profile | None) -> Profile:
 
 
 def _config_dir() -> Path:
-    override = os.environ.get("ALEGRA_WIZARD_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
+    from wizard.settings import config_dir  # one rule for the folder, settings.json's too
 
-    return Path(platformdirs.user_config_dir("alegra-wizard"))
+    return config_dir()
 
 
 def now_iso() -> str:
