@@ -874,7 +874,7 @@ def run_login(args: argparse.Namespace, io: Io) -> int:
 
 
 def _save_login(args: argparse.Namespace, c: Checked) -> tuple[Any, bool]:
-    from wizard import countries, store
+    from wizard import store
 
     st = store.Store()
     result, cleaned = c.result, c.cleaned
@@ -887,7 +887,7 @@ def _save_login(args: argparse.Namespace, c: Checked) -> tuple[Any, bool]:
         existing = st.find_duplicate(cleaned.email, company.identification if company else None)
     name = args.name or (existing.name if existing else None)
     name = name or present.clean_optional(company.name if company else None) or cleaned.email
-    country = countries.by_edition(company.country if company else None)
+    country = present.company_country(company)
     profile = store.Profile(
         id=existing.id
         if existing

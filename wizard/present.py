@@ -138,13 +138,20 @@ class CompanyView:
         )
 
 
+def company_country(
+    company: Company | None, fallback: countries.Country | None = None
+) -> countries.Country | None:
+    """The country a company's Alegra edition names (its words, its tax id), else `fallback`."""
+    return (countries.by_edition(company.country) if company else None) or fallback
+
+
 def company_view(
     company: Company | None, lang: str, fallback: countries.Country | None = None
 ) -> CompanyView | None:
     if company is None:
         return None
     name = clean_optional(company.name)
-    country = countries.by_edition(company.country) or fallback
+    country = company_country(company, fallback)
     edition = clean_optional(company.country)
     return CompanyView(
         name=name or i18n.t("cli.unknown_company", lang),

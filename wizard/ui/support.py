@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import countries, hints
+from wizard import hints
 from wizard.ui.base import make_label, tone, tone_colour
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
@@ -256,7 +256,7 @@ def support_report(ctx: WizardContext) -> str:
 
     result = ctx.result
     company = result.company if result is not None else None
-    country = countries.by_edition(company.country) if company else None
+    country = present.company_country(company) or ctx.country
     profile = (
         ctx.saved_profile.id if ctx.saved_profile else (ctx.updating.id if ctx.updating else None)
     )
@@ -269,7 +269,7 @@ def support_report(ctx: WizardContext) -> str:
         email=ctx.email,
         company=company.name if company else None,
         identification=company.identification if company else None,
-        country=(country or ctx.country).name(ctx.lang),
+        country=country.name(ctx.lang),
         token_hint=present.mask_token(ctx.token),
         keyring_backend=backend,
         last_code=result.code.value if result is not None else None,
