@@ -11,7 +11,6 @@ which is that command's whole purpose. Results go to stdout, messages to stderr,
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -33,8 +32,6 @@ PROG = "alegra-wizard"
 # What --token-stdin reads at most: an email and a token (even a whole pasted "Datos de
 # usuario" card) fit in far less; a runaway pipe must not take seconds and memory.
 STDIN_CAP_BYTES = 8 * 1024
-MAX_TIMEOUT_S = 600.0
-DOCTOR_TIMEOUT_S = 5.0
 
 
 # --- language, streams -------------------------------------------------------------------
@@ -162,11 +159,14 @@ def usage_error(parser: Parser, message: str, hint: str = "") -> NoReturn:
 
 def _timeout_type(lang: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
+        # The range is the transport's, the one the check and the probe apply too.
+        from wizard.transport import MAX_TIMEOUT_S, validate_timeout
+
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(_msg("bad_timeout_value", lang, value=text)) from None
-        if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT_S:
+        if validate_timeout(value) is not None:
             raise argparse.ArgumentTypeError(
                 _msg("bad_timeout_range", lang, value=text, max=int(MAX_TIMEOUT_S))
             )
@@ -1107,7 +1107,7 @@ def run_sandbox(args: argparse.Namespace, io: Io) -> int:
 
 def run_doctor(args: argparse.Namespace, io: Io) -> int:
     from wizard import transport
-    from wizard.doctor import Doctor, Report
+    from wizard.doctor import DEFAULT_TIMEOUT_S, Doctor, Report
 
     lang = io.lang
     base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or transport.DEFAULT_BASE_URL
@@ -1120,7 +1120,7 @@ def run_doctor(args: argparse.Namespace, io: Io) -> int:
         store=_store(),
         lang=lang,
         offline=args.offline,
-        timeout=DOCTOR_TIMEOUT_S if args.timeout is None else args.timeout,
+        timeout=DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout,
         ca_bundle=args.ca_bundle,
     )
     if io.json:

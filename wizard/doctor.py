@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from wizard.countries import Country
 
 OK, WARN, FAIL, SKIPPED = "ok", "warn", "fail", "skipped"
+# Per item (DNS, HTTPS, clock), whichever front end runs it: the window and `doctor`.
+DEFAULT_TIMEOUT_S = 5.0
 MAX_SKEW_S = 300  # beyond this, TLS and Alegra's answers may fail in odd ways
 # Issuers of public web certificates. Another issuer on Alegra's own host, trusted by
 # this computer, usually means an office proxy that inspects HTTPS.
@@ -115,7 +117,7 @@ class Doctor:
         store: Any,
         lang: str = i18n.DEFAULT_LANG,
         offline: bool = False,
-        timeout: float = 5.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         ca_bundle: str | None = None,
         clock: Callable[[], float] = time.time,
         country: Country | None = None,
