@@ -167,12 +167,15 @@ def _rss_kb() -> int:
 
 
 def _preload_heavy_modules() -> None:
-    """requests and keyring cost ~0.3 s to import: do it after the window is up, off the
-    GUI thread, so the first check does not pay for it."""
+    """keyring and the HTTP stack (http.client, ssl, the check) cost ~0.2 s to import: do
+    it after the window is up, off the GUI thread, so the first check does not pay for it."""
 
     def load() -> None:
+        import http.client  # noqa: F401
+
         import keyring  # noqa: F401
-        import requests  # noqa: F401
+
+        import wizard.check  # noqa: F401
 
     threading.Thread(target=load, name="preload", daemon=True).start()
 

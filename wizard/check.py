@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -164,11 +165,27 @@ def check_connection(
     if ":" in email:  # a Basic-auth user name ends at the first colon
         return result(Code.INVALID_INPUT, detail="colon in the email")
     base = base_url.rstrip("/")
+    # One connection for /company and /users/self (same host, same rules: transport.Client).
+    with transport.Client() as client:
+        return _check(email, token, base, timeout, ca_bundle, cancel, start, client, result)
+
+
+def _check(
+    email: str,
+    token: str,
+    base: str,
+    timeout: float,
+    ca_bundle: str | None,
+    cancel: threading.Event | None,
+    start: float,
+    client: transport.Client,
+    result: Callable[..., CheckResult],
+) -> CheckResult:
     deadline = start + timeout
     try:
         answer = transport.fetch(
             f"{base}/company", headers=_auth(email, token), timeout=timeout,
-            ca_bundle=ca_bundle, deadline=deadline, cancel=cancel,
+            ca_bundle=ca_bundle, deadline=deadline, cancel=cancel, client=client,
         )  # fmt: skip
     except transport.Cancelled:
         return result(Code.CANCELLED)
@@ -202,7 +219,7 @@ def check_connection(
         can_read, user = None, None
         if status == 403:  # wrong credentials, or a user who may not read company info?
             user_status, user, _ = _users_self(
-                base, email, token, timeout, ca_bundle, deadline, cancel
+                base, email, token, timeout, ca_bundle, deadline, cancel, client
             )
             can_read = False if user_status == 200 else None
         return result(
@@ -219,7 +236,9 @@ def check_connection(
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not an object")
     if cancel is not None and cancel.is_set():
         return result(Code.CANCELLED)
-    _, user, user_rate = _users_self(base, email, token, timeout, ca_bundle, deadline, cancel)
+    _, user, user_rate = _users_self(
+        base, email, token, timeout, ca_bundle, deadline, cancel, client
+    )
     warnings: tuple[str, ...] = ()
     if user is not None and user.email and user.email.casefold() != email.casefold():
         warnings = ("user_email_differs",)
@@ -241,6 +260,7 @@ def _users_self(
     ca_bundle: str | None,
     deadline: float,
     cancel: threading.Event | None,
+    client: transport.Client,
 ) -> tuple[int | None, User | None, RateLimit | None]:
     """GET /users/self once: (status or None, the user, its rate-limit headers). Never
     changes the outcome of the check: a courtesy call, with what is left of the deadline
@@ -250,7 +270,7 @@ def _users_self(
         answer = transport.fetch(
             f"{base}/users/self", headers=_auth(email, token), timeout=min(timeout, budget),
             ca_bundle=ca_bundle, deadline=time.monotonic() + budget, cancel=cancel,
-            max_body=256 * 1024,
+            max_body=256 * 1024, client=client,
         )  # fmt: skip
     except Exception:  # its failure is no failure of the check
         return None, None, None

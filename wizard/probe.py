@@ -106,7 +106,22 @@ def probe_permissions(
     if validate_base_url(base_url) is not None or validate_timeout(timeout) is not None:
         errors = tuple(ProbeRow(p.key, p.path, p.gated, ERROR) for p in PROBED)
         return ProbeResult(errors, rate_limited=False, reset_s=None)
-    base = base_url.rstrip("/")
+    with transport.Client() as client:  # one connection for every row, when the server keeps it
+        return _probe(
+            email, token, base_url.rstrip("/"), timeout, ca_bundle, cancel, pace_s, client
+        )
+
+
+def _probe(
+    email: str,
+    token: str,
+    base: str,
+    timeout: float,
+    ca_bundle: str | None,
+    cancel: threading.Event | None,
+    pace_s: float,
+    client: transport.Client,
+) -> ProbeResult:
     auth = {"Authorization": transport.basic_header(email, token)}
     rows: list[ProbeRow] = []
     stop: str | None = None
@@ -131,6 +146,7 @@ def probe_permissions(
             answer = transport.fetch(
                 f"{base}{item.path}?limit=1", headers=auth, timeout=timeout,
                 ca_bundle=ca_bundle, deadline=time.monotonic() + timeout, cancel=cancel,
+                client=client,
             )  # fmt: skip
             status, headers = answer.status, answer.headers
         except transport.Cancelled:

@@ -1,0 +1,179 @@
+"""One check, one connection: GET /company and GET /users/self share the connection
+wizard.transport.Client keeps (issue 14: the second request paid a new connection and
+session). The rules still hold on the kept connection: the overall deadline (the watchdog)
+covers the second request too, a connection the server closed is replaced by a new one, a
+connection is reused only for the same host and port, and the CLI's check never imports
+requests or urllib3 (the check's start-up cost).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from tests.helpers import CANARY_TOKEN, ROOT
+from tests.helpers.faultserver import (
+    COMPANY,
+    EMAIL,
+    JSON,
+    Conn,
+    Request,
+    ServerFactory,
+    _read_request,
+    http_response,
+    timed,
+)
+from wizard import transport
+from wizard.check import User, check_connection
+from wizard.outcomes import Code
+
+T = 1.5
+BOUND = T + 1.0
+USER = b'{"name": "Ana", "email": "ana@empresa.co", "role": "admin"}'
+KEEP = {**JSON, "Connection": "keep-alive"}
+
+
+def _next_request(conn: Conn, requests: list[Request]) -> Request | None:
+    """The next request on the same connection (the server read the first one); None once
+    the client (or the server's close) ended it."""
+    try:
+        request = _read_request(conn.sock)
+    except OSError:
+        return None
+    if request is not None:
+        requests.append(request)
+    return request
+
+
+def _answer(target: str) -> bytes:
+    if target.endswith("/users/self"):
+        return http_response(200, USER, KEEP)
+    return http_response(200, COMPANY, KEEP)
+
+
+def test_company_and_users_self_share_one_connection(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    def keep_alive(conn: Conn) -> None:
+        request = conn.request
+        while request is not None and conn.send(_answer(request.target)):
+            request = _next_request(conn, server.requests)
+
+    server = fault_server(keep_alive)
+    result, elapsed = timed(lambda: check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T))
+    assert result.code is Code.CONNECTED
+    assert result.user == User("Ana", "ana@empresa.co", "admin")
+    assert [r.target for r in server.requests] == ["/api/v1/company", "/api/v1/users/self"]
+    assert server.connections == 1
+    ours = transport.basic_header(EMAIL, CANARY_TOKEN)
+    assert {r.headers["authorization"] for r in server.requests} == {ours}
+    assert elapsed <= BOUND
+
+
+def test_the_deadline_covers_the_second_request_on_the_kept_connection(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    """/users/self drips its headers on the kept connection: the watchdog of that request
+    still ends it (the check stays `connected`, without the user) within the bound."""
+
+    def then_drip(conn: Conn) -> None:
+        if not conn.send(_answer("/company")):
+            return
+        if _next_request(conn, server.requests) is None:
+            return
+        if conn.send(b"HTTP/1.1 200 OK\r\nX-Slow: "):
+            while conn.wait(0.2) and conn.send(b"a"):
+                pass
+
+    server = fault_server(then_drip)
+    result, elapsed = timed(lambda: check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T))
+    assert (result.code, result.user) == (Code.CONNECTED, None)
+    assert [r.target for r in server.requests] == ["/api/v1/company", "/api/v1/users/self"]
+    assert server.connections == 1
+    assert elapsed <= BOUND, f"{elapsed:.2f} s"
+
+
+def test_a_kept_connection_the_server_closed_is_replaced(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    """The server answers /company as keep-alive, then closes: /users/self goes on a new
+    connection (not a failure on the dead one)."""
+
+    def answer_then_close(conn: Conn) -> None:
+        if conn.request is not None:
+            conn.send(_answer(conn.request.target))
+            conn.wait(0.05)  # the FIN arrives before the next request is sent
+
+    server = fault_server(answer_then_close)
+
+    def check() -> object:
+        with transport.Client() as client:
+            first = transport.fetch(
+                f"{server.url}/company", timeout=T, ca_bundle=None,
+                deadline=_deadline(), client=client,
+            )  # fmt: skip
+            time.sleep(0.2)  # the server has closed its side by now
+            second = transport.fetch(
+                f"{server.url}/users/self", timeout=T, ca_bundle=None,
+                deadline=_deadline(), client=client,
+            )  # fmt: skip
+        return first.status, second.status, second.body
+
+    assert check() == (200, 200, USER)
+    assert server.connections == 2
+
+
+def test_a_connection_is_kept_only_for_its_own_host_and_port(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    def keep_alive(conn: Conn) -> None:
+        request = conn.request
+        while request is not None and conn.send(_answer(request.target)):
+            request = _next_request(conn, conn_requests)
+
+    conn_requests: list[Request] = []
+    one, two = fault_server(keep_alive), fault_server(keep_alive)
+    with transport.Client() as client:
+        for url in (one.url, two.url, one.url):
+            answer = transport.fetch(
+                f"{url}/company", headers={"Authorization": url}, timeout=T, ca_bundle=None,
+                deadline=_deadline(), client=client,
+            )  # fmt: skip
+            assert answer.status == 200
+    assert (one.connections, two.connections) == (1, 1)
+    seen = [r.headers["authorization"] for r in one.requests + two.requests + conn_requests]
+    assert sorted(seen) == sorted([one.url, two.url, one.url])
+
+
+def _deadline() -> float:
+    return time.monotonic() + T
+
+
+def test_the_cli_check_never_imports_requests(fault_server: ServerFactory) -> None:
+    """The check's start-up cost: http.client only (requests and urllib3 cost ~100 ms of CPU
+    at every run, and their session machinery is what we had to turn off)."""
+
+    def keep_alive(conn: Conn) -> None:
+        request = conn.request
+        while request is not None and conn.send(_answer(request.target)):
+            request = _next_request(conn, server.requests)
+
+    server = fault_server(keep_alive)
+    code = (
+        "import sys\n"
+        "from wizard import launch\n"
+        "try:\n"
+        "    launch.main(sys.argv[1:])\n"
+        "finally:\n"
+        "    print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules),"
+        " file=sys.stderr)\n"
+    )
+    args = ["check", "--json", "--base-url", server.url, "--email", EMAIL, "--token-stdin"]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], input=CANARY_TOKEN, capture_output=True,
+        text=True, cwd=ROOT, timeout=30, check=False,
+    )  # fmt: skip
+    assert json.loads(proc.stdout)["code"] == "connected", proc.stdout + proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
