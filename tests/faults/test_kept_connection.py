@@ -177,3 +177,34 @@ def test_the_cli_check_never_imports_requests(fault_server: ServerFactory) -> No
     )  # fmt: skip
     assert json.loads(proc.stdout)["code"] == "connected", proc.stdout + proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "[]", proc.stderr
+
+
+def test_an_answer_sent_in_two_writes_is_not_held_by_a_delayed_ack(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    """A server writing an answer's headers and body in two sends with Nagle on (as the
+    sandbox's http.server does) holds the body until the headers are ACKed; Linux delays
+    that ACK by at least 40 ms on a kept connection unless the client asks for a quick ACK.
+    Five requests on one connection: the fastest of them must not have waited for it."""
+
+    def two_writes(conn: Conn) -> None:
+        request = conn.request
+        while request is not None:
+            head = http_response(200, headers={**KEEP, "Content-Length": str(len(USER))})
+            if not (conn.send(head) and conn.send(USER)):
+                return
+            request = _next_request(conn, server.requests)
+
+    server = fault_server(two_writes)
+    times = []
+    with transport.Client() as client:
+        for _ in range(6):
+            start = time.monotonic()
+            answer = transport.fetch(
+                f"{server.url}/users/self", timeout=T, ca_bundle=None, deadline=_deadline(),
+                client=client,
+            )  # fmt: skip
+            times.append(time.monotonic() - start)
+            assert answer.body == USER
+    assert server.connections == 1
+    assert min(times[1:]) < 0.030, [f"{t * 1000:.1f} ms" for t in times]
