@@ -527,12 +527,37 @@ def fetch(
             )  # fmt: skip
     route, target = _route(url, ca_bundle)
     sent = {"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})}
+    exchange = (route, target, method, sent, timeout, deadline, cancel, max_body, client)
+    try:
+        return _exchange(*exchange)
+    except _Stale:
+        # The server closed the kept connection as we reused it, before any answer (a
+        # race _dropped can't see): once more on a new connection, as browsers do.
+        return _exchange(*exchange)
+
+
+class _Stale(Exception):
+    """A kept connection failed before any answer: nothing was answered, retry once."""
+
+
+def _exchange(
+    route: _Route,
+    target: str,
+    method: str,
+    sent: Mapping[str, str],
+    timeout: float,
+    deadline: float,
+    cancel: threading.Event | None,
+    max_body: int,
+    client: Client,
+) -> Answer:
     watchdog = Watchdog(deadline)
     conn = client._take(route, timeout)
     conn.watchdog = watchdog
     keep = False
+    kept = conn.tcp is not None
+    answered = False
     try:
-        kept = conn.tcp is not None
         if kept:  # a kept connection: this request's watchdog guards it too
             watchdog.watch(conn.tcp)
         else:
@@ -542,6 +567,7 @@ def fetch(
             conn.putheader(name, value)
         conn.endheaders()
         response = conn.getresponse()
+        answered = True
         if conn.tcp is not None:
             _quick_ack(conn.tcp)
         log.debug(
@@ -573,9 +599,11 @@ def fetch(
         response.close()
         keep = True
         return Answer(response.status, response.headers, b"".join(chunks))
-    except Exception:
+    except Exception as exc:
         if watchdog.fired:
             raise TimeoutError("overall deadline") from None
+        if kept and not answered and isinstance(exc, ConnectionError):
+            raise _Stale from exc
         raise
     finally:
         watchdog.stop()

@@ -8,10 +8,18 @@ requests or urllib3 (the check's start-up cost).
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
+import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
+
+import pytest
+import trustme
 
 from tests.helpers import CANARY_TOKEN, ROOT
 from tests.helpers.faultserver import (
@@ -24,6 +32,7 @@ from tests.helpers.faultserver import (
     _read_request,
     http_response,
     timed,
+    tls_context,
 )
 from wizard import transport
 from wizard.check import User, check_connection
@@ -208,3 +217,106 @@ def test_an_answer_sent_in_two_writes_is_not_held_by_a_delayed_ack(
             assert answer.body == USER
     assert server.connections == 1
     assert min(times[1:]) < 0.030, [f"{t * 1000:.1f} ms" for t in times]
+
+
+def test_a_kept_connection_closed_as_it_is_reused_is_retried_once_on_a_new_one(
+    fault_server: ServerFactory, no_proxy_env: None
+) -> None:
+    """The server reads the second request on the kept connection and closes without an
+    answer (its keep-alive ran out just then): one retry on a new connection answers."""
+    served = {"connections": 0}
+
+    def close_on_reuse(conn: Conn) -> None:
+        served["connections"] += 1
+        request = conn.request
+        if request is None or not conn.send(_answer(request.target)):
+            return
+        if served["connections"] == 1:
+            _next_request(conn, server.requests)  # read it, then close: no answer
+            return
+        while request is not None and conn.send(_answer(request.target)):
+            request = _next_request(conn, server.requests)
+
+    server = fault_server(close_on_reuse)
+    result, elapsed = timed(lambda: check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T))
+    assert (result.code, result.user) == (Code.CONNECTED, User("Ana", "ana@empresa.co", "admin"))
+    targets = [r.target for r in server.requests]
+    assert targets == ["/api/v1/company", "/api/v1/users/self", "/api/v1/users/self"]
+    assert server.connections == 2
+    assert elapsed <= BOUND
+
+
+def _tunnel_proxy(seen: list[str]) -> socket.socket:
+    """A CONNECT proxy on 127.0.0.1 that records each request head and pipes the tunnel."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def pipe(src: socket.socket, dst: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := src.recv(65536):
+                dst.sendall(data)
+        with contextlib.suppress(OSError):
+            dst.shutdown(socket.SHUT_WR)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = listener.accept()
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    head += client.recv(4096)
+                text = head.decode("latin-1")
+                seen.append(text)
+                host, _, port = text.split(" ")[1].rpartition(":")
+                upstream = socket.create_connection((host, int(port)), timeout=10)
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+@pytest.mark.parametrize("proxied", [False, True], ids=["direct", "through_a_proxy"])
+def test_https_company_and_users_self_share_one_tls_connection(
+    fault_server: ServerFactory, no_env_trust, no_proxy_env, monkeypatch, tmp_path: Path, proxied
+) -> None:  # type: ignore[no-untyped-def]
+    """Over TLS (the CA passed explicitly), directly and through an https proxy's CONNECT
+    tunnel: one connection, one handshake, both requests on it; the proxy sees the CONNECT
+    (with the proxy URL's own credentials) and never our Authorization header."""
+
+    def keep_alive(conn: Conn) -> None:
+        request = conn.request
+        while request is not None and conn.send(_answer(request.target)):
+            request = _next_request(conn, server.requests)
+
+    ca = trustme.CA()
+    server = fault_server(keep_alive, tls=tls_context(ca))
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    seen: list[str] = []
+    if proxied:
+        proxy = _tunnel_proxy(seen)
+        port = proxy.getsockname()[1]
+        monkeypatch.setenv("HTTPS_PROXY", f"http://ofi%40cina:cl%3Ave@127.0.0.1:{port}")
+        for var in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(var, raising=False)
+    try:
+        result, elapsed = timed(
+            lambda: check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T, ca_bundle=str(pem))
+        )
+    finally:
+        if proxied:
+            proxy.close()
+    assert (result.code, result.user) == (Code.CONNECTED, User("Ana", "ana@empresa.co", "admin"))
+    assert [r.target for r in server.requests] == ["/api/v1/company", "/api/v1/users/self"]
+    assert server.connections == 1
+    assert elapsed <= BOUND
+    if proxied:
+        assert len(seen) == 1 and seen[0].startswith(f"CONNECT 127.0.0.1:{server.port} HTTP/1.1")
+        proxy_auth = "Basic " + base64.b64encode(b"ofi@cina:cl:ve").decode()
+        assert f"Proxy-Authorization: {proxy_auth}" in seen[0]
+        assert "authorization: basic" not in seen[0].lower().replace("proxy-authorization", "")
+        assert CANARY_TOKEN not in seen[0]
+    else:
+        assert seen == []
