@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from tests.helpers import done_states  # noqa: E402
 from tests.helpers import layout as layout_checks  # noqa: E402
 
 SLOW_S = 1.5
@@ -109,6 +110,14 @@ def walk(
             report("manualApiPage: can't find panel open")
             page.more_button.setChecked(False)
         if page is wizard.done_page:
+            # Every outcome the done page shows, then back to this walk's own (test mode).
+            for state in done_states.STATES:
+                done_states.show(wizard, state)
+                report(f"done: {state}")
+                if state == "saved":
+                    wizard.done_page.programs_toggle.setChecked(True)
+                    report("done: saved, for programmers open")
+            done_states.show(wizard, "test_mode")
             break
         wizard.next()
         if page is wizard.save:

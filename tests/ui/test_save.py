@@ -42,7 +42,7 @@ def test_saved_profile_is_in_the_keyring_and_survives_a_restart(
     assert creds.profile.last_check_code == "connected"
     assert creds.profile.identification == "900123456-7" and creds.profile.country == "co"
     done = wizard.done_page
-    assert "llavero seguro del escritorio" in done.saved.text()
+    assert "llavero seguro del escritorio" in done.facts["where"][1].text()
     assert f"credential get --profile {profile_id}" in done.programs.text()
     assert not done.unverified.isVisible()
     restarted.forget(profile_id)

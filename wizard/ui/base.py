@@ -30,6 +30,7 @@ from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
     from wizard.hints import Hint
+    from wizard.present import CompanyView
 
 
 def __getattr__(name: str) -> str:
@@ -192,6 +193,75 @@ class FitBrowser(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+
+
+class ResultCard(QFrame):
+    """The one look of an outcome: a rounded, palette-aware card with a large icon beside
+    a title, a big name (the company) and detail lines. The test page's result and the
+    done page's «Conexión guardada» are both this card; pages add their own rows to
+    `rows` below the head."""
+
+    def __init__(
+        self, ctx: WizardContext, parent: QWidget, *, name: str, parts: tuple[str, str, str, str]
+    ) -> None:
+        """parts: the object names of the icon, title, name and details labels."""
+        from PySide6.QtGui import QFont  # after the first paint: page one has no card
+        from PySide6.QtWidgets import QHBoxLayout
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName(name)
+        icon, title, big, details = parts
+        self.icon = make_label(self, name=icon, wrap=False)
+        self.title = make_label(self, name=title)
+        self.name = make_label(self, name=big, selectable=True)
+        self.details = make_label(self, name=details, selectable=True)
+        for label, scale, bold in (
+            (self.icon, 2.2, True), (self.title, 1.25, False), (self.name, 1.9, True),
+            (self.details, 1.2, False),
+        ):  # fmt: skip
+            font = QFont(label.font())
+            font.setPointSizeF(font.pointSizeF() * scale)
+            font.setBold(bold)
+            label.setFont(font)
+        align = QtCore.Qt.AlignmentFlag
+        self.icon.setAlignment(align.AlignTop | align.AlignHCenter)
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(style.L, style.M, style.L, style.M)
+        self.rows.setSpacing(style.S)
+        head = QHBoxLayout()
+        head.setSpacing(style.M)
+        head.addWidget(self.icon)
+        titles = QVBoxLayout()
+        titles.setSpacing(style.XS)
+        for label in (self.title, self.name, self.details):
+            titles.addWidget(label)
+        head.addLayout(titles, 1)
+        self.rows.addLayout(head)
+
+    def set_tone(self, kind: str, icon: str) -> None:
+        """The card's tone (ok, error, warn, info) and its icon ("" for none), named in
+        words for a screen reader, not «exclamation mark»."""
+        self.setStyleSheet(style.card_sheet(self.objectName(), kind))
+        text_tone = {"ok": "ok", "error": "error", "warn": "warn"}.get(kind, "accent")
+        self.icon.setText(icon)
+        self.icon.setStyleSheet(tone(text_tone))
+        self.icon.setVisible(bool(icon))
+        if icon:
+            self.icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))
+
+
+def company_lines(ctx: WizardContext, view: CompanyView | None) -> str:
+    """The lines under a company's name on a result card: its tax id in the country's
+    word (NIT, RFC…) and its country."""
+    lines = []
+    if view is not None and view.identification:
+        lines.append(
+            ctx.t("gui.test.identification", label=view.id_label, value=view.identification)
+        )
+    if view is not None and view.country:
+        lines.append(ctx.t("gui.test.country", value=view.country))
+    return "\n".join(lines)
 
 
 def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wizard import countries, hints, present
+from wizard import countries, present
 from wizard.outcomes import Code
-from wizard.ui.base import BasePage, make_label, tone
+from wizard.ui import style
+from wizard.ui.base import BasePage, ResultCard, company_lines, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
@@ -300,26 +303,57 @@ class SavePage(BasePage):
 
 
 class DonePage(BasePage):
-    """Where the connection is, in plain words; what programmers need behind a disclosure;
-    after an unverified save, a way to check again from here (no terminal command)."""
+    """The outcome as one card, in the test page's visual language: an icon, what
+    happened («Conexión guardada»), the company, then the user, the masked token, where
+    it is kept in plain words and what was checked. After an unverified save (or one
+    with a problem), a way to check again from here (no terminal command); what
+    programmers need behind a «Para programadores» disclosure."""
 
     title_key = "gui.done.title"
 
     def __init__(self, ctx: WizardContext, save_page: SavePage, parent: QWidget | None = None):
         super().__init__(ctx, "donePage", parent)
         self._save_page = save_page
-        self.saved = make_label(self, name="savedLabel")
-        self.set_aside = make_label(self, name="setAsideNotice", selectable=True)
-        self.unverified = make_label(self, name="unverifiedLabel", selectable=True)
+        self.card = ResultCard(
+            ctx, self, name="doneCard",
+            parts=("doneIcon", "doneTitle", "doneCompany", "doneCompanyDetails"),
+        )  # fmt: skip
+        self.saved = make_label(self.card, name="savedLabel", selectable=True)
+        self.card.rows.addWidget(self.saved)
+        facts = QGridLayout()
+        facts.setHorizontalSpacing(style.M)
+        facts.setVerticalSpacing(style.XS)
+        facts.setColumnStretch(1, 1)
+        self.facts: dict[str, tuple[QLabel, QLabel]] = {}
+        for row, (key, label_key) in enumerate(DONE_FACTS):
+            label = make_label(self.card, wrap=False)
+            label.setStyleSheet("QLabel { font-weight: bold; }")
+            self.bind(label.setText, label_key)
+            value = make_label(self.card, name=f"done_{key}", selectable=True)
+            facts.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            facts.addWidget(value, row, 1)
+            self.facts[key] = (label, value)
+        self.card.rows.addLayout(facts)
+        self.set_aside = make_label(self.card, name="setAsideNotice", selectable=True)
+        self.unverified = make_label(self.card, name="unverifiedLabel", selectable=True)
         self.unverified.setStyleSheet(tone("caution", bold=True))
-        self.recheck_button = QPushButton(self)
+        self.recheck_button = QPushButton(self.card)
         self.recheck_button.setObjectName("recheckButton")
+        self.recheck_button.setAutoDefault(False)
         self.bind(self.recheck_button.setText, "gui.done.recheck")
         self.recheck_button.clicked.connect(self.recheck)
-        self.recheck_status = make_label(self, name="recheckLabel", selectable=True)
+        self.recheck_status = make_label(self.card, name="recheckLabel", selectable=True)
         recheck_row = QHBoxLayout()
         recheck_row.addWidget(self.recheck_button)
         recheck_row.addStretch(1)
+        for widget in (self.set_aside, self.unverified):
+            self.card.rows.addWidget(widget)
+        self.card.rows.addLayout(recheck_row)
+        self.card.rows.addWidget(self.recheck_status)
+        self.body.addWidget(self.card)
+        self.close_help = make_label(self, name="closeHelp")
+        self.bind(self.close_help.setText, "gui.done.close")
+        self.body.addWidget(self.close_help)
         self.programs_toggle = QToolButton(self)
         self.programs_toggle.setObjectName("programsToggle")
         self.programs_toggle.setCheckable(True)
@@ -330,19 +364,11 @@ class DonePage(BasePage):
         self.programs_title = make_label(self, name="programsTitle")
         self.bind(self.programs_title.setText, "gui.done.programs")
         self.programs = make_label(self, name="programsLabel", selectable=True)
-        close = make_label(self, name="closeHelp")
-        self.bind(close.setText, "gui.done.close")
-        self.body.addWidget(self.saved)
-        self.body.addWidget(self.set_aside)
-        self.body.addWidget(self.unverified)
-        self.body.addLayout(recheck_row)
-        self.body.addWidget(self.recheck_status)
-        self.body.addSpacing(8)
+        self.body.addSpacing(style.S)
         self.body.addWidget(self.programs_toggle)
         self.body.addWidget(self.programs_title)
         self.body.addWidget(self.programs)
         self.body.addStretch(1)
-        self.body.addWidget(close)
         self.worker = Worker(self)
         self.worker.done.connect(self._rechecked)
         self._recheck_text = ""
@@ -351,6 +377,7 @@ class DonePage(BasePage):
         self._recheck_text = ""
         self.programs_toggle.setChecked(False)
         self._fill()
+        self.page_scroll.verticalScrollBar().setValue(0)  # the card's head first
 
     def cleanupPage(self) -> None:
         self.worker.cancel()
@@ -364,6 +391,8 @@ class DonePage(BasePage):
         )
         self.programs_title.setVisible(shown)
         self.programs.setVisible(shown)
+        if shown:  # the lines just opened below may be out of view on a short window
+            QTimer.singleShot(0, lambda: self.page_scroll.ensureWidgetVisible(self.programs))
 
     # --- checking again after an unverified save ---
     def recheck(self) -> None:
@@ -388,45 +417,126 @@ class DonePage(BasePage):
 
     def _rechecked(self, outcome: Outcome) -> None:
         ctx = self.ctx
+        had_focus = self.recheck_button.hasFocus() or QApplication.focusWidget() is None
         self.recheck_button.setEnabled(True)
         result = outcome.value
         if outcome.error is None and result is not None:
             ctx.result = result
-            if result.code == Code.CONNECTED and ctx.saved_profile is not None:
+            hint = present.hint_for_result(result, ctx.lang, ctx.country)
+            if hint is None and ctx.saved_profile is not None:
                 ctx.saved_profile = replace(ctx.saved_profile, last_check_code=Code.CONNECTED.value)
                 self._recheck_text = ctx.t("gui.done.recheck_ok")
             else:
-                title = hints.hint_for(result.code, ctx.lang).title
-                self._recheck_text = ctx.t("gui.done.recheck_failed", problem=title)
+                problem = hint.title if hint is not None else "—"
+                self._recheck_text = ctx.t("gui.done.recheck_failed", problem=problem)
         else:
             self._recheck_text = ctx.t("gui.done.recheck_failed", problem="—")
         self._fill()
-        self.recheck_button.setFocus()
+        # The focus stays where the user left it, on a widget still there: the button
+        # after a failure (to try again), the answer once verified (the button is gone).
+        if had_focus or self.recheck_button.isVisible():
+            target = self.recheck_button if self.recheck_button.isVisible() else self.recheck_status
+            if not QApplication.focusWidget() or had_focus:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- what the page says ---
+    def state(self) -> str:
+        """saved | problem | unverified | test_mode | not_saved: which card the page shows."""
+        ctx, profile = self.ctx, self.ctx.saved_profile
+        if profile is None:
+            return "not_saved"
+        if ctx.demo:
+            return "test_mode"
+        if profile.last_check_code == Code.CONNECTED.value:
+            return "saved"
+        return "problem" if ctx.save_problem else "unverified"
+
     def _fill(self) -> None:
         ctx = self.ctx
         profile = ctx.saved_profile
-        technical = (self.programs_toggle, self.programs_title, self.programs)
-        recheck = (self.unverified, self.recheck_button, self.recheck_status)
-        if profile is None or ctx.demo:
-            key = "gui.done.test_mode" if profile is not None else "gui.done.not_saved"
-            self.saved.setText(ctx.t(key))
-            for widget in (self.set_aside, *recheck, *technical):
-                widget.hide()
-            return
-        place = self._save_page.place()
-        self.saved.setText(ctx.t("gui.done.saved_in", name=profile.name, place=place))
-        set_aside = ctx.set_aside
+        state = self.state()
+        self.setTitle(ctx.t("gui.done.title_not_saved" if state == "not_saved" else self.title_key))
+        kind, icon = DONE_CARDS[state]
+        if state == "test_mode" and not ctx.verified:
+            icon = "i"
+        self.card.set_tone(kind, icon)
+        self.card.title.setStyleSheet(tone({"info": "accent"}.get(kind, kind), bold=True))
+        self.card.title.setText(ctx.t(f"gui.done.heading.{state}"))
+        # The company as the test page showed it; an unverified save knows only its name.
+        result = ctx.result
+        view = present.company_view(result.company if result else None, ctx.lang, ctx.country)
+        if view is not None and view.named:
+            name, details = view.name, company_lines(ctx, view)
+        else:
+            name, details = (profile.company or profile.name if profile else ""), ""
+        self.card.name.setText(name)
+        self.card.name.setVisible(bool(name))
+        self.card.details.setText(details)
+        self.card.details.setVisible(bool(details))
+        self.saved.setText(self._saved_text(state))
+        values = {
+            "email": ctx.email or "—",
+            "token": present.mask_token(ctx.token) or "—",
+            "where": _sentence_case(
+                self._save_page.place() if state != "not_saved" else ctx.t("gui.done.nowhere")
+            ),
+            "checked": self._checked_text(state),
+        }
+        for key, text in values.items():
+            self.facts[key][1].setText(text)
+        set_aside = ctx.set_aside if state != "test_mode" else None
         self.set_aside.setText(ctx.t("storage.set_aside", path=set_aside) if set_aside else "")
         self.set_aside.setVisible(bool(set_aside))
-        unverified = profile.last_check_code != Code.CONNECTED.value
-        self.unverified.setText(ctx.t("gui.done.unverified"))
-        self.unverified.setVisible(unverified)
-        self.recheck_button.setVisible(unverified)
+        may_recheck = state in ("problem", "unverified")
+        self.unverified.setText(ctx.t(f"gui.done.next.{state}") if may_recheck else "")
+        self.unverified.setVisible(may_recheck)
+        self.recheck_button.setVisible(may_recheck)
         self.recheck_status.setText(self._recheck_text)
-        self.recheck_status.setVisible(bool(self._recheck_text))
-        items = ctx.t_list("gui.done.program_items", profile=profile.id)
-        self.programs.setText("\n".join(f"  •  {item}" for item in items))
-        self.programs_toggle.show()
-        self._show_programs(self.programs_toggle.isChecked())
+        self.recheck_status.setVisible(bool(self._recheck_text) and profile is not None)
+        stored = state in ("saved", "problem", "unverified") and profile is not None
+        if stored and profile is not None:
+            items = ctx.t_list("gui.done.program_items", profile=profile.id)
+            self.programs.setText("\n".join(f"  •  {item}" for item in items))
+        self.programs_toggle.setVisible(stored)
+        self._show_programs(stored and self.programs_toggle.isChecked())
+
+    def _saved_text(self, state: str) -> str:
+        ctx, profile = self.ctx, self.ctx.saved_profile
+        if state == "not_saved":
+            return ctx.t("gui.done.not_saved")
+        if state == "test_mode":
+            return ctx.t("gui.done.test_mode")
+        name = profile.name if profile is not None else ""
+        return ctx.t("gui.done.saved_lead", name=name)
+
+    def _checked_text(self, state: str) -> str:
+        """What the check found, in the words the test page used (wizard.present)."""
+        ctx, result = self.ctx, self.ctx.result
+        if result is None:
+            return ctx.t("gui.done.checked_none")
+        hint = present.hint_for_result(result, ctx.lang, ctx.country)
+        if hint is not None:
+            return hint.title
+        return ctx.t("gui.done.checked_test" if state == "test_mode" else "gui.done.checked_ok")
+
+
+def _sentence_case(text: str) -> str:
+    """«el llavero seguro del escritorio» as a value of its own: «El llavero…»."""
+    return text[:1].upper() + text[1:]
+
+
+# The done card's rows: (key, label) — user, masked token, where, what was checked.
+DONE_FACTS = (
+    ("email", "gui.save.summary_email"),
+    ("token", "gui.save.summary_token"),
+    ("where", "gui.done.where"),
+    ("checked", "gui.done.checked"),
+)
+# Each outcome's card: (tone, icon).
+DONE_CARDS = {
+    "saved": ("ok", "✔"),
+    "problem": ("warn", "!"),
+    "unverified": ("warn", "!"),
+    "test_mode": ("info", "✔"),
+    "not_saved": ("error", "!"),
+}

@@ -7,22 +7,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from wizard import hints, present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import BasePage, FitBrowser, announce, hint_body_html, make_label, tone
+from wizard.ui.base import (
+    BasePage,
+    FitBrowser,
+    ResultCard,
+    announce,
+    company_lines,
+    hint_body_html,
+    make_label,
+    tone,
+)
 from wizard.ui.context import WizardContext
 from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
@@ -56,32 +62,23 @@ class TestPage(BasePage):
         self._countdown.timeout.connect(self._count_down)
         self._state = "idle"  # idle | running | cancelled | done
 
-        self.statusLabel = make_label(self, name="statusLabel")
-        status_font = QFont(self.statusLabel.font())
-        status_font.setPointSizeF(status_font.pointSizeF() * 1.25)
-        self.statusLabel.setFont(status_font)
+        # The result as one card: an icon and the title, then the company and what was
+        # checked (success) or the causes, numbered steps and link (failure).
+        self.result_card = ResultCard(
+            ctx, self, name="resultCard",
+            parts=("resultIcon", "statusLabel", "companyLabel", "companyDetails"),
+        )  # fmt: skip
+        self.result_icon = self.result_card.icon
+        self.statusLabel = self.result_card.title
+        self.companyLabel = self.result_card.name
+        self.company_details = self.result_card.details
         self.progress = QProgressBar(self)
         self.progress.setObjectName("progressBar")
         self.progress.setRange(0, 0)  # busy indicator
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
-        self.companyLabel = make_label(self, name="companyLabel", selectable=True)
-        big = QFont(self.companyLabel.font())
-        big.setPointSizeF(big.pointSizeF() * 1.9)
-        big.setBold(True)
-        self.companyLabel.setFont(big)
-        self.company_details = make_label(self, name="companyDetails", selectable=True)
-        details_font = QFont(self.company_details.font())
-        details_font.setPointSizeF(details_font.pointSizeF() * 1.2)
-        self.company_details.setFont(details_font)
         self.checked_label = make_label(self, name="checkedLabel")
         self.bind(self.checked_label.setText, "gui.test.checked")
-        self.result_icon = make_label(self, name="resultIcon", wrap=False)
-        icon_font = QFont(self.result_icon.font())
-        icon_font.setPointSizeF(icon_font.pointSizeF() * 2.2)
-        icon_font.setBold(True)
-        self.result_icon.setFont(icon_font)
-        self.result_icon.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.hintView = FitBrowser(self)
         self.hintView.setObjectName("hintView")
         self.hintView.setOpenExternalLinks(True)
@@ -119,24 +116,8 @@ class TestPage(BasePage):
         self.bind(self.continueCheck.setText, "gui.test.continue_unverified")
         self.continueCheck.toggled.connect(self._continue_toggled)
 
-        # The result as one card: an icon and the title, then the company and what was
-        # checked (success) or the causes, numbered steps and link (failure).
-        self.result_card = QFrame(self)
-        self.result_card.setObjectName("resultCard")
-        card = QVBoxLayout(self.result_card)
-        card.setContentsMargins(style.L, style.M, style.L, style.M)
-        card.setSpacing(style.S)
-        head = QHBoxLayout()
-        head.setSpacing(style.M)
-        head.addWidget(self.result_icon)
-        titles = QVBoxLayout()
-        titles.setSpacing(style.XS)
-        for label in (self.statusLabel, self.companyLabel, self.company_details):
-            titles.addWidget(label)
-        head.addLayout(titles, 1)
-        card.addLayout(head)
         for widget in (self.checked_label, self.countdown_label, self.progress, self.hintView):
-            card.addWidget(widget)
+            self.result_card.rows.addWidget(widget)
         self.body.addWidget(self.result_card)
         self.probe_view = ProbeView(ctx, self)
         self.body.addSpacing(style.S)
@@ -256,12 +237,7 @@ class TestPage(BasePage):
     # --- views ---
     def _card(self, kind: str, icon: str) -> None:
         """The result card's tone (palette-aware) and icon: info while running or idle."""
-        self.result_card.setStyleSheet(style.card_sheet("resultCard", kind))
-        self.result_icon.setText(icon)
-        self.result_icon.setStyleSheet(tone({"ok": "ok", "error": "error"}.get(kind, "accent")))
-        self.result_icon.setVisible(bool(icon))
-        if icon:  # words, not «exclamation mark», for a screen reader
-            self.result_icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))
+        self.result_card.set_tone(kind, icon)
 
     def _show_idle(self) -> None:
         self._card("info", "")
@@ -303,18 +279,10 @@ class TestPage(BasePage):
         self.companyLabel.setText(
             view.name if view and named else self.ctx.t("gui.test.company_unnamed")
         )
-        lines = []
-        if view is not None and view.identification:
-            lines.append(
-                self.ctx.t(
-                    "gui.test.identification", label=view.id_label, value=view.identification
-                )
-            )
-        if view is not None and view.country:
-            lines.append(self.ctx.t("gui.test.country", value=view.country))
-        self.company_details.setText("\n".join(lines))
+        details = company_lines(self.ctx, view)
+        self.company_details.setText(details)
         self.companyLabel.show()
-        self.company_details.setVisible(bool(lines))
+        self.company_details.setVisible(bool(details))
         self._card("ok", "✔")
         self.checked_label.show()
         wizard = self.wizard()
