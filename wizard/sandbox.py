@@ -151,7 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _failure(self, scenario: Scenario, status: int) -> None:
         if scenario.html_error:
             return self._send(status, None, html=True)
-        return self._send(status, {"code": status, "message": MESSAGES.get(status)}, reset=30)
+        reset = self.server.rate_limit_reset_s
+        return self._send(status, {"code": status, "message": MESSAGES.get(status)}, reset=reset)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
@@ -196,9 +197,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], slow_seconds: float) -> None:
+    def __init__(
+        self, address: tuple[str, int], slow_seconds: float, rate_limit_reset_s: int = 30
+    ) -> None:
         super().__init__(address, _Handler)
         self.slow_seconds = slow_seconds
+        self.rate_limit_reset_s = rate_limit_reset_s
         self.stopping = threading.Event()
         self.seen: list[tuple[str, str, str]] = []
         self.lock = threading.Lock()
@@ -241,6 +245,7 @@ class Sandbox:
     port: int = 0
     https: bool = False
     slow_seconds: float = 8.0
+    rate_limit_reset_s: int = 30  # the 429's X-Rate-Limit-Reset (tests wait less)
     ca_file: Path | None = None
     _server: _Server | None = field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
@@ -262,7 +267,7 @@ class Sandbox:
             return list(self._server.seen)
 
     def start(self) -> Sandbox:
-        server = _Server((self.host, self.port), self.slow_seconds)
+        server = _Server((self.host, self.port), self.slow_seconds, self.rate_limit_reset_s)
         if self.https:
             self._tmp = tempfile.TemporaryDirectory(prefix="alegra-sandbox-")
             try:

@@ -146,9 +146,21 @@ class BasePage(QWizardPage):
         """What can wait until after the first paint on page one. The scroll area is not
         a Tab stop itself (it scrolls to whichever field gets the focus)."""
         self.page_scroll.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+        # The scroll area scrolls to a field only when Tab moves between its own fields:
+        # not when the focus comes in from the buttons below it (Shift+Tab from «Probar
+        # de nuevo») nor when the page sets it. Follow every focus change into the body.
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)
         # The page's own background shows through (viewport(): its first call makes
         # PySide build QtWidgets' enums, ~15 ms, hence not before the first paint).
         self.page_scroll.viewport().setAutoFillBackground(False)
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.content.isAncestorOf(new):
+            self.page_scroll.ensureWidgetVisible(new)
 
     def bind(
         self,
@@ -193,6 +205,20 @@ class FitBrowser(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab walks the links inside the text without leaving it (no signal says so), and
+        the page's scroll area never hears of it: scroll it to the focused link here."""
+        moved = super().focusNextPrevChild(next)
+        if moved and self.hasFocus():
+            node = self.parentWidget()
+            while node is not None and not isinstance(node, QScrollArea):
+                node = node.parentWidget()
+            body = node.widget() if node is not None else None
+            if node is not None and body is not None:
+                spot = self.viewport().mapTo(body, self.cursorRect().center())
+                node.ensureVisible(spot.x(), spot.y(), style.XL, style.XL)
+        return moved
 
 
 class ResultCard(QFrame):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QToolButton,
     QWidget,
+    QWizard,
 )
 
 from wizard import countries, present
@@ -218,7 +219,9 @@ class SavePage(BasePage):
         self.progress.show()
         self.progress_label.setText(self.ctx.t("gui.save.saving", place=self.place()))
         self.progress_label.show()
-        self.profileNameEdit.setEnabled(False)
+        # Read-only, not disabled: a disabled field drops the focus, and nothing would
+        # have it after the save (the done page, or the error, would open unfocused).
+        self.profileNameEdit.setReadOnly(True)
 
         def save(_cancel: object) -> tuple[Profile, object, str]:
             saved = store.save(profile, token)
@@ -231,7 +234,7 @@ class SavePage(BasePage):
         value, error = outcome.value, outcome.error
         self.progress.hide()
         self.progress_label.hide()
-        self.profileNameEdit.setEnabled(True)
+        self.profileNameEdit.setReadOnly(False)
         self.completeChanged.emit()
         if error is None:
             profile, set_aside, kind = value
@@ -343,6 +346,8 @@ class DonePage(BasePage):
         self.bind(self.recheck_button.setText, "gui.done.recheck")
         self.recheck_button.clicked.connect(self.recheck)
         self.recheck_status = make_label(self.card, name="recheckLabel", selectable=True)
+        # It takes the focus once verified (the button is gone): a Tab stop as well.
+        self.recheck_status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         recheck_row = QHBoxLayout()
         recheck_row.addWidget(self.recheck_button)
         recheck_row.addStretch(1)
@@ -372,12 +377,29 @@ class DonePage(BasePage):
         self.worker = Worker(self)
         self.worker.done.connect(self._rechecked)
         self._recheck_text = ""
+        self._focus_parked: QWidget | None = None
 
     def initializePage(self) -> None:
         self._recheck_text = ""
         self.programs_toggle.setChecked(False)
         self._fill()
         self.page_scroll.verticalScrollBar().setValue(0)  # the card's head first
+        QTimer.singleShot(0, self._settle_focus)
+
+    def _settle_focus(self) -> None:
+        """Arriving here the focus may be nowhere (it was on the save page): the next
+        step takes it, «Revisar ahora» after an unverified save, else «Cerrar»."""
+        focus = QApplication.focusWidget()
+        if (focus is not None and focus.isVisible()) or not self.isVisible():
+            return
+        if self.recheck_button.isVisible():
+            self.recheck_button.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.button(QWizard.WizardButton.FinishButton).setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
 
     def cleanupPage(self) -> None:
         self.worker.cancel()
@@ -392,7 +414,13 @@ class DonePage(BasePage):
         self.programs_title.setVisible(shown)
         self.programs.setVisible(shown)
         if shown:  # the lines just opened below may be out of view on a short window
-            QTimer.singleShot(0, lambda: self.page_scroll.ensureWidgetVisible(self.programs))
+            QTimer.singleShot(0, self._show_opened)
+
+    def _show_opened(self) -> None:
+        self.page_scroll.ensureWidgetVisible(self.programs)
+        focus = QApplication.focusWidget()  # but never scrolls the focus out of view
+        if focus is not None and self.content.isAncestorOf(focus):
+            self.page_scroll.ensureWidgetVisible(focus)
 
     # --- checking again after an unverified save ---
     def recheck(self) -> None:
@@ -410,14 +438,15 @@ class DonePage(BasePage):
                 store.update_last_check(profile.id, result.code.value)
             return result
 
-        self.recheck_button.setEnabled(False)
+        had_focus = self.recheck_button.hasFocus()
+        self.recheck_button.setEnabled(False)  # Qt hands its focus on (to the next widget)
+        self._focus_parked = QApplication.focusWidget() if had_focus else None
         self._recheck_text = ctx.t("gui.done.rechecking")
         self._fill()
         self.worker.run(task, "recheck")
 
     def _rechecked(self, outcome: Outcome) -> None:
         ctx = self.ctx
-        had_focus = self.recheck_button.hasFocus() or QApplication.focusWidget() is None
         self.recheck_button.setEnabled(True)
         result = outcome.value
         if outcome.error is None and result is not None:
@@ -432,12 +461,13 @@ class DonePage(BasePage):
         else:
             self._recheck_text = ctx.t("gui.done.recheck_failed", problem="—")
         self._fill()
-        # The focus stays where the user left it, on a widget still there: the button
-        # after a failure (to try again), the answer once verified (the button is gone).
-        if had_focus or self.recheck_button.isVisible():
+        # The focus was on «Revisar ahora» and Qt parked it on the next widget while the
+        # check ran: back to the button (to try again), or to the answer once verified
+        # (the button is gone). A focus the user moved meanwhile stays where they put it.
+        parked, self._focus_parked = self._focus_parked, None
+        if parked is not None and QApplication.focusWidget() is parked:
             target = self.recheck_button if self.recheck_button.isVisible() else self.recheck_status
-            if not QApplication.focusWidget() or had_focus:
-                target.setFocus(Qt.FocusReason.OtherFocusReason)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- what the page says ---
     def state(self) -> str:

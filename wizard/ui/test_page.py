@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -72,6 +73,9 @@ class TestPage(BasePage):
         self.statusLabel = self.result_card.title
         self.companyLabel = self.result_card.name
         self.company_details = self.result_card.details
+        # A slow answer hands the focus to the company: a Tab stop, so the user can come
+        # back to it (a keyboard-selectable label is otherwise click-only).
+        self.companyLabel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("progressBar")
         self.progress.setRange(0, 0)  # busy indicator
@@ -93,7 +97,7 @@ class TestPage(BasePage):
         self.cancelButton.setObjectName("cancelButton")
         self.testButton = QPushButton(self)
         self.testButton.setObjectName("testButton")
-        self.backButton = QPushButton(self)
+        self.backButton = KeyHoldButton(self)
         self.backButton.setObjectName("backToDataButton")
         self.doctorButton = QPushButton(self)
         self.doctorButton.setObjectName("doctorButton")
@@ -110,6 +114,8 @@ class TestPage(BasePage):
         self.cancelButton.clicked.connect(self.cancel)
         self.testButton.clicked.connect(self.start)
         self.backButton.clicked.connect(self._back_to_data)
+        self.backButton.released_key.connect(self._focus_after_wait)
+        self._focus_pending = False  # the wait ended under a key held on «Volver…»
 
         self.continueCheck = QCheckBox(self)
         self.continueCheck.setObjectName("continueUnverifiedCheck")
@@ -139,6 +145,7 @@ class TestPage(BasePage):
         self._countdown.stop()
         self._wait_left = 0
         self._countdown_used = False
+        self._focus_pending = False
         self.ctx.result = None
         self.probe_view.reset()
         self._show_idle()
@@ -162,6 +169,7 @@ class TestPage(BasePage):
         self.probe_view.reset()
         self.ctx.continue_unverified = False
         self._countdown_used = False
+        self._focus_pending = False
         from wizard.transport import validate_base_url
 
         problem = validate_base_url(self.ctx.base_url)
@@ -340,10 +348,21 @@ class TestPage(BasePage):
         self._update_countdown()
         if self._wait_left == 0:
             self._countdown.stop()
-            # The wait put the focus on «Volver a los datos»; now trying again is the step.
-            focus = QApplication.focusWidget()
-            if focus is None or focus is self.backButton:
-                self.testButton.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._focus_pending = True
+            self._focus_after_wait()
+
+    def _focus_after_wait(self) -> None:
+        """The wait put the focus on «Volver a los datos»; now trying again is the step.
+        Never under a key the user is holding there: then on its release (unless that
+        key took the user elsewhere). A focus the user moved stays where they put it."""
+        if not self._focus_pending or self._wait_left or not self.testButton.isEnabled():
+            return
+        if self.backButton.key_held:
+            return
+        self._focus_pending = False
+        focus = QApplication.focusWidget()
+        if self.isVisible() and (focus is None or focus is self.backButton):
+            self.testButton.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _update_countdown(self) -> None:
         if self._wait_left > 0:
@@ -352,6 +371,32 @@ class TestPage(BasePage):
             self.countdown_label.setText(self.ctx.t("gui.test.wait_over"))
         self.countdown_label.setVisible(self._countdown_used)
         self.testButton.setEnabled(self._wait_left == 0 and not self.runner.busy)
+
+
+class KeyHoldButton(QPushButton):
+    """A button that knows whether a key is held down on it, so the page never moves the
+    focus away under a key press (its release would land on another button)."""
+
+    released_key = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key_held = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not event.isAutoRepeat():
+            self.key_held = True
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        super().keyReleaseEvent(event)
+        if not event.isAutoRepeat() and self.key_held:
+            self.key_held = False
+            self.released_key.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.key_held = False
+        super().focusOutEvent(event)
 
 
 def _focus_next(wizard: QWidget) -> None:
