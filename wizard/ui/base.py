@@ -133,7 +133,11 @@ class BasePage(QWizardPage):
         self.footer = QVBoxLayout()
         self.footer.setContentsMargins(m, 0, m, style.S)
         outer.addLayout(self.footer)
+        # One short line (a 400-px-high window keeps its room for the page); the whole
+        # sentence as its tooltip and, for a screen reader, its description.
         self.bind(self.banner.setText, "gui.banner")
+        self.bind(self.banner.setToolTip, "gui.banner_more")
+        self.bind(self.banner.setAccessibleDescription, "gui.banner_more")
         if self.title_key:
             self.bind(self.setTitle, self.title_key)
         if self.subtitle_key:
