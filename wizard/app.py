@@ -15,6 +15,19 @@ from wizard import countries, i18n, settings
 SMOKE_TIMEOUT_MS = 30_000
 # Loaded only after the first paint (DESIGN: the window appears first).
 HEAVY_MODULES = ("requests", "keyring", "urllib3", "truststore")
+# Not before the first paint either (the smoke report lists any that were): page one
+# needs none of them, and each cost the start-up benchmark 1-5 ms.
+DEFERRED_MODULES = (
+    "dataclasses",  # wizard's own classes on that path are plain ones
+    "locale",  # only Windows and macOS ask it for the language
+    "wizard.outcomes",
+    "wizard.version",  # searches sys.path for the dist-info
+    "wizard.store",
+    "wizard.ui.connections",
+    "wizard.ui.fit_browser",
+    "tomllib",  # the catalog's compiled JSON is read instead
+    "importlib.metadata",
+)
 
 
 # The window's options, each with its help text's catalog key ("gui.option.<dest>").
@@ -50,10 +63,40 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# The window's options that take no value, and where they go. A command line of only
+# these (a desktop launcher's plain `alegra-wizard`, `--sandbox`) is read without
+# argparse: building the parser looks up every option's help text (and the CLI's
+# catalog file) before the first paint, for nothing. Anything else, abbreviations and
+# mistakes included, goes through build_parser() as before.
+SWITCHES = {"--sandbox": "sandbox", "--support": "support", "--smoke-test": "smoke_test"}
+# What build_parser() gives when no option is typed (a test keeps the two in step).
+DEFAULTS: dict[str, object] = {
+    "sandbox": False,
+    "base_url": None,
+    "lang": None,
+    "country": None,
+    "profile": None,
+    "support": False,
+    "theme": "auto",
+    "result_json": None,
+    "smoke_test": False,
+}
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The window's command line, as build_parser().parse_args(argv) reads it."""
+    if all(arg in SWITCHES for arg in argv):
+        args = argparse.Namespace(**DEFAULTS)
+        for arg in argv:
+            setattr(args, SWITCHES[arg], True)
+        return args
+    return build_parser().parse_args(list(argv))
+
+
 def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
     from wizard.ui.context import Options
 
-    args = build_parser().parse_args(list(argv))
+    args = parse_args(argv)
     remembered = {} if args.sandbox else settings.load()
     lang = args.lang or os.environ.get("ALEGRA_WIZARD_LANG") or remembered.get("lang")
     country = args.country or remembered.get("country") or countries.from_locale().code
@@ -148,16 +191,21 @@ def apply_theme(app, theme: str) -> None:  # type: ignore[no-untyped-def]
         app.setPalette(boxes, kind)
 
 
-def create_wizard(argv: Sequence[str], *, lazy: bool = False, **services):  # type: ignore[no-untyped-def]
+def create_wizard(  # type: ignore[no-untyped-def]
+    argv: Sequence[str], *, lazy: bool = False, options=None, **services
+):
     """The wizard for these GUI flags, not shown. A QApplication must exist.
 
-    `services` go to WizardContext (check=, store=, open_url=, sandbox=), so tests can
-    hand in a failing keyring or a fake browser without touching globals.
+    `options`: parse_options(argv)'s, when the caller has them already (main: the
+    command line is read once). `services` go to WizardContext (check=, store=,
+    open_url=, sandbox=), so tests can hand in a failing keyring or a fake browser
+    without touching globals.
     """
     from wizard.ui.context import WizardContext
     from wizard.ui.wizard import AlegraWizard
 
-    options, _theme = parse_options(argv)
+    if options is None:
+        options, _theme = parse_options(argv)
     ctx = WizardContext(options, **services)
     if options.sandbox:
         ctx.set_demo(True)
@@ -285,7 +333,7 @@ def main(argv: Sequence[str]) -> int:
     app.setApplicationDisplayName(i18n.t("gui.window_title", options.lang))
     apply_theme(app, theme)
     install_translations(app, options.lang)
-    wizard = create_wizard(argv, lazy=True)
+    wizard = create_wizard(argv, lazy=True, options=options)
     smoke_failed = {"value": False}
 
     class FirstPaint(QObject):
@@ -295,7 +343,12 @@ def main(argv: Sequence[str]) -> int:
                 if options.smoke_test:
                     if os.environ.get("ALEGRA_WIZARD_SMOKE_REPORT"):
                         heavy = [m for m in HEAVY_MODULES if m in sys.modules]
-                        report = {"rss_kb": _rss_kb(), "heavy_modules_loaded": heavy}
+                        deferred = [m for m in DEFERRED_MODULES if m in sys.modules]
+                        report = {
+                            "rss_kb": _rss_kb(),
+                            "heavy_modules_loaded": heavy,
+                            "deferred_modules_loaded": deferred,
+                        }
                         print(json.dumps(report), flush=True)
                     QTimer.singleShot(0, app.quit)
                 else:

@@ -15,7 +15,6 @@ fallback; a key missing in both languages is a bug that tests catch.
 from __future__ import annotations
 
 import json
-import locale
 import os
 import sys
 import zlib
@@ -70,8 +69,13 @@ def compile_file(source: bytes) -> dict[str, Any]:
 
 
 @cache
-def _load_file(name: str) -> dict[str, dict[str, Any]]:
-    source = resource("i18n", f"{name}.toml").read_bytes()
+def _load_file(name: str) -> dict[str, dict[str, Any]] | None:
+    """One catalog file's entries; None when there is no such file (asked once per
+    process: a window's first page looks up ~100 keys)."""
+    try:
+        source = resource("i18n", f"{name}.toml").read_bytes()
+    except FileNotFoundError:
+        return None
     try:
         compiled = json.loads(resource("i18n", "compiled", f"{name}.json").read_bytes())
     except (OSError, ValueError):
@@ -92,8 +96,9 @@ _OWN_FILE_ONLY = frozenset({"country"})
 def _entry(key: str) -> dict[str, Any] | None:
     prefix = key.split(".", 1)[0]
     name = _PREFIX_FILES.get(prefix)
-    if name is not None and resource("i18n", f"{name}.toml").is_file():
-        found = _load_file(name).get(key)
+    part = _load_file(name) if name is not None else None
+    if part is not None:
+        found = part.get(key)
         if found is not None or prefix in _OWN_FILE_ONLY:
             return found
     return catalog().get(key)
@@ -104,7 +109,7 @@ def catalog() -> dict[str, dict[str, Any]]:
     merged: dict[str, dict[str, Any]] = {}
     folder = resource("i18n")
     for path in sorted(folder.glob("*.toml")):
-        part = _load_file(path.stem)
+        part = _load_file(path.stem) or {}
         clash = merged.keys() & part.keys()
         if clash:
             raise ValueError(f"duplicate catalog keys in {path.name}: {sorted(clash)}")
@@ -147,6 +152,8 @@ def system_lang() -> str:
         return "en" if names[0].lower().startswith("en") else DEFAULT_LANG
     if sys.platform not in ("win32", "darwin"):
         return DEFAULT_LANG
+    import locale  # here: ~2 ms to import, and Linux never needs it (see above)
+
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:

@@ -55,6 +55,8 @@ def test_smoke_test_paints_and_exits_without_heavy_imports(extra: list[str]) -> 
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["rss_kb"] > 0
     assert report["heavy_modules_loaded"] == []
+    if not extra:  # the start-up benchmark's path (test mode starts the sandbox first)
+        assert report["deferred_modules_loaded"] == []
 
 
 def test_without_a_display_says_what_to_do_instead_of_aborting() -> None:
@@ -359,6 +361,28 @@ def _secret_service_items() -> list[str]:
         return [item.get_label() for item in found]
     finally:
         connection.close()
+
+
+def test_a_command_line_of_switches_reads_as_argparse_would() -> None:
+    """app.parse_args skips building the parser for `alegra-wizard` and its value-less
+    switches (start-up time); the result must be what the parser gives, in any order,
+    and anything else must still go through the parser."""
+    import itertools
+
+    from wizard import app
+
+    parser = build_parser()
+    switches = list(app.SWITCHES)
+    for n in range(len(switches) + 1):
+        for argv in itertools.permutations(switches, n):
+            assert vars(app.parse_args(list(argv))) == vars(parser.parse_args(list(argv)))
+    assert vars(app.parse_args(["--sandbox", "--sandbox"])) == vars(
+        parser.parse_args(["--sandbox", "--sandbox"])
+    )
+    for argv in (["--sand"], ["--lang", "en", "--support"], ["--theme=dark"], ["--country", "mx"]):
+        assert vars(app.parse_args(argv)) == vars(parser.parse_args(argv)), argv
+    with pytest.raises(SystemExit):
+        app.parse_args(["--lang", "xx"])
 
 
 def test_every_window_option_has_a_help_text() -> None:

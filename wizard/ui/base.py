@@ -6,31 +6,24 @@ first page re-runs every binding, so no page keeps a hard-coded string.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QLabel,
-    QLineEdit,
-    QScrollArea,
-    QSizePolicy,
-    QTextBrowser,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-    QWizardPage,
-)
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from wizard.ui import style
 from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLineEdit
+
     from wizard.hints import Hint
     from wizard.present import CompanyView
+
+# Qt classes page one does not use are imported where they are used (FitBrowser has its
+# own module): PySide builds a class's enums when Python first touches the class, ~0.3-1
+# ms each, all before the first paint if it happens at import time.
 
 
 def __getattr__(name: str) -> str:
@@ -186,45 +179,6 @@ class BasePage(QWizardPage):
         """Pages with texts built from state (results, summaries) refresh them here."""
 
 
-class FitBrowser(QTextBrowser):
-    """A read-only rich text (a hint's causes, steps and link) exactly as tall as its
-    text, so the page's scroll area scrolls it with the rest of the page: no box inside
-    a box with its own scroll bar, no text squeezed under the buttons."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        off = QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        self.setVerticalScrollBarPolicy(off)
-        self.setHorizontalScrollBarPolicy(off)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-
-    def _fit(self, *_: object) -> None:
-        margins = self.contentsMargins()
-        height = math.ceil(self.document().size().height()) + margins.top() + margins.bottom()
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        """Tab walks the links inside the text without leaving it (no signal says so), and
-        the page's scroll area never hears of it: scroll it to the focused link here."""
-        moved = super().focusNextPrevChild(next)
-        if moved and self.hasFocus():
-            node = self.parentWidget()
-            while node is not None and not isinstance(node, QScrollArea):
-                node = node.parentWidget()
-            body = node.widget() if node is not None else None
-            if node is not None and body is not None:
-                spot = self.viewport().mapTo(body, self.cursorRect().center())
-                node.ensureVisible(spot.x(), spot.y(), style.XL, style.XL)
-        return moved
-
-
 class ResultCard(QFrame):
     """The one look of an outcome: a rounded, palette-aware card with a large icon beside
     a title, a big name (the company) and detail lines. The test page's result and the
@@ -311,6 +265,8 @@ def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
 def name_clear_button(edit: QLineEdit, name: str) -> None:
     """The ✕ a QLineEdit draws with setClearButtonEnabled is a tool button of its own:
     without a name, a screen reader says only «button»."""
+    from PySide6.QtWidgets import QToolButton
+
     for button in edit.findChildren(QToolButton):
         button.setAccessibleName(name)
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Signal
 
 from wizard import countries, i18n
-from wizard.outcomes import UNVERIFIABLE, Code
-from wizard.outcomes import exit_code as exit_code_for
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from wizard.check import CheckResult
     from wizard.probe import ProbeResult
     from wizard.sandbox import Sandbox
@@ -29,23 +26,56 @@ if TYPE_CHECKING:
 CheckFn = Callable[[str, str, str, threading.Event], "CheckResult"]
 ProbeFn = Callable[[str, str, str, threading.Event], "ProbeResult"]
 
+# Plain classes, not dataclasses: this module is read before the window's first paint,
+# where importing dataclasses and generating their methods costs ~5 ms.
 
-@dataclass(frozen=True)
+
 class Ending:
-    exit_code: int
-    report: dict[str, object]
+    """How the window ended: its exit code and the --result-json report."""
+
+    __slots__ = ("exit_code", "report")
+
+    def __init__(self, exit_code: int, report: dict[str, object]) -> None:
+        self.exit_code = exit_code
+        self.report = report
+
+    def __repr__(self) -> str:
+        return f"Ending(exit_code={self.exit_code!r}, report={self.report!r})"
 
 
-@dataclass
 class Options:
-    lang: str = i18n.DEFAULT_LANG
-    country: str = countries.DEFAULT_COUNTRY
-    base_url: str | None = None
-    sandbox: bool = False
-    profile: str | None = None
-    support: bool = False
-    smoke_test: bool = False
-    result_json: str | None = None  # --result-json PATH ("-": stdout)
+    """What the window was started with (its command line, the remembered choices)."""
+
+    def __init__(
+        self,
+        lang: str = i18n.DEFAULT_LANG,
+        country: str = countries.DEFAULT_COUNTRY,
+        base_url: str | None = None,
+        sandbox: bool = False,
+        profile: str | None = None,
+        support: bool = False,
+        smoke_test: bool = False,
+        result_json: str | None = None,  # --result-json PATH ("-": stdout)
+    ) -> None:
+        self.lang = lang
+        self.country = country
+        self.base_url = base_url
+        self.sandbox = sandbox
+        self.profile = profile
+        self.support = support
+        self.smoke_test = smoke_test
+        self.result_json = result_json
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Options):
+            return NotImplemented
+        return vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"Options({fields})"
 
 
 def default_check(email: str, token: str, base_url: str, cancel: threading.Event) -> CheckResult:
@@ -68,6 +98,9 @@ def default_store() -> Store:
 
 
 def default_open_url(url: str) -> bool:
+    from PySide6.QtCore import QUrl  # here: QUrl's enums cost ~1 ms before the first paint
+    from PySide6.QtGui import QDesktopServices
+
     return bool(QDesktopServices.openUrl(QUrl(url)))
 
 
@@ -189,12 +222,16 @@ class WizardContext(QObject):
     # --- flow state ---
     @property
     def verified(self) -> bool:
+        from wizard.outcomes import Code  # the outcomes come after the first paint
+
         return self.result is not None and self.result.code == Code.CONNECTED
 
     @property
     def save_problem(self) -> str | None:
         """What is wrong when the credentials themselves look right: a user who may not read
         the company (403, but /users/self answered) or a plan or account issue (402)."""
+        from wizard.outcomes import Code
+
         result = self.result
         if result is None:
             return None
@@ -207,6 +244,8 @@ class WizardContext(QObject):
     @property
     def may_continue_unverified(self) -> bool:
         # Rotation replaces a stored token only with one that was seen working.
+        from wizard.outcomes import UNVERIFIABLE, Code
+
         if self.updating is not None or self.result is None:
             return False
         outage = self.result.code in UNVERIFIABLE and self.result.code != Code.FORMAT_OK
@@ -214,6 +253,8 @@ class WizardContext(QObject):
 
     def ending(self) -> Ending:
         """How the window ended, for its exit code and --result-json (never the token)."""
+        from wizard.outcomes import Code
+        from wizard.outcomes import exit_code as exit_code_for
         from wizard.present import company_json, mask_token  # after the first paint
 
         result, profile = self.result, self.saved_profile

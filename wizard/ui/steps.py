@@ -52,7 +52,7 @@ class StepList(QFrame):
         ctx.languageChanged.connect(self.retranslate)
 
     def set_current(self, page_name: str) -> None:
-        if page_name in STEP_PAGES:
+        if page_name in STEP_PAGES and STEP_PAGES.index(page_name) != self.current:
             self.current = STEP_PAGES.index(page_name)
             self.retranslate()
 
@@ -82,10 +82,14 @@ class StepList(QFrame):
             label.setToolTip(described)
             edge = accent if index == self.current else "transparent"
             padding = f"2px {style.XS + 2}px" if self.compact else f"{style.XS}px {style.S}px"
-            label.setStyleSheet(
+            sheet = (
                 f"QLabel {{ color: {colour}; font-weight: {weight};"
                 f" border-left: 3px solid {edge}; padding: {padding}; }}"
             )
+            # Only when it changed: each new sheet is parsed and re-polished (the step
+            # list is built before the first paint, and a page change touches two items).
+            if label.styleSheet() != sheet:
+                label.setStyleSheet(sheet)
         if self.compact:
             self._layout.setContentsMargins(style.S, style.S, style.XS, style.S)
             self._layout.setSpacing(0)

@@ -22,7 +22,6 @@ from wizard.outcomes import Code
 from wizard.ui import style
 from wizard.ui.base import (
     BasePage,
-    FitBrowser,
     ResultCard,
     announce,
     company_lines,
@@ -31,6 +30,7 @@ from wizard.ui.base import (
     tone,
 )
 from wizard.ui.context import WizardContext
+from wizard.ui.fit_browser import FitBrowser
 from wizard.ui.support import DoctorDialog, ProbeView
 from wizard.ui.worker import CheckRunner
 

@@ -6,15 +6,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget, QWizard
 
 from wizard.ui import style
 from wizard.ui.context import WizardContext
 from wizard.ui.steps import StepList
 from wizard.ui.welcome import WelcomePage
 
+# Qt classes used only after the first paint (the quit box, the buttons of the other
+# pages) are imported where they are used: PySide builds a class's enums the first time
+# Python touches it (QMessageBox's: ~1 ms).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
+    from PySide6.QtWidgets import QDialog, QMessageBox, QWizardPage
+
     from wizard.ui.credentials_page import CredentialsPage
     from wizard.ui.finish import DonePage, SavePage
     from wizard.ui.guide import CopyCredentialsPage, ManualApiPage, OpenSettingsPage, SignInPage
@@ -82,6 +88,8 @@ class AlegraWizard(QWizard):
     def build_rest(self) -> None:
         if self._built:
             return
+        from PySide6.QtWidgets import QPushButton
+
         from wizard.ui.credentials_page import CredentialsPage
         from wizard.ui.finish import DonePage, SavePage
         from wizard.ui.guide import (
@@ -225,6 +233,8 @@ class AlegraWizard(QWizard):
         self._ask_quit()
 
     def _ask_quit(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         # open(), not exec(): the event loop keeps running and tests can answer the box.
         box = QMessageBox(
             QMessageBox.Icon.Question,
