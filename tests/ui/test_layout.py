@@ -6,7 +6,9 @@ the size the window picks for itself. Fails on overlap, clipped text, content ou
 reach, or a window larger than its screen (tests/helpers/layout.py says how).
 
 Each screen is a child process (tests/helpers/layout_walk.py): the screen's size and
-QT_SCALE_FACTOR are fixed when Qt starts. Two run at a time (the machine has 2 cores).
+QT_SCALE_FACTOR are fixed when Qt starts. Under pytest-xdist (make test-fast) each case
+walks in its own test, on whichever worker takes it; in one process (make test) the
+first case starts them all, two at a time (the machine has 2 cores).
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWi
 
 from tests.helpers import layout as layout_checks
 
-# Under pytest-xdist (make test-fast) every case stays on one worker, so the walk runs once;
-# it runs in the first case's setup, which beside other workers needs more than the default.
-pytestmark = [pytest.mark.xdist_group("layout"), pytest.mark.timeout(600)]
+# In one process the first case waits for all eight walks: more than the default timeout.
+pytestmark = pytest.mark.timeout(600)
 
 ROOT = Path(__file__).resolve().parents[2]
 WALKER = ROOT / "tests" / "helpers" / "layout_walk.py"
@@ -75,15 +76,23 @@ def all_runs(tmp: str) -> dict[str, list[dict]]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
-    return all_runs(str(tmp_path_factory.mktemp("layout")))
+def walk_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("layout")
+
+
+def states_of(case: tuple[str, int, tuple[int, int] | None], tmp: Path) -> list[dict]:
+    # Several workers would each start all eight walks (a module fixture is per worker,
+    # and xdist_group does not hold under pytest 9): there, each case walks its own screen.
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return run_case(case, tmp)
+    return all_runs(str(tmp))[case_id(case)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_every_page_and_state_fits_without_overlap_or_clipping(
-    runs: dict[str, list[dict]], case: tuple[str, int, tuple[int, int] | None]
+    walk_dir: Path, case: tuple[str, int, tuple[int, int] | None]
 ) -> None:
-    states = runs[case_id(case)]
+    states = states_of(case, walk_dir)
     assert len(states) >= STATES_PER_RUN, [s["state"] for s in states]
     # every state this walk promises, in each language and theme
     seen = {(s["lang"], s["theme"], s["state"]) for s in states}
