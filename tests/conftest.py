@@ -7,15 +7,16 @@ from __future__ import annotations
 import compileall
 import os
 import re
-import subprocess
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from tests.helpers import ROOT, secret_service
+from tests.helpers import ROOT, cli, secret_service
 from tests.helpers.cli import CliResult, isolated_network
 from tests.helpers.secret_service import PrivateSecretService
 
@@ -29,6 +30,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _private_keyring: PrivateSecretService | None = None
+_zygote_folder: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,16 +39,24 @@ def pytest_configure(config: pytest.Config) -> None:
     The package is byte-compiled once first: this machine (and CI) sets
     PYTHONDONTWRITEBYTECODE, so without it every CLI child process the tests start compiles
     wizard/ from source again (about a third of a `check`'s CPU time). Python checks each
-    .pyc against its source, so an edit is never run stale."""
-    global _private_keyring
+    .pyc against its source, so an edit is never run stale.
+
+    Then the CLI zygote (tests/helpers/zygote.py), with the environment final; it starts at
+    the first CLI run."""
+    global _private_keyring, _zygote_folder
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         compileall.compile_dir(str(ROOT / "wizard"), quiet=1)
     if secret_service.wanted():
         _private_keyring = PrivateSecretService(os.environ["PYTEST_XDIST_WORKER"])
         _private_keyring.start()
+    _zygote_folder = tempfile.mkdtemp(prefix="alegra-zygote-")
+    cli.start_zygote(Path(_zygote_folder))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    cli.stop_zygote()
+    if _zygote_folder is not None:
+        shutil.rmtree(_zygote_folder, ignore_errors=True)
     if _private_keyring is not None:
         _private_keyring.stop()
 
@@ -85,15 +95,11 @@ def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
         cmd = [sys.executable, "-m", "wizard", *args]
         if netns:
             cmd = isolated_network(cmd)
-        proc = subprocess.run(
+        proc = cli.run(
             cmd,
             input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
             env={**cli_env, **(env or {})},
             timeout=timeout,
-            cwd=ROOT,
-            check=False,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.helpers import CANARY_TOKEN
+from tests.helpers import CANARY_TOKEN, cli
 from tests.helpers.waiting import wait_until
 from wizard.outcomes import EXIT_CODES, Code
 from wizard.sandbox import DEMO_TOKEN
@@ -310,13 +310,13 @@ def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
 
     def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None) -> Run:
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        proc = subprocess.run(
+        proc = cli.run(
             [SCRIPT, *args],
             input=data,
-            capture_output=True,
             env={**cli_env, **NO_PROXY_ENV, **(env or {})},
             timeout=60,
-            check=False,
+            cwd=os.getcwd(),
+            text=False,
         )
         # Decoded leniently: what a narrow encoding made of the text is part of the test.
         return Run(
@@ -328,8 +328,16 @@ def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_console_script_is_the_entry_point() -> None:
+def test_console_script_is_the_entry_point(cli_env) -> None:  # type: ignore[no-untyped-def]
     assert Path(SCRIPT).is_file() and os.access(SCRIPT, os.X_OK)
+    # The script itself, started fresh, answers as the zygote's children of it do.
+    for args in (["--version"], ["status", "--json"], ["chek"]):
+        runs = [
+            cli.run([SCRIPT, *args], input="", env=cli_env, timeout=60, real=real)
+            for real in (True, False)
+        ]
+        assert runs[0].returncode == runs[1].returncode and runs[0].stdout == runs[1].stdout
+        assert runs[0].stderr == runs[1].stderr
 
 
 @pytest.mark.parametrize("lang_env", [{}, {"LANG": "es_CO.UTF-8"}])
