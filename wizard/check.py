@@ -11,12 +11,12 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from wizard import transport
 from wizard.outcomes import CHECK_TIMEOUT_S, Code, code_for_status
+from wizard.record import record
 from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
 USER_MIN_BUDGET_S = 2.0
 
 
-@dataclass(frozen=True)
+@record
 class Company:
     """The company /company describes."""
 
@@ -49,7 +49,7 @@ class Company:
     currency: str | None
 
 
-@dataclass(frozen=True)
+@record
 class RateLimit:
     """Alegra's rate-limit headers from one answer."""
 
@@ -58,7 +58,7 @@ class RateLimit:
     reset_s: int | None
 
 
-@dataclass(frozen=True)
+@record
 class User:
     """From GET /users/self: who the credentials belong to. Any field may be missing."""
 
@@ -67,7 +67,7 @@ class User:
     role: str | None
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     """One connection check's outcome, whatever happened."""
 

@@ -12,9 +12,9 @@ import binascii
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from wizard import i18n
+from wizard.record import record
 
 FIXES: dict[str, str] = {
     name: f"fix.{name}"
@@ -56,7 +56,7 @@ PROBLEMS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """One fix, warning or problem the cleaner found, by field."""
 
@@ -66,7 +66,7 @@ class Note:
     detail: str = ""  # the character a look-alike or IDN warning names
 
 
-@dataclass(frozen=True)
+@record
 class Cleaned:
     """What clean() made of a pasted email and token."""
 

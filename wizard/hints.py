@@ -7,11 +7,11 @@ entry and fills its placeholders. Adding a case is adding a catalog entry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard import i18n
 from wizard.outcomes import Code
+from wizard.record import record
 
 if TYPE_CHECKING:
     from wizard.countries import Country
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DEFAULT_WAIT_SECONDS = 60
 
 
-@dataclass(frozen=True)
+@record
 class Hint:
     """What went wrong and how to fix it, in one language."""
 

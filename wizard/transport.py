@@ -35,11 +35,11 @@ import ssl
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from wizard.outcomes import Code
+from wizard.record import record
 from wizard.version import USER_AGENT
 
 DEFAULT_BASE_URL = "https://api.alegra.com/api/v1"
@@ -249,7 +249,7 @@ def proxies_for(url: str) -> dict[str, str]:
     return {k: v for k, v in found.items() if k in ("https", "all") or k.startswith("https:")}
 
 
-@dataclass(frozen=True)
+@record
 class _Proxy:
     host: str
     port: int
@@ -302,7 +302,7 @@ def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
 
 
 # --- connections --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record
 class _Route:
     """Where one connection goes; a kept connection is reused only for the same route."""
 
@@ -473,7 +473,7 @@ class Client:
             self._kept[route] = conn
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """One HTTP answer, read within the deadline and size cap."""
 
