@@ -33,7 +33,8 @@ LAPTOP = [
 # What the laptop set shows (the pages where most can go wrong on a small screen).
 LAPTOP_SHOTS = {
     "welcomePage", "signInPage", "manualApiPage-cant-find", "credentialsPage", "testPage",
-    "savePage", "donePage", "test-unauthorized", "test-basic-plan",
+    "savePage", "donePage", "test-unauthorized", "test-basic-plan", "done-saved",
+    "done-unverified",
 }  # fmt: skip
 
 
@@ -115,6 +116,14 @@ def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> Non
             save(f"{number:02d}-{page.objectName()}-cant-find")
             page.more_button.setChecked(False)
         if page is wizard.done_page:
+            # The done page's other outcomes (a real save, one with a problem, one not
+            # verified, one that failed), as they show after the save page.
+            from tests.helpers import done_states
+
+            for state in ("saved", "problem", "unverified", "not_saved"):
+                done_states.show(wizard, state)
+                save(f"done-{state.replace('_', '-')}")
+            done_states.show(wizard, "test_mode")
             break
         wizard.next()
         if page is wizard.save:  # saving runs on a worker thread

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QScrollBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -182,3 +184,26 @@ def widget_problems(window: QWidget) -> list[str]:
         *text_fits(widgets),
         *reachable(window, widgets),
     ]
+
+
+def scrolled_rows(
+    rows: int = 30, extra: tuple[QWidget, ...] = ()
+) -> tuple[QWidget, QScrollArea, QVBoxLayout, QWidget]:
+    """A 300x200 window whose scroll area holds `rows` labels (then `extra`): content
+    below the fold, for the checks' own tests. Returns (window, area, its layout, its
+    content); not shown yet."""
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    area = QScrollArea(window)
+    area.setWidgetResizable(True)
+    content = QWidget()
+    inner = QVBoxLayout(content)
+    for n in range(rows):
+        inner.addWidget(QLabel(f"Fila {n}", content))
+    for widget in extra:
+        widget.setParent(content)
+        inner.addWidget(widget)
+    area.setWidget(content)
+    layout.addWidget(area)
+    window.resize(300, 200)
+    return window, area, inner, content

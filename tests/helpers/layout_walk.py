@@ -12,8 +12,9 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -88,6 +89,24 @@ def walk(
         print(json.dumps({"lang": lang, "theme": theme, "state": "resize", "problems": [
             f"asked {size}, got {wizard.width()}x{wizard.height()}"
             f" (minimum {wizard.minimumWidth()}x{wizard.minimumHeight()})"]}))  # fmt: skip
+
+    def wait(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+        wait_until(app, condition, timeout)
+
+    for state, window in states(wizard, wait):
+        report(state, window)
+    wizard.ctx.shutdown()
+    wizard.deleteLater()
+    pump(app)
+
+
+Wait = Callable[..., None]  # wait(condition, timeout=15.0): returns once condition() holds
+
+
+def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
+    """Every page and state of the wizard (in test mode, on its first page), in order:
+    yields each state's name, and the window to look at when it is not the wizard (a
+    dialog), once it shows. The layout walk measures each, the focus test tabs through."""
     test, cred = wizard.test, wizard.credentials
     while True:
         page = wizard.currentPage()
@@ -96,32 +115,32 @@ def walk(
             cred.emailEdit.setText("  Usuario: demo@alegra.test ")
             cred.tokenEdit.setText('"0123456789abcdef0123 "')
             cred.apply_cleaning()
-            report("credentials: paste notes")
+            yield "credentials: paste notes", None
             cred.emailEdit.setText("demo@")
             cred.apply_cleaning()
-            report("credentials: problem")
+            yield "credentials: problem", None
             cred.use_demo_account()
         if page is test:
-            wait_until(app, lambda: test._state == "done")
-            wait_until(app, lambda: wizard.ctx.probe_result is not None)
-        report(f"page {page.objectName()}")
+            wait(lambda: test._state == "done")
+            wait(lambda: wizard.ctx.probe_result is not None)
+        yield f"page {page.objectName()}", None
         if page is wizard.manual_api:
             page.more_button.setChecked(True)
-            report("manualApiPage: can't find panel open")
+            yield "manualApiPage: can't find panel open", None
             page.more_button.setChecked(False)
         if page is wizard.done_page:
             # Every outcome the done page shows, then back to this walk's own (test mode).
             for state in done_states.STATES:
                 done_states.show(wizard, state)
-                report(f"done: {state}")
+                yield f"done: {state}", None
                 if state == "saved":
                     wizard.done_page.programs_toggle.setChecked(True)
-                    report("done: saved, for programmers open")
+                    yield "done: saved, for programmers open", None
             done_states.show(wizard, "test_mode")
             break
         wizard.next()
         if page is wizard.save:
-            wait_until(app, lambda: wizard.currentPage() is wizard.done_page)
+            wait(lambda: wizard.currentPage() is wizard.done_page)
 
     for email, name in (
         ("basico@alegra.test", "basic plan"),
@@ -138,29 +157,26 @@ def walk(
         cred.apply_cleaning()
         wizard.next()
         if name == "running":
-            wait_until(app, lambda: test.busy)
+            wait(lambda: test.busy)
         else:
-            wait_until(app, lambda: test._state == "done")
+            wait(lambda: test._state == "done")
         if name == "basic plan":
-            wait_until(app, lambda: wizard.ctx.probe_result is not None)
-        report(f"test: {name}")
+            wait(lambda: wizard.ctx.probe_result is not None)
+        yield f"test: {name}", None
         if name == "unauthorized":
             test.doctorButton.click()
             dialog = test.doctor_dialog
             assert dialog is not None
-            wait_until(app, lambda: test.doctor_dialog.report is not None, timeout=30)  # type: ignore[union-attr]
-            report("doctor dialog", dialog)
+            wait(lambda: test.doctor_dialog.report is not None, 30.0)
+            yield "doctor dialog", dialog
             dialog.accept()
     test.cancel()
     wizard.ctx.set_support(True)
-    report("test: support mode")
+    yield "test: support mode", None
     wizard.open_support_report()
     assert wizard.support_dialog is not None
-    report("support report", wizard.support_dialog)
+    yield "support report", wizard.support_dialog
     wizard.support_dialog.accept()
-    wizard.ctx.shutdown()
-    wizard.deleteLater()
-    pump(app)
 
 
 def main() -> int:

@@ -30,16 +30,22 @@ def shown_texts(page) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page))
 
 
-@pytest.mark.parametrize("state", list(EXPECTED))
-def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
-    make_wizard, qtbot, state: str
-) -> None:  # type: ignore[no-untyped-def]
+def to_done_page(make_wizard, qtbot):  # type: ignore[no-untyped-def]
+    """Test mode, the demo account, tested and «saved» (nothing is): the done page."""
     wizard = make_wizard("--sandbox", "--lang", "es")
     fill(wizard, "demo@alegra.test", DEMO_TOKEN)
     go_to(wizard, wizard.test)
     qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
     wizard.next()
     save_and_finish(qtbot, wizard)
+    return wizard
+
+
+@pytest.mark.parametrize("state", list(EXPECTED))
+def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
+    make_wizard, qtbot, state: str
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = to_done_page(make_wizard, qtbot)
     done_states.show(wizard, state)
     page = wizard.done_page
     icon, title, recheck, programs = EXPECTED[state]
@@ -55,6 +61,9 @@ def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
     assert DEMO_TOKEN not in "\n".join(visible_texts(wizard))
     assert page.facts["where"][1].text()[:1].isupper()
     assert page.facts["checked"][1].text()
+    if recheck:  # what went wrong under the name, before what to do about it
+        assert page.card.details.text() == page.facts["checked"][1].text()
+        assert not page.facts["checked"][1].isVisible()
     assert page.recheck_button.isVisible() is recheck
     assert page.programs_toggle.isVisible() is programs
     # The technical lines only behind the disclosure, and only once opened.
@@ -70,12 +79,7 @@ def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
 
 
 def test_the_problem_and_the_outage_say_what_the_check_found(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
-    wizard = make_wizard("--sandbox", "--lang", "es")
-    fill(wizard, "demo@alegra.test", DEMO_TOKEN)
-    go_to(wizard, wizard.test)
-    qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
-    wizard.next()
-    save_and_finish(qtbot, wizard)
+    wizard = to_done_page(make_wizard, qtbot)
     page = wizard.done_page
     done_states.show(wizard, "problem")
     assert "no puede ver la información de la empresa" in page.facts["checked"][1].text()

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from tests.helpers import layout as layout_checks
 
@@ -138,18 +138,8 @@ def test_checks_find_overlap_clipped_text_and_unreachable_content(qtbot) -> None
 
 
 def test_content_below_the_fold_of_a_scroll_area_is_fine(qtbot) -> None:  # type: ignore[no-untyped-def]
-    window = QWidget()
+    window = layout_checks.scrolled_rows()[0]
     qtbot.addWidget(window)
-    layout = QVBoxLayout(window)
-    area = QScrollArea(window)
-    area.setWidgetResizable(True)
-    content = QWidget()
-    inner = QVBoxLayout(content)
-    for n in range(30):
-        inner.addWidget(QLabel(f"Fila {n}", content))
-    area.setWidget(content)
-    layout.addWidget(area)
-    window.resize(300, 200)
     window.show()
     qtbot.waitExposed(window)
     assert layout_checks.problems(window) == []

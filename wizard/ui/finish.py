@@ -336,7 +336,6 @@ class DonePage(BasePage):
             facts.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
             facts.addWidget(value, row, 1)
             self.facts[key] = (label, value)
-        self.card.rows.addLayout(facts)
         self.set_aside = make_label(self.card, name="setAsideNotice", selectable=True)
         self.unverified = make_label(self.card, name="unverifiedLabel", selectable=True)
         self.unverified.setStyleSheet(tone("caution", bold=True))
@@ -351,10 +350,13 @@ class DonePage(BasePage):
         recheck_row = QHBoxLayout()
         recheck_row.addWidget(self.recheck_button)
         recheck_row.addStretch(1)
-        for widget in (self.set_aside, self.unverified):
-            self.card.rows.addWidget(widget)
+        # What to do next comes before the facts: on a short window «Revisar ahora» is
+        # in view without scrolling.
+        self.card.rows.addWidget(self.unverified)
         self.card.rows.addLayout(recheck_row)
         self.card.rows.addWidget(self.recheck_status)
+        self.card.rows.addLayout(facts)
+        self.card.rows.addWidget(self.set_aside)
         self.body.addWidget(self.card)
         self.close_help = make_label(self, name="closeHelp")
         self.bind(self.close_help.setText, "gui.done.close")
@@ -499,6 +501,9 @@ class DonePage(BasePage):
             name, details = view.name, company_lines(ctx, view)
         else:
             name, details = (profile.company or profile.name if profile else ""), ""
+        may_recheck = state in ("problem", "unverified")
+        if may_recheck:  # what is wrong, first: the next step below says what to do
+            details = self._checked_text(state)
         self.card.name.setText(name)
         self.card.name.setVisible(bool(name))
         self.card.details.setText(details)
@@ -514,10 +519,11 @@ class DonePage(BasePage):
         }
         for key, text in values.items():
             self.facts[key][1].setText(text)
+        for label in self.facts["checked"]:  # already said under the name
+            label.setVisible(not may_recheck)
         set_aside = ctx.set_aside if state != "test_mode" else None
         self.set_aside.setText(ctx.t("storage.set_aside", path=set_aside) if set_aside else "")
         self.set_aside.setVisible(bool(set_aside))
-        may_recheck = state in ("problem", "unverified")
         self.unverified.setText(ctx.t(f"gui.done.next.{state}") if may_recheck else "")
         self.unverified.setVisible(may_recheck)
         self.recheck_button.setVisible(may_recheck)
