@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 from collections.abc import Callable
 
@@ -26,6 +27,14 @@ from wizard.sandbox import DEMO_TOKEN, Sandbox
 def main() -> str:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also count each command's CPU instructions under valgrind's callgrind, N runs"
+        " each (deterministic: the figure for a shared, loaded machine)",
+    )
     args = parser.parse_args()
     # A pip install byte-compiles the package; this checkout may not be (the machine sets
     # PYTHONDONTWRITEBYTECODE=1), which would charge our side with recompiling every run.
@@ -96,13 +105,40 @@ def main() -> str:
 
         series = alternate(args.rounds, {n: with_cpu(n, r) for n, r in runners.items()})
         cpu = {name: samples[-args.rounds :] for name, samples in cpu.items()}  # no warm-up
+        commands = {
+            "alegra-wizard check --json": ours_cmd,
+            "raw requests script, /company": floor_cmd,
+            "raw requests script, /company + /users/self": [*floor_cmd, "--users-self"],
+            "raw http.client script, /company + /users/self": stdlib_cmd,
+        }
+        counted = {n: _instructions(c, args.instructions) for n, c in commands.items()}
     cpu_series = [Series(s.name, cpu[s.name]) for s in series]
     text = table("check --json vs raw requests (process start to exit)", series)
     text += _ratios(series)
     text += "\n\n" + table("the same runs, CPU time (user + sys of the child)", cpu_series)
     text += _ratios(cpu_series)
+    if args.instructions:
+        mega = [Series(n, [i / 1e6 for i in c]) for n, c in counted.items()]
+        text += "\n\n" + table("the same commands, instructions (valgrind callgrind)", mega, "M")
+        text += _ratios(mega)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return text + f"\n\nload average at the end: {load}\n"
+
+
+def _instructions(cmd: list[str], runs: int) -> list[float]:
+    """Instructions one run of `cmd` executes (all its threads), under callgrind: the same
+    count whatever else the machine is doing."""
+    counts = []
+    for _ in range(runs):
+        _, proc = timed_run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+            stdin=DEMO_TOKEN.encode(),
+            timeout=300,
+        )
+        found = re.search(rb"Collected : (\d+)", proc.stderr)
+        assert proc.returncode == 0 and found, proc.stderr[-2000:]
+        counts.append(float(found.group(1)))
+    return counts
 
 
 def _ratios(series: list[Series]) -> str:
