@@ -143,6 +143,26 @@ class Parser(argparse.ArgumentParser):
         text = super().format_help()
         return text + self.extra_help() if self.extra_help else text
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse builds a formatter for every add_argument; without a width it asks
+        # shutil, whose import (zlib, bz2, lzma) is ~3 ms of every command's start-up.
+        return self.formatter_class(prog=self.prog, width=_help_width())  # type: ignore[call-arg]
+
+
+def _help_width() -> int:
+    """What argparse's HelpFormatter computes with shutil.get_terminal_size: COLUMNS, else
+    the terminal's width, else 80; minus 2."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns if columns > 0 else 80) - 2
+
 
 def usage_error(parser: Parser, message: str, hint: str = "") -> NoReturn:
     lang = parser.lang
