@@ -178,8 +178,8 @@ def test_the_cli_check_never_imports_requests_or_dataclasses(fault_server: Serve
         "try:\n"
         "    launch.main(sys.argv[1:])\n"
         "finally:\n"
-        "    print(sorted(m for m in ('requests', 'urllib3', 'dataclasses', 'shutil') if m in sys.modules),"
-        " file=sys.stderr)\n"
+        "    heavy = ('requests', 'urllib3', 'dataclasses', 'shutil')\n"
+        "    print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
     args = ["check", "--json", "--base-url", server.url, "--email", EMAIL, "--token-stdin"]
     proc = subprocess.run(
