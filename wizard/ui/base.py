@@ -16,7 +16,7 @@ from wizard.ui import style
 from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLineEdit
+    from PySide6.QtWidgets import QLineEdit, QToolButton
 
     from wizard.hints import Hint
     from wizard.present import CompanyView
@@ -233,6 +233,29 @@ class ResultCard(QFrame):
         self.icon.setVisible(bool(icon))
         if icon:
             self.icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))
+
+
+def disclosure(
+    page: BasePage, name: str, key: str, on_toggle: Callable[[bool], None]
+) -> QToolButton:
+    """A «▸ ¿No la encuentras?» / «▸ Para programadores» button: checkable, its arrow
+    pointing down while open; on_toggle(open) shows or hides what it discloses."""
+    from PySide6.QtWidgets import QToolButton  # after the first paint (see the top)
+
+    arrow = QtCore.Qt.ArrowType
+    button = QToolButton(page)
+    button.setObjectName(name)
+    button.setCheckable(True)
+    button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setArrowType(arrow.RightArrow)
+    page.bind(button.setText, key)
+
+    def toggled(shown: bool) -> None:
+        button.setArrowType(arrow.DownArrow if shown else arrow.RightArrow)
+        on_toggle(shown)
+
+    button.toggled.connect(toggled)
+    return button
 
 
 def company_lines(ctx: WizardContext, view: CompanyView | None) -> str:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTextBrowser,
-    QToolButton,
     QWidget,
     QWizard,
 )
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from wizard import countries, present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import BasePage, ResultCard, company_lines, make_label, tone
+from wizard.ui.base import BasePage, ResultCard, company_lines, disclosure, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
@@ -361,13 +360,9 @@ class DonePage(BasePage):
         self.close_help = make_label(self, name="closeHelp")
         self.bind(self.close_help.setText, "gui.done.close")
         self.body.addWidget(self.close_help)
-        self.programs_toggle = QToolButton(self)
-        self.programs_toggle.setObjectName("programsToggle")
-        self.programs_toggle.setCheckable(True)
-        self.programs_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.programs_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.bind(self.programs_toggle.setText, "gui.done.for_programmers")
-        self.programs_toggle.toggled.connect(self._show_programs)
+        self.programs_toggle = disclosure(
+            self, "programsToggle", "gui.done.for_programmers", self._show_programs
+        )
         self.programs_title = make_label(self, name="programsTitle")
         self.bind(self.programs_title.setText, "gui.done.programs")
         self.programs = make_label(self, name="programsLabel", selectable=True)
@@ -410,9 +405,6 @@ class DonePage(BasePage):
         self._fill()
 
     def _show_programs(self, shown: bool) -> None:
-        self.programs_toggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
         self.programs_title.setVisible(shown)
         self.programs.setVisible(shown)
         if shown:  # the lines just opened below may be out of view on a short window

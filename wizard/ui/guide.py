@@ -3,18 +3,16 @@ each with its picture."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from wizard import countries
-from wizard.ui.base import PRIMARY_STYLE, WARNING_STYLE, BasePage, make_label, tone
+from wizard.ui.base import PRIMARY_STYLE, WARNING_STYLE, BasePage, disclosure, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.images import StepImage
 
@@ -136,12 +134,9 @@ class ManualApiPage(GuidePage):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "manualApiPage", parent)
-        self.more_button = QToolButton(self)
-        self.more_button.setObjectName("cantFindButton")
-        self.more_button.setCheckable(True)
-        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.more_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.bind(self.more_button.setText, "gui.manual_api.more")
+        self.more_button = disclosure(
+            self, "cantFindButton", "gui.manual_api.more", self._toggle_more
+        )
         self.more_panel = QFrame(self)
         self.more_panel.setObjectName("cantFindPanel")
         self.more_panel.setFrameShape(QFrame.Shape.StyledPanel)
@@ -166,7 +161,6 @@ class ManualApiPage(GuidePage):
         self.more_panel.hide()
         self.extras.addWidget(self.more_button)
         self.extras.addWidget(self.more_panel)
-        self.more_button.toggled.connect(self._toggle_more)
         self.shortcut_button.clicked.connect(
             lambda: self.open_link(countries.API_SETTINGS_URL, self.error)
         )
@@ -175,7 +169,6 @@ class ManualApiPage(GuidePage):
         self.more_panel.setVisible(on)
         self.image.setVisible(not on)  # keep the page's height: the panel replaces the picture
         self.body.setStretch(self.body.count() - 1, 1 if on else 0)
-        self.more_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
 
     def on_language_changed(self) -> None:
         super().on_language_changed()
