@@ -203,6 +203,17 @@ def main() -> int:
         pump(1.0)
         report["failure"] = snapshot(app)
         report["failure_heard"] = list(HEARD)
+        # Right details again, tested, saved (test mode: nothing is): the done page's card
+        # is said aloud as it opens.
+        press(app, t("gui.test.back_to_data", lang))
+        press(app, t("gui.credentials.use_demo", lang))
+        press(app, next_name)
+        press(app, next_name)  # connected: to the save page
+        HEARD.clear()
+        press(app, t("gui.button.commit", lang))
+        wait_for(lambda: HEARD, "the done page's announcement", timeout=10, required=False)
+        pump(0.5)
+        report["done_heard"] = list(HEARD)
         report["missed"] = MISSED
     finally:
         os.killpg(app_proc.pid, signal.SIGTERM)

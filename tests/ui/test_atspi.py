@@ -65,6 +65,13 @@ def test_a_failure_is_announced_with_its_title(lang: str) -> None:
 
 
 @LANGS
+def test_the_done_page_says_what_happened_as_it_opens(lang: str) -> None:
+    said = [h["text"] for h in read(lang)["done_heard"] if h["type"] == "object:announcement"]
+    heading = t("gui.done.heading.test_mode", lang)
+    assert any(heading in s and "Panadería La Espiga S.A.S." in s for s in said), said
+
+
+@LANGS
 def test_a_paste_s_fixes_are_announced_and_describe_the_field(lang: str) -> None:
     report = read(lang)
     email = report["email_after_paste"]

@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 from wizard import countries, present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import BasePage, ResultCard, company_lines, disclosure, make_label, tone
+from wizard.ui.base import (
+    BasePage,
+    ResultCard,
+    announce,
+    company_lines,
+    disclosure,
+    make_label,
+    tone,
+)
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
@@ -382,6 +390,9 @@ class DonePage(BasePage):
         self._fill()
         self.page_scroll.verticalScrollBar().setValue(0)  # the card's head first
         QTimer.singleShot(0, self._settle_focus)
+        # Said by a screen reader as the page opens, wherever the focus lands.
+        card = (self.card.title, self.card.name, self.saved)
+        announce(self.card.title, "\n".join(w.text() for w in card if w.text()))
 
     def _settle_focus(self) -> None:
         """Arriving here the focus may be nowhere (it was on the save page): the next
@@ -455,6 +466,7 @@ class DonePage(BasePage):
         else:
             self._recheck_text = ctx.t("gui.done.recheck_failed", problem="—")
         self._fill()
+        announce(self.recheck_status, self._recheck_text, assertive=True)
         # The focus was on «Revisar ahora» and Qt parked it on the next widget while the
         # check ran: back to the button (to try again), or to the answer once verified
         # (the button is gone). A focus the user moved meanwhile stays where they put it.
