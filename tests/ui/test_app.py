@@ -57,6 +57,21 @@ def test_smoke_test_paints_and_exits_without_heavy_imports(extra: list[str]) -> 
     assert report["heavy_modules_loaded"] == []
     if not extra:  # the start-up benchmark's path (test mode starts the sandbox first)
         assert report["deferred_modules_loaded"] == []
+    assert report["gc_enabled"] is True  # off only until the first paint (launch.run_gui)
+
+
+def test_the_garbage_collector_is_back_on_when_the_window_cannot_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from wizard import launch
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert gc.isenabled()
+    assert launch.run_gui([]) == 19  # no display: cancelled, nothing saved
+    assert gc.isenabled()
 
 
 def test_without_a_display_says_what_to_do_instead_of_aborting() -> None:
