@@ -137,6 +137,11 @@ def _preload() -> None:
         problems.append(f"descriptors left open by the imports: {extra}")
     if problems:
         raise SystemExit(f"zygote: the imports decide things a child must decide: {problems}")
+    import gc
+
+    # Children share these objects' pages until they write to them; collecting them would
+    # (gc touches every object it traverses): half a child's CPU went to those copies.
+    gc.freeze()
 
 
 def _stdio(fd: int, mode: str, like: io.TextIOWrapper, name: str) -> io.TextIOWrapper:
