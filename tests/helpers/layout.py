@@ -48,12 +48,36 @@ def window_rect(widget: QWidget, window: QWidget) -> QRect:
 
 
 def clipped_rect(widget: QWidget, window: QWidget) -> QRect:
-    rect = window_rect(widget, window)
-    node = widget.parentWidget()
-    while node is not None and node is not window:
-        rect = rect.intersected(window_rect(node, window))
-        node = node.parentWidget()
-    return rect.intersected(window.rect())
+    return _Rects(window).clipped(widget)
+
+
+class _Rects:
+    """Each widget's rectangle in the window, whole and clipped by its ancestors, worked out
+    once per check: every widget asks again for the same ancestors (a page's checks asked
+    Qt for ~35 000 rectangles)."""
+
+    def __init__(self, window: QWidget) -> None:
+        self.window = window
+        self._whole: dict[QWidget, QRect] = {}
+        self._clipped: dict[QWidget, QRect] = {}
+
+    def whole(self, widget: QWidget) -> QRect:
+        rect = self._whole.get(widget)
+        if rect is None:
+            rect = self._whole[widget] = window_rect(widget, self.window)
+        return rect
+
+    def clipped(self, widget: QWidget) -> QRect:
+        """The widget's rectangle cut by every ancestor up to the window, and the window."""
+        rect = self._clipped.get(widget)
+        if rect is None:
+            parent = widget.parentWidget()
+            if parent is None or parent is self.window:
+                outer = self.window.rect()
+            else:
+                outer = self.clipped(parent)
+            rect = self._clipped[widget] = self.whole(widget).intersected(outer)
+        return rect
 
 
 def _internal(widget: QWidget, window: QWidget) -> bool:
@@ -83,16 +107,24 @@ def _related(a: QWidget, b: QWidget) -> bool:
     return a.isAncestorOf(b) or b.isAncestorOf(a)
 
 
-def overlaps(window: QWidget, widgets: list[QWidget]) -> list[str]:
+def overlaps(window: QWidget, widgets: list[QWidget], rects: _Rects | None = None) -> list[str]:
+    """Two widgets, neither inside the other, sharing more than a 1-px line."""
+    rects = rects or _Rects(window)
     found = []
-    rects = [(w, clipped_rect(w, window)) for w in widgets]
-    rects = [(w, r) for w, r in rects if not r.isEmpty()]
-    for i, (a, ra) in enumerate(rects):
-        for b, rb in rects[i + 1 :]:
-            if ra.intersects(rb) and not _related(a, b):
+    # (left, top, right, bottom) as plain ints: the pairs are compared in Python, not Qt
+    boxes = []
+    for w in widgets:
+        r = rects.clipped(w)
+        if not r.isEmpty():
+            boxes.append((w, r, r.left(), r.top(), r.right(), r.bottom()))
+    for i, (a, ra, al, at, ar, ab) in enumerate(boxes):
+        for b, rb, bl, bt, br, bb in boxes[i + 1 :]:
+            # QRect's right/bottom are inclusive: the common part is more than 1 px wide
+            # and high exactly when these differences are at least 1
+            wide = min(ar, br) - max(al, bl) >= 1 and min(ab, bb) - max(at, bt) >= 1
+            if wide and not _related(a, b):
                 common = ra.intersected(rb)
-                if common.width() > 1 and common.height() > 1:
-                    found.append(f"overlap: {describe(a)} and {describe(b)} at {common}")
+                found.append(f"overlap: {describe(a)} and {describe(b)} at {common}")
     return found
 
 
@@ -133,15 +165,16 @@ def text_fits(widgets: list[QWidget]) -> list[str]:
     return found
 
 
-def reachable(window: QWidget, widgets: list[QWidget]) -> list[str]:
+def reachable(window: QWidget, widgets: list[QWidget], rects: _Rects | None = None) -> list[str]:
     """A widget cut by an ancestor must be cut by a scroll area's viewport whose scroll
     bar (in that direction) is showing."""
+    rects = rects or _Rects(window)
     found = []
     for w in widgets:
-        whole = window_rect(w, window)
+        whole = rects.whole(w)
         node = w.parentWidget()
         while node is not None and node is not window:
-            box = window_rect(node, window)
+            box = rects.whole(node)
             if not box.contains(whole):
                 area = node.parentWidget()
                 if isinstance(area, QAbstractScrollArea) and node is area.viewport():
@@ -179,10 +212,11 @@ def widget_problems(window: QWidget) -> list[str]:
     """Everything but the screen check (in-process tests run on whatever screen
     the offscreen platform gives them)."""
     widgets = shown_widgets(window)
+    rects = _Rects(window)
     return [
-        *overlaps(window, widgets),
+        *overlaps(window, widgets, rects),
         *text_fits(widgets),
-        *reachable(window, widgets),
+        *reachable(window, widgets, rects),
     ]
 
 
