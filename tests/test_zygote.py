@@ -84,8 +84,9 @@ def test_start_up_variables_get_a_real_interpreter(cli_env: dict[str, str]) -> N
         assert z.why_not({**cli_env, name: "x"}, ROOT) is not None, name
     assert z.why_not(cli_env, "/tmp") is not None
     # and the window (Qt's start-up is the window's own benchmark) never goes there
-    assert cli._entry([sys.executable, "-m", "wizard", "--sandbox"]) is None
-    assert cli._entry([sys.executable, "-m", "wizard", "status"]) == ("wizard", None, ["status"])
+    assert cli._entry([sys.executable, "-m", "wizard", "--sandbox"], gui=False) is None
+    status = cli._entry([sys.executable, "-m", "wizard", "status"], gui=False)
+    assert status == ("wizard", None, ["status"])
 
 
 def test_a_variable_read_while_importing_is_noticed() -> None:

@@ -44,33 +44,40 @@ def isolated_network(cmd: list[str]) -> list[str]:
 # --- CLI children: the zygote where it gives what a fresh interpreter would ---------------
 
 SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))  # the console script
-_zygote: Zygote | None = None
+_zygotes: dict[str, Zygote] = {}  # "cli": the CLI's; "qt": children making a QApplication
 
 
 def start_zygote(folder: Path) -> None:
     """Called once per test process (tests/conftest.py), with the environment final: the
-    zygote's start-up environment is cli_env's without a test's own variables."""
-    global _zygote
+    zygotes' start-up environment is cli_env's without a test's own variables. Each starts
+    at its first run."""
     baseline = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
     baseline["PYTHONDONTWRITEBYTECODE"] = "1"
-    _zygote = Zygote(baseline, folder)
+    for preload in ("cli", "qt"):
+        _zygotes[preload] = Zygote(baseline, folder, preload)
 
 
 def stop_zygote() -> None:
-    """Ends the zygote; with ZYGOTE_STATS=FILE, appends how many runs it served and why the
-    others started a fresh interpreter (to see what still pays for a start-up)."""
-    if _zygote is None:
-        return
-    _zygote.stop()
+    """Ends the zygotes; with ZYGOTE_STATS=FILE, appends how many runs they served and why
+    the others started a fresh interpreter (to see what still pays for a start-up)."""
     stats = os.environ.get("ZYGOTE_STATS")
-    if stats:
-        with open(stats, "a", encoding="utf-8") as out:
-            out.write(f"served {_zygote.served}\n")
-            out.writelines(f"declined {line}\n" for line in _zygote.declined)
+    for name, zygote in _zygotes.items():
+        zygote.stop()
+        if stats:
+            with open(stats, "a", encoding="utf-8") as out:
+                out.write(f"served {name} {zygote.served}\n")
+                out.writelines(f"declined {name} {line}\n" for line in zygote.declined)
 
 
-def _entry(cmd: Sequence[str]) -> tuple[str | None, str | None, list[str]] | None:
-    """(module, script, args) when `cmd` starts the wizard's CLI the usual way."""
+def _entry(cmd: Sequence[str], gui: bool) -> tuple[str | None, str | None, list[str]] | None:
+    """(module, script, args): the wizard's CLI started the usual way, or with `gui` a
+    test's own Qt program (`python -m MODULE` or `python FILE.py`)."""
+    if gui:
+        if cmd[:2] == [sys.executable, "-m"]:
+            return cmd[2], None, list(cmd[3:])
+        if cmd[:1] == [sys.executable] and cmd[1].endswith(".py"):
+            return None, cmd[1], list(cmd[2:])
+        return None
     if cmd[:3] == [sys.executable, "-m", "wizard"]:
         module, script, args = "wizard", None, list(cmd[3:])
     elif cmd[:1] == [SCRIPT]:
@@ -91,24 +98,26 @@ def run(
     cwd: str | os.PathLike[str] = ROOT,
     text: bool = True,
     real: bool = False,
+    gui: bool = False,
 ) -> subprocess.CompletedProcess[Any]:
     """subprocess.run(cmd, input=..., capture_output=True, text=..., env=..., cwd=...,
-    timeout=..., check=False), through the zygote when that is the same thing (see
+    timeout=..., check=False), through a zygote when that is the same thing (see
     tests/helpers/zygote.py); `real=True` always starts a fresh interpreter (tests of the
-    interpreter's own start-up)."""
-    entry = None if real or _zygote is None else _entry(cmd)
-    why = "real" if entry is None else _zygote.why_not(env, cwd)  # type: ignore[union-attr]
+    interpreter's own start-up). `gui=True`: a test's Qt program, through the Qt zygote."""
+    zygote = _zygotes.get("qt" if gui else "cli")
+    entry = None if real or zygote is None else _entry(cmd, gui)
+    why = "real" if entry is None else zygote.why_not(env, cwd)  # type: ignore[union-attr]
     if why is not None:
-        if _zygote is not None:
-            _zygote.declined.append(f"{why}: {' '.join(cmd[1:5])}")
+        if zygote is not None:
+            zygote.declined.append(f"{why}: {' '.join(cmd[1:5])}")
         return subprocess.run(
             cmd, input=input, capture_output=True, text=text, env=dict(env), cwd=cwd,
             timeout=timeout, check=False,
         )  # fmt: skip
-    module, script, args = entry
+    module, script, args = entry  # type: ignore[misc]
     encoding = locale.getpreferredencoding(False)
     data = input.encode(encoding) if isinstance(input, str) else input
-    code, out, err = _zygote.run(  # type: ignore[union-attr]
+    code, out, err = zygote.run(  # type: ignore[union-attr]
         module=module, script=script, args=args, stdin=data, env=env, cwd=cwd,
         timeout=timeout, cmd=cmd,
     )  # fmt: skip

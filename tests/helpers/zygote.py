@@ -67,6 +67,19 @@ PRELOAD = (
     "truststore",
     "importlib.metadata",
 )
+# The Qt side, for children that make their own QApplication (the layout walks, the GUI
+# driver): Qt's libraries and the wizard's window modules, no application object, no
+# platform plugin (QT_QPA_PLATFORM and QT_SCALE_FACTOR are read when the QApplication is made).
+PRELOAD_QT = (
+    *PRELOAD,
+    "PySide6.QtCore",
+    "PySide6.QtGui",
+    "PySide6.QtWidgets",
+    "PySide6.QtTest",
+    "wizard.ui.wizard",
+    "tests.helpers.layout",
+)
+PRELOADS = {"cli": PRELOAD, "qt": PRELOAD_QT}
 
 # Environment variables a run may change and still use the zygote, because nothing reads
 # them before the command runs (the zygote verifies none is read while importing PRELOAD):
@@ -79,8 +92,12 @@ RUNTIME_VARIABLES = re.compile(
     r"|HOME|XDG_CONFIG_HOME|XDG_DATA_HOME|XDG_CACHE_HOME"  # expanduser/platformdirs, per call
     r"|XDG_RUNTIME_DIR|DBUS_SESSION_BUS_ADDRESS"  # jeepney, when it connects
     r"|TMPDIR"  # tempfile.gettempdir, at its first call (checked: not called while importing)
-    r"|PYTEST_CURRENT_TEST)"  # pytest's note of the running test, read by no one here
+    r"|PYTEST_CURRENT_TEST"  # pytest's note of the running test, read by no one here
+    r"|GUI_DRIVER_[A-Z_]+)"  # tests.helpers.gui_driver's, read when the child imports it
 )
+# Read by Qt when a QApplication is made (QGuiApplicationPrivate: the platform plugin, the
+# high-DPI scaling), which the Qt zygote leaves to each child.
+QT_RUNTIME_VARIABLES = re.compile(r"QT_QPA_PLATFORM|QT_SCALE_FACTOR|QT_SCREEN_SCALE_FACTORS")
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -114,13 +131,13 @@ class _RecordingEnviron(os._Environ):  # type: ignore[name-defined,misc,type-arg
         return super().__iter__()
 
 
-def _preload() -> None:
+def _preload(names: Sequence[str]) -> None:
     import tempfile
 
     plain = type(os.environ)
     os.environ.__class__ = _RecordingEnviron
     try:
-        for name in PRELOAD:
+        for name in names:
             __import__(name)
     finally:
         os.environ.__class__ = plain
@@ -128,9 +145,13 @@ def _preload() -> None:
     # a real run makes it later, under its own TMPDIR: forget it, as a fresh process has.
     tempfile.tempdir = None
     read = _RecordingEnviron.read
-    problems = sorted(v for v in read if v == "*" or RUNTIME_VARIABLES.fullmatch(v))
-    if threading.active_count() != 1:
-        problems.append(f"threads after the imports: {threading.enumerate()}")
+    problems = sorted(
+        v
+        for v in read
+        if v == "*" or RUNTIME_VARIABLES.fullmatch(v) or QT_RUNTIME_VARIABLES.fullmatch(v)
+    )
+    if len(os.listdir("/proc/self/task")) != 1:  # Python's threads and any library's
+        problems.append(f"threads after the imports: {os.listdir('/proc/self/task')}")
     extra = sorted(int(fd) for fd in os.listdir("/proc/self/fd") if int(fd) > 2)
     # listdir's own descriptor is the one left
     if len(extra) > 1:
@@ -205,9 +226,9 @@ def _become(request: dict[str, Any], fds: list[int], others: list[Any]) -> None:
     raise SystemExit(0)
 
 
-def serve(path: str) -> None:
+def serve(path: str, preload: str) -> None:
     """The zygote's loop (single-threaded). Its stdin is a lifeline: EOF ends it."""
-    _preload()
+    _preload(PRELOADS[preload])
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(path)
     listener.listen(64)
@@ -231,7 +252,7 @@ def serve(path: str) -> None:
                 conn, _ = listener.accept()
                 message, fds, _flags, _addr = socket.recv_fds(conn, 1 << 20, 3)
                 request = json.loads(message)
-                if threading.active_count() != 1:  # fork() of a threaded process
+                if len(os.listdir("/proc/self/task")) != 1:  # fork() of a threaded process
                     raise SystemExit(f"zygote: threads running: {threading.enumerate()}")
                 others: list[Any] = [listener, conn, selector]
                 others += [c for _p, c in running.values()] + list(running)
@@ -261,11 +282,12 @@ def serve(path: str) -> None:
 class Zygote:
     """The test process's side: starts the server on first use, one per process."""
 
-    def __init__(self, baseline: Mapping[str, str], folder: Path) -> None:
+    def __init__(self, baseline: Mapping[str, str], folder: Path, preload: str = "cli") -> None:
         self.baseline = dict(baseline)
+        self.preload = preload
         self.folder = folder
         self.proc: subprocess.Popen[bytes] | None = None
-        self.path = str(folder / "zygote.sock")
+        self.path = str(folder / f"zygote-{preload}.sock")
         self.lock = threading.Lock()
         self.served = 0
         self.declined: list[str] = []
@@ -277,10 +299,10 @@ class Zygote:
             self.folder.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
-            log = open(self.folder / "zygote.log", "wb")  # noqa: SIM115
-            code = "from tests.helpers import zygote; zygote.serve(__import__('sys').argv[1])"
+            log = open(self.folder / f"zygote-{self.preload}.log", "wb")  # noqa: SIM115
+            code = "from tests.helpers import zygote; import sys; zygote.serve(*sys.argv[1:])"
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", code, self.path],
+                [sys.executable, "-c", code, self.path, self.preload],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -291,10 +313,8 @@ class Zygote:
             assert self.proc.stdout is not None
             if self.proc.stdout.readline() != b"ready\n":
                 self.proc.wait(10)
-                raise RuntimeError(
-                    "the CLI zygote did not start: "
-                    + (self.folder / "zygote.log").read_text(errors="replace")[-3000:]
-                )
+                log_text = (self.folder / f"zygote-{self.preload}.log").read_text(errors="replace")
+                raise RuntimeError(f"the {self.preload} zygote did not start: {log_text[-3000:]}")
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -303,12 +323,17 @@ class Zygote:
             self.proc.wait(10)
             self.proc = None
 
+    def _runtime(self, name: str) -> bool:
+        if RUNTIME_VARIABLES.fullmatch(name):
+            return True
+        return self.preload == "qt" and QT_RUNTIME_VARIABLES.fullmatch(name) is not None
+
     def why_not(self, env: Mapping[str, str], cwd: str | os.PathLike[str]) -> str | None:
         """None if the zygote gives this run what a fresh interpreter would, else why not."""
         if os.path.realpath(cwd) != str(ROOT):
             return "another working folder"
         for name in sorted(set(env) | set(self.baseline)):
-            if env.get(name) != self.baseline.get(name) and not RUNTIME_VARIABLES.fullmatch(name):
+            if env.get(name) != self.baseline.get(name) and not self._runtime(name):
                 return f"{name} differs from the zygote's start-up environment"
         return None
 

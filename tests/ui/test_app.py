@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtSvg import QSvgRenderer
 
-from tests.helpers import ROOT, gui_driver
+from tests.helpers import ROOT, cli, gui_driver
 from tests.helpers.keyrings import real_keyring
 from wizard import i18n
 from wizard.app import build_parser
@@ -201,14 +201,14 @@ def test_qt_binding_keeps_the_reference_counts_of_true_and_none() -> None:
 
 def _drive(scenario: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The real entry point (wizard.app.main) driven through `scenario` in a child process."""
-    return subprocess.run(
+    # A child of the Qt zygote (tests/helpers/zygote.py), or a fresh interpreter when `env`
+    # changes what one decides at start-up (LANG, LC_*...).
+    return cli.run(
         [sys.executable, "-m", "tests.helpers.gui_driver", scenario, *args],
-        capture_output=True,
-        text=True,
+        input="",
         env=_env(QT_QPA_PLATFORM="offscreen", **env),
-        cwd=ROOT,
         timeout=180,
-        check=False,
+        gui=True,
     )
 
 

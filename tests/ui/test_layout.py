@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from tests.helpers import cli
 from tests.helpers import layout as layout_checks
 
 # In one process the first case waits for all eight walks: more than the default timeout.
@@ -60,10 +60,9 @@ def run_case(case: tuple[str, int, tuple[int, int] | None], tmp: Path) -> list[d
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     env["QT_SCALE_FACTOR"] = str(scale)
     env.pop("QT_SCREEN_SCALE_FACTORS", None)
-    proc = subprocess.run(
-        [sys.executable, str(WALKER), size],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=240,
-    )  # fmt: skip
+    # A child of the Qt zygote (tests/helpers/zygote.py): Qt imported, no QApplication yet,
+    # so the screen and scale above are this walk's own.
+    proc = cli.run([sys.executable, str(WALKER), size], input="", env=env, timeout=240, gui=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
