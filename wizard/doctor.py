@@ -296,11 +296,11 @@ class Doctor:
         return [self.item("dns", OK, "ok", host=self.host, address=dns.addresses[0])]
 
     def _tls_context(self) -> ssl.SSLContext:
-        if self.ca_bundle:
-            return ssl.create_default_context(cafile=self.ca_bundle)
-        import truststore  # the OS trust store, as the client uses
+        # The check's own TLS rules (TLS 1.2+, the OS store unless a CA bundle): what this
+        # item reports is what the check will meet.
+        from wizard.transport import tls_context
 
-        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        return tls_context(self.ca_bundle or None)
 
     def check_https(self, dns: Resolution) -> list[Item]:
         if not dns.looked_up:
