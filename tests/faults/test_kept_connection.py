@@ -110,10 +110,13 @@ def test_a_kept_connection_the_server_closed_is_replaced(
     """The server answers /company as keep-alive, then closes: /users/self goes on a new
     connection (not a failure on the dead one)."""
 
+    closed = threading.Event()
+
     def answer_then_close(conn: Conn) -> None:
         if conn.request is not None:
             conn.send(_answer(conn.request.target))
-            conn.wait(0.05)  # the FIN arrives before the next request is sent
+            conn.sock.close()  # a FIN, on loopback in the client's socket at once
+            closed.set()
 
     server = fault_server(answer_then_close)
 
@@ -123,7 +126,7 @@ def test_a_kept_connection_the_server_closed_is_replaced(
                 f"{server.url}/company", timeout=T, ca_bundle=None,
                 deadline=_deadline(), client=client,
             )  # fmt: skip
-            time.sleep(0.2)  # the server has closed its side by now
+            assert closed.wait(5)  # the server has closed its side
             second = transport.fetch(
                 f"{server.url}/users/self", timeout=T, ca_bundle=None,
                 deadline=_deadline(), client=client,
