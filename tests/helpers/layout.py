@@ -108,23 +108,34 @@ def _related(a: QWidget, b: QWidget) -> bool:
 
 
 def overlaps(window: QWidget, widgets: list[QWidget], rects: _Rects | None = None) -> list[str]:
-    """Two widgets, neither inside the other, sharing more than a 1-px line."""
+    """Two widgets, neither inside the other, sharing more than a 1-px line. Reported in
+    the widgets' order, each pair once."""
     rects = rects or _Rects(window)
-    found = []
-    # (left, top, right, bottom) as plain ints: the pairs are compared in Python, not Qt
+    # (left, top, right, bottom) as plain ints, swept left to right: a box only meets those
+    # that start before it ends (a page has ~150 widgets: most pairs are never compared)
     boxes = []
-    for w in widgets:
+    for n, w in enumerate(widgets):
         r = rects.clipped(w)
         if not r.isEmpty():
-            boxes.append((w, r, r.left(), r.top(), r.right(), r.bottom()))
-    for i, (a, ra, al, at, ar, ab) in enumerate(boxes):
-        for b, rb, bl, bt, br, bb in boxes[i + 1 :]:
+            boxes.append((r.left(), r.top(), r.right(), r.bottom(), n))
+    boxes.sort()
+    pairs = []
+    for k, (_al, at, ar, ab, an) in enumerate(boxes):
+        for bl, bt, br, bb, bn in boxes[k + 1 :]:
             # QRect's right/bottom are inclusive: the common part is more than 1 px wide
-            # and high exactly when these differences are at least 1
-            wide = min(ar, br) - max(al, bl) >= 1 and min(ab, bb) - max(at, bt) >= 1
-            if wide and not _related(a, b):
-                common = ra.intersected(rb)
-                found.append(f"overlap: {describe(a)} and {describe(b)} at {common}")
+            # and high exactly when min(right) - max(left) >= 1, the same for top/bottom
+            if bl > ar - 1:
+                break  # this box and every later one start too far right
+            if (ar if ar < br else br) - bl >= 1 and (ab if ab < bb else bb) - (
+                at if at > bt else bt
+            ) >= 1:
+                pairs.append((an, bn) if an < bn else (bn, an))
+    found = []
+    for an, bn in sorted(pairs):
+        a, b = widgets[an], widgets[bn]
+        if not _related(a, b):
+            common = rects.clipped(a).intersected(rects.clipped(b))
+            found.append(f"overlap: {describe(a)} and {describe(b)} at {common}")
     return found
 
 
