@@ -63,7 +63,6 @@ PRELOAD = (
     "keyring.backends.libsecret",
     "keyring.backends.macOS",
     "keyring.backends.Windows",
-    "requests",
     "truststore",
     "importlib.metadata",
 )
