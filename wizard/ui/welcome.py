@@ -27,9 +27,12 @@ class WelcomePage(BasePage):
         super().__init__(ctx, "welcomePage", parent)
         intro = make_label(self, catalog_only=True, name="introLabel")
         self.bind(intro.setText, "gui.welcome.intro")
-        needs = make_label(self, catalog_only=True, name="needsLabel")
+        # Short lines (a heading, two bullets, one sentence) need no word wrap, and a
+        # wrapped label costs its text's layout several times over before the first
+        # paint (each width the page is measured at); the longer paragraphs keep it.
+        needs = make_label(self, catalog_only=True, name="needsLabel", wrap=False)
         self.bind(needs.setText, "gui.welcome.needs")
-        self.need_items = make_label(self, catalog_only=True, name="needItemsLabel")
+        self.need_items = make_label(self, catalog_only=True, name="needItemsLabel", wrap=False)
         self.need_items.setText(self._bullets())
         self.body.addWidget(intro)
         self.body.addSpacing(8)
@@ -97,7 +100,7 @@ class WelcomePage(BasePage):
         self.body.addWidget(self.support_check)
         self.body.addWidget(support_help)
         self.body.addStretch(1)
-        next_help = make_label(self, catalog_only=True, name="nextHelp")
+        next_help = make_label(self, catalog_only=True, name="nextHelp", wrap=False)
         self.bind(next_help.setText, "gui.welcome.next_help")
         self.body.addWidget(next_help)
 
