@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 import threading
@@ -282,6 +281,8 @@ def _smoke_done(app) -> None:  # type: ignore[no-untyped-def]
             "deferred_modules_loaded": [m for m in DEFERRED_MODULES if m in sys.modules],
             "gc_enabled": gc.isenabled(),
         }
+        import json
+
         print(json.dumps(report), flush=True)
     app.quit()
 
@@ -303,6 +304,8 @@ def _configure_logging() -> None:
 def write_result(target: str, report: dict[str, object]) -> None:
     """--result-json: one JSON object, to stdout ("-") or a file written atomically, 0600.
     (The report never holds the token: WizardContext.ending builds it from the hint.)"""
+    import json
+
     payload = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
     if target == "-":
         sys.stdout.write(payload)

@@ -8,7 +8,6 @@ Written atomically, 0600, like every file of ours (wizard.private_files).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -40,7 +39,13 @@ def load() -> dict[str, str]:
     """What was remembered; {} when nothing was, or the file is unreadable or odd."""
     try:
         with open(settings_file(), "rb") as handle:
-            data = json.loads(handle.read(64 * 1024))
+            raw = handle.read(64 * 1024)
+    except OSError:
+        return {}
+    import json  # only when there is a file: the first run's first paint does without
+
+    try:
+        data = json.loads(raw)
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict):
@@ -51,6 +56,8 @@ def load() -> dict[str, str]:
 def save(values: dict[str, str]) -> None:
     """Remember `values` (only KEYS), keeping what else was remembered."""
     merged = {**load(), **{k: v for k, v in values.items() if k in KEYS}}
+    import json
+
     payload = json.dumps({"format": FORMAT, **merged}, indent=2).encode() + b"\n"
     from wizard.private_files import write_private
 
