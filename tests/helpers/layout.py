@@ -206,6 +206,18 @@ def reachable(window: QWidget, widgets: list[QWidget], rects: _Rects | None = No
     return found
 
 
+def no_sideways_page(window: QWidget) -> list[str]:
+    """A page body that needs a horizontal scroll bar: reachable, but a person reads a
+    page that scrolls sideways as broken (something in it does not wrap)."""
+    return [
+        f"the page scrolls sideways: {describe(area)} needs"
+        f" {area.widget().minimumSizeHint().width()} px, has {area.viewport().width()}"
+        for area in window.findChildren(QScrollArea)
+        if area.objectName() == "pageScroll" and area.isVisible()
+        and area.horizontalScrollBar().isVisible() and area.widget() is not None
+    ]  # fmt: skip
+
+
 def fits_screen(window: QWidget) -> list[str]:
     screen = window.screen()
     room = screen.availableGeometry()
@@ -228,6 +240,7 @@ def widget_problems(window: QWidget) -> list[str]:
         *overlaps(window, widgets, rects),
         *text_fits(widgets),
         *reachable(window, widgets, rects),
+        *no_sideways_page(window),
     ]
 
 

@@ -136,6 +136,16 @@ def test_checks_find_overlap_clipped_text_and_unreachable_content(qtbot) -> None
     assert any(p.startswith("text cut:") and "Dirección" in p for p in found), found
 
 
+def test_checks_find_a_page_that_scrolls_sideways(qtbot) -> None:  # type: ignore[no-untyped-def]
+    wide = QPushButton("Un botón con un texto tan largo que la página no cabe a lo ancho")
+    window, area, _, _ = layout_checks.scrolled_rows(rows=2, extra=(wide,))
+    area.setObjectName("pageScroll")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert any(p.startswith("the page scrolls sideways") for p in layout_checks.problems(window))
+
+
 def test_content_below_the_fold_of_a_scroll_area_is_fine(qtbot) -> None:  # type: ignore[no-untyped-def]
     window = layout_checks.scrolled_rows()[0]
     qtbot.addWidget(window)

@@ -227,8 +227,10 @@ def test_right_credentials_with_a_problem_can_be_saved_marked(
     fill(wizard, email, DEMO_TOKEN)
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
-    check = wizard.test.continueCheck
-    assert check.isVisible() and check_words in check.text()
+    check, note = wizard.test.continueCheck, wizard.test.continue_note
+    assert check.isVisible() and check.text().startswith("Guardar de todos &modos")
+    assert note.isVisible() and check_words in note.text()
+    assert check.accessibleDescription() == note.text()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     check.setChecked(True)
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()

@@ -121,6 +121,10 @@ class TestPage(BasePage):
         self.continueCheck.setObjectName("continueUnverifiedCheck")
         self.bind(self.continueCheck.setText, "gui.test.continue_unverified")
         self.continueCheck.toggled.connect(self._continue_toggled)
+        # A check box never wraps: its short words beside the box, what it means below,
+        # wrapped (a long box made a 640-px-wide page scroll sideways), as on page one.
+        self.continue_note = make_label(self, name="continueUnverifiedNote")
+        self.continue_note.setIndent(24)
 
         for widget in (self.checked_label, self.countdown_label, self.progress, self.hintView):
             self.result_card.rows.addWidget(widget)
@@ -129,6 +133,7 @@ class TestPage(BasePage):
         self.body.addSpacing(style.S)
         self.body.addWidget(self.probe_view)
         self.body.addWidget(self.continueCheck)
+        self.body.addWidget(self.continue_note)
         self.body.addStretch(1)
         self.footer.addLayout(buttons)  # in view however long the answer is
         self._show_idle()
@@ -256,6 +261,7 @@ class TestPage(BasePage):
         self.testButton.setEnabled(self._wait_left == 0)
         for widget in (
             self.companyLabel, self.company_details, self.hintView, self.continueCheck,
+            self.continue_note,
             self.doctorButton,
         ):  # fmt: skip
             widget.hide()
@@ -320,12 +326,13 @@ class TestPage(BasePage):
         self.hintView.show()
         self.doctorButton.show()
         problem = self.ctx.save_problem
-        self.continueCheck.setText(
-            self.ctx.t(
-                f"gui.test.save_anyway.{problem}" if problem else "gui.test.continue_unverified"
-            )
-        )
+        key = f"gui.test.save_anyway.{problem}" if problem else "gui.test.continue_unverified"
+        note = self.ctx.t(f"{key}_note")
+        self.continueCheck.setText(self.ctx.t(key))
+        self.continueCheck.setAccessibleDescription(note)
+        self.continue_note.setText(note)
         self.continueCheck.setVisible(self.ctx.may_continue_unverified)
+        self.continue_note.setVisible(self.ctx.may_continue_unverified)
         self.continueCheck.setChecked(self.ctx.continue_unverified)
         if seconds is not None and self._wait_left == 0 and self._state == "done":
             self._start_countdown(seconds)
