@@ -60,6 +60,31 @@ def test_smoke_test_paints_and_exits_without_heavy_imports(extra: list[str]) -> 
     assert report["gc_enabled"] is True  # off only until the first paint (launch.run_gui)
 
 
+def test_the_garbage_collector_comes_back_once() -> None:
+    """app._collect_again, at the first paint or from the fallback timer if the window
+    never paints: on again and start-up's objects frozen, once; a collector the caller
+    left on (tests, other programs calling main) is left alone, nothing frozen."""
+    import gc
+
+    from wizard import app
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    app._collect_again()
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    gc.disable()
+    try:
+        app._collect_again()
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen >= before
+        app._collect_again()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 def test_the_garbage_collector_is_back_on_when_the_window_cannot_open(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
