@@ -23,9 +23,9 @@ test: system-deps-test $(STAMP) lint typecheck pytest
 # The quick loop while developing: everything but the frozen build (`frozen`), the Debian
 # package (`deb`) and the slow fault deadlines (`slow`), in parallel workers, each with its
 # own Secret Service and HOME (tests/helpers/secret_service.py). `make test` runs them all.
-# Four workers on two cores: many tests wait (a server's answer, a screen reader, a window
+# Six workers on two cores: many tests wait (a server's answer, a screen reader, a window
 # painting), and a waiting worker leaves its core to another; worksteal evens out the end.
-FAST_WORKERS ?= 4
+FAST_WORKERS ?= 6
 test-fast: system-deps-test $(STAMP) lint typecheck pytest-fast
 
 install: $(STAMP)

@@ -27,7 +27,7 @@ def main() -> None:
     main_module = sys.modules["__main__"]
     seen = {
         "argv": sys.argv,
-        "path0": sys.path[0],
+        "path": sys.path,
         "cwd": os.getcwd(),
         "umask": os.umask(0o022),
         "env": {k: v for k, v in os.environ.items() if k.startswith(("ZYGOTE_PROBE", "HOME"))},
