@@ -473,3 +473,31 @@ def test_the_store_and_settings_json_share_one_config_folder(
         monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
         folder = Store()._files.config_file.parent
         assert folder == settings.config_dir() == settings.settings_file().parent, xdg
+
+
+def test_choosing_the_keyring_backend_starts_no_process(tmp_path: Path) -> None:
+    """keyring's macOS backend ran ldconfig, gcc and ld (ctypes' find_library) on Linux
+    every time a backend was chosen: ~70 ms of every command that touches the keyring. A
+    fresh interpreter, as a command is; the real Secret Service must still be the one chosen."""
+    probe = (
+        "import json, subprocess, sys\n"
+        "spawned = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    spawned.append(args if isinstance(args, str) else list(map(str, args)))\n"
+        "    real(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "from pathlib import Path\n"
+        "from wizard.store import Store\n"
+        "store = Store(config_dir=Path(sys.argv[1]))\n"
+        "store.backend()\n"
+        "print(json.dumps({'spawned': spawned, 'backend': store.effective_backend_name()}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True,
+        timeout=60, check=True, env=env,
+    )  # fmt: skip
+    report = json.loads(out.stdout)
+    assert report["spawned"] == []
+    assert "SecretService" in report["backend"] or "secretservice" in report["backend"].lower()

@@ -485,6 +485,18 @@ def settle(timeout: float = LATE_GRACE) -> bool:
     return _LATE.settle(timeout)
 
 
+def _skip_macos_api_off_macos() -> None:
+    """Off macOS, keyring's macOS backend can never be chosen (its priority refuses any
+    other system), yet choosing a backend imports its ctypes wrapper, whose
+    `find_library("Security")` (and CoreServices, Foundation) runs `ldconfig -p`, gcc and ld
+    on Linux: 13 processes and ~50 ms of CPU (~70 ms wall) on every command that touches
+    the keyring, plus a temp file from gcc. A None entry in sys.modules makes that one
+    import fail, which keyring already catches (`try: from . import api`), so the backend
+    reads as unavailable, as it is."""
+    if sys.platform != "darwin":
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]
+
+
 class Store:
     def __init__(
         self, config_dir: Path | None = None, backend: Any = None, timeout: float = DEFAULT_TIMEOUT
@@ -584,6 +596,7 @@ class Store:
     # --- keyring ---
     def backend(self) -> Any:
         if self._backend is None:
+            _skip_macos_api_off_macos()
             import keyring
 
             self._backend = keyring.get_keyring()
