@@ -994,12 +994,18 @@ def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> Non
         return sum(1 for _m, path, email in sandbox.requests_seen
                    if path.endswith("/company") and email == "lento@alegra.test")  # fmt: skip
 
+    def as_in_a_terminal() -> None:
+        # A runner started in the background (`cmd &` in a script) has SIGINT ignored, and
+        # a child inherits that: Python then keeps ignoring it, rightly, and the check ran to
+        # its end (exit 0). Ctrl+C in a terminal reaches a command with the default action.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     before = slow_requests()
     proc = subprocess.Popen(
         [SCRIPT, "check", "--json", "--base-url", sandbox.url, "--email", "lento@alegra.test",
          "--token-stdin", "--timeout", "30"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**cli_env, **NO_PROXY_ENV},
+        env={**cli_env, **NO_PROXY_ENV}, preexec_fn=as_in_a_terminal,
     )  # fmt: skip
     assert proc.stdin is not None
     proc.stdin.write(DEMO_TOKEN.encode())
