@@ -138,10 +138,6 @@ def parse_user(body: Any) -> User | None:
     return None if user == User(None, None, None) else user
 
 
-def _auth(email: str, token: str) -> dict[str, str]:
-    return {"Authorization": transport.basic_header(email, token)}
-
-
 def check_connection(
     email: str,
     token: str,
@@ -184,7 +180,7 @@ def _check(
     deadline = start + timeout
     try:
         answer = transport.fetch(
-            f"{base}/company", headers=_auth(email, token), timeout=timeout,
+            f"{base}/company", headers=transport.auth_headers(email, token), timeout=timeout,
             ca_bundle=ca_bundle, deadline=deadline, cancel=cancel, client=client,
         )  # fmt: skip
     except transport.Cancelled:
@@ -193,7 +189,7 @@ def _check(
         return result(Code.INVALID_INPUT, detail="plain http to a name that is not only loopback")
     except TimeoutError:
         return result(Code.TIMEOUT, detail="no complete answer before the deadline")
-    except Exception as exc:  # requests' whole family of transport errors
+    except Exception as exc:  # socket, ssl, http.client and proxy errors (classify names them)
         code = transport.classify(exc)
         issuer = None
         if code is Code.TLS_ERROR:
@@ -268,8 +264,9 @@ def _users_self(
     budget = max(deadline - time.monotonic(), min(timeout, USER_MIN_BUDGET_S))
     try:
         answer = transport.fetch(
-            f"{base}/users/self", headers=_auth(email, token), timeout=min(timeout, budget),
-            ca_bundle=ca_bundle, deadline=time.monotonic() + budget, cancel=cancel,
+            f"{base}/users/self", headers=transport.auth_headers(email, token),
+            timeout=min(timeout, budget), ca_bundle=ca_bundle,
+            deadline=time.monotonic() + budget, cancel=cancel,
             max_body=256 * 1024, client=client,
         )  # fmt: skip
     except Exception:  # its failure is no failure of the check

@@ -122,7 +122,7 @@ def _probe(
     pace_s: float,
     client: transport.Client,
 ) -> ProbeResult:
-    auth = {"Authorization": transport.basic_header(email, token)}
+    auth = transport.auth_headers(email, token)
     rows: list[ProbeRow] = []
     stop: str | None = None
     reset_s: int | None = None

@@ -101,6 +101,11 @@ def basic_header(email: str, token: str) -> str:
     return "Basic " + base64.b64encode(f"{email}:{token}".encode()).decode("ascii")
 
 
+def auth_headers(email: str, token: str) -> dict[str, str]:
+    """The headers that carry the credentials: the check's and the probe's requests."""
+    return {"Authorization": basic_header(email, token)}
+
+
 # --- what may fail ------------------------------------------------------------------------
 class Cancelled(Exception):
     """The caller's cancel event was set."""
