@@ -20,12 +20,6 @@ from tests.helpers import ROOT, cli, secret_service
 from tests.helpers.cli import CliResult, isolated_network
 from tests.helpers.secret_service import PrivateSecretService
 
-# pytest keeps the test modules it rewrites (for its assert messages) as .pyc beside them,
-# unless bytecode writing is off, as this machine's PYTHONDONTWRITEBYTECODE has it: then every
-# run and every xdist worker parses and rewrites all of them again (~2.5 s of CPU each). Only
-# this process: the children it starts still inherit the variable.
-sys.dont_write_bytecode = False
-
 pytest_plugins = ["tests.helpers.gui"]
 
 settings.register_profile("dev", max_examples=500, deadline=None)
