@@ -82,3 +82,26 @@ def test_the_test_mode_banner_is_one_line_on_a_small_window(make_wizard, qtbot, 
         assert banner.height() <= one_line, (page.objectName(), banner.height(), one_line)
         assert banner.heightForWidth(banner.width()) == one_line
         assert len(banner.toolTip()) > len(banner.text()) and banner.accessibleDescription()
+
+
+def test_a_card_toned_alike_again_is_not_polished_again(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    """Qt parses a style sheet and re-polishes the widget and all it holds whenever it is
+    given one, the same text included; the test page re-tones its card on every state."""
+    from PySide6.QtCore import QEvent, QObject
+
+    card = make_wizard("--sandbox", "--lang", "es").test.result_card
+    changes: list[str] = []
+
+    class Spy(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.StyleChange:
+                changes.append(watched.objectName())
+            return False
+
+    spy = Spy()
+    card.title.installEventFilter(spy)
+    card.set_tone("error", "!")
+    assert changes, "a new tone re-polishes the card's labels"
+    changes.clear()
+    card.set_tone("error", "!")
+    assert changes == []

@@ -226,10 +226,10 @@ class ResultCard(QFrame):
     def set_tone(self, kind: str, icon: str) -> None:
         """The card's tone (ok, error, warn, info) and its icon ("" for none), named in
         words for a screen reader, not «exclamation mark»."""
-        self.setStyleSheet(style.card_sheet(self.objectName(), kind))
+        style.restyle(self, style.card_sheet(self.objectName(), kind))
         text_tone = {"ok": "ok", "error": "error", "warn": "warn"}.get(kind, "accent")
         self.icon.setText(icon)
-        self.icon.setStyleSheet(tone(text_tone))
+        style.restyle(self.icon, tone(text_tone))
         self.icon.setVisible(bool(icon))
         if icon:
             self.icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))

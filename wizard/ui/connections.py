@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from wizard import hints, present
 from wizard.outcomes import Code
+from wizard.ui import style
 from wizard.ui.base import hint_body_html, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
@@ -449,7 +450,7 @@ class ConnectionsView(QFrame):
         self.check_button.setEnabled(checking or usable)
 
     def _say(self, text: str, kind: str | None = None) -> None:
-        self.status.setStyleSheet(tone(kind, bold=True) if kind else "")
+        style.restyle(self.status, tone(kind, bold=True) if kind else "")
         self.status.setText(text)
         self.status.show()
         # A screen reader says it without moving the focus (AT-SPI's object:announcement):

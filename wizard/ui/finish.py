@@ -302,7 +302,7 @@ class SavePage(BasePage):
         }
         for key, text in values.items():
             self.values[key].setText(text)
-        self.values["status"].setStyleSheet("" if ctx.verified else tone("caution", bold=True))
+        style.restyle(self.values["status"], "" if ctx.verified else tone("caution", bold=True))
         existing = self._existing
         show_duplicate = existing is not None and ctx.updating is None
         if existing is not None:
@@ -496,7 +496,7 @@ class DonePage(BasePage):
         if state == "test_mode" and not ctx.verified:
             icon = "i"
         self.card.set_tone(kind, icon)
-        self.card.title.setStyleSheet(tone({"info": "accent"}.get(kind, kind), bold=True))
+        style.restyle(self.card.title, tone({"info": "accent"}.get(kind, kind), bold=True))
         self.card.title.setText(ctx.t(f"gui.done.heading.{state}"))
         # The company as the test page showed it; an unverified save knows only its name.
         result = ctx.result

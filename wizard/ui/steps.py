@@ -86,10 +86,7 @@ class StepList(QFrame):
                 f"QLabel {{ color: {colour}; font-weight: {weight};"
                 f" border-left: 3px solid {edge}; padding: {padding}; }}"
             )
-            # Only when it changed: each new sheet is parsed and re-polished (the step
-            # list is built before the first paint, and a page change touches two items).
-            if label.styleSheet() != sheet:
-                label.setStyleSheet(sheet)
+            style.restyle(label, sheet)  # a page change touches two items
         if self.compact:
             self._layout.setContentsMargins(style.S, style.S, style.XS, style.S)
             self._layout.setSpacing(0)

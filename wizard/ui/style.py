@@ -10,7 +10,7 @@ platform's light and dark themes and in `--theme dark`. Kept free of `QtCore.Qt`
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 # The spacing scale (px at scale 1): every gap and margin is one of these.
 XS, S, M, L, XL = 4, 8, 12, 16, 24
@@ -39,6 +39,15 @@ CARD_SURFACES = {
 
 def is_dark() -> bool:
     return QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def restyle(widget: QWidget, sheet: str) -> None:
+    """Give `widget` this style sheet, only if it has another: Qt parses every sheet it is
+    given and re-polishes the widget and all its children, even for the same text (a
+    result card is re-toned on every state of the test page; the step list on every
+    page change)."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 def colour(kind: str) -> str:

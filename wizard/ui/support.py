@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import hints
+from wizard.ui import style
 from wizard.ui.base import make_label, tone, tone_colour
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
@@ -170,7 +171,7 @@ class _TextDialog(QDialog):
         self.say(self.ctx.t("support.copied"))
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.notice.setStyleSheet(tone("error" if error else "ok"))
+        style.restyle(self.notice, tone("error" if error else "ok"))
         self.notice.setText(text)
         self.notice.show()
 

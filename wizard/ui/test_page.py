@@ -195,7 +195,7 @@ class TestPage(BasePage):
         self._tick.stop()
         self._state = "cancelled"
         self._show_idle()
-        self.statusLabel.setStyleSheet(PLAIN_STYLE)
+        style.restyle(self.statusLabel, PLAIN_STYLE)
         self.statusLabel.setText(self.ctx.t("gui.test.cancelled"))
         self.testButton.setFocus()
         self.completeChanged.emit()
@@ -274,7 +274,7 @@ class TestPage(BasePage):
         self.cancelButton.setEnabled(True)
         self.cancelButton.show()
         self.testButton.setEnabled(False)
-        self.statusLabel.setStyleSheet(PLAIN_STYLE)
+        style.restyle(self.statusLabel, PLAIN_STYLE)
         self._show_elapsed()
         self.cancelButton.setFocus()
         self.completeChanged.emit()
@@ -286,7 +286,7 @@ class TestPage(BasePage):
 
     def _show_success(self, result: CheckResult) -> None:
         self._show_idle()
-        self.statusLabel.setStyleSheet(tone("ok", bold=True))
+        style.restyle(self.statusLabel, tone("ok", bold=True))
         self.statusLabel.setText(self.ctx.t("gui.test.connected").removeprefix("✔").strip())
         view = present.company_view(result.company, self.ctx.lang, self.ctx.country)
         named = view is not None and view.named
@@ -318,7 +318,7 @@ class TestPage(BasePage):
         hint = (present.hint_for_result(result, self.ctx.lang, country) if result else None) or (
             hints.hint_for(code, self.ctx.lang, country=country)
         )
-        self.statusLabel.setStyleSheet(tone("error", bold=True))
+        style.restyle(self.statusLabel, tone("error", bold=True))
         self.statusLabel.setText(hint.title)
         self._card("error", "!")
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
