@@ -17,6 +17,7 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 - tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
 - tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker
 - tests.helpers.frozen   the frozen app, built once per run (test_frozen.py, test_deb.py)
+- tests.helpers.bytecode a -p plugin loaded before pytest's others: rewritten plugins are cached
 """
 
 from __future__ import annotations
