@@ -84,9 +84,11 @@ def test_the_test_mode_banner_is_one_line_on_a_small_window(make_wizard, qtbot, 
         assert len(banner.toolTip()) > len(banner.text()) and banner.accessibleDescription()
 
 
-def test_a_card_toned_alike_again_is_not_polished_again(make_wizard) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_tone_restyles_the_card_alone(make_wizard) -> None:  # type: ignore[no-untyped-def]
     """Qt parses a style sheet and re-polishes the widget and all it holds whenever it is
-    given one, the same text included; the test page re-tones its card on every state."""
+    given one, the same text included; the test page re-tones its card on every state. The
+    card's sheet holds every tone, picked by its `tone` property: a new tone polishes the
+    frame alone, and the same tone again nothing."""
     from PySide6.QtCore import QEvent, QObject
 
     card = make_wizard("--sandbox", "--lang", "es").test.result_card
@@ -101,7 +103,25 @@ def test_a_card_toned_alike_again_is_not_polished_again(make_wizard) -> None:  #
     spy = Spy()
     card.title.installEventFilter(spy)
     card.set_tone("error", "!")
-    assert changes, "a new tone re-polishes the card's labels"
     changes.clear()
-    card.set_tone("error", "!")
+    card.set_tone("ok", "✔")
+    card.set_tone("ok", "✔")
     assert changes == []
+
+
+def test_each_tone_paints_its_own_card(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui import style
+
+    card = make_wizard("--sandbox", "--lang", "es").test.result_card
+    card.setParent(None)  # on its own: the page shows it only with a result
+    card.resize(400, 160)
+    card.show()
+    for kind, surfaces in [*style.CARD_SURFACES.items(), ("ok", style.CARD_SURFACES["ok"])]:
+        card.set_tone(kind, "!")
+        QApplication.processEvents()
+        inside = card.grab().toImage().pixelColor(200, 150)  # below the text, inside
+        assert inside == QColor(surfaces[1 if style.is_dark() else 0][0]), (kind, inside.name())
+    card.close()

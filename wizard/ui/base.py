@@ -226,7 +226,11 @@ class ResultCard(QFrame):
     def set_tone(self, kind: str, icon: str) -> None:
         """The card's tone (ok, error, warn, info) and its icon ("" for none), named in
         words for a screen reader, not «exclamation mark»."""
-        style.restyle(self, style.card_sheet(self.objectName(), kind))
+        style.restyle(self, style.card_sheet(self.objectName()))  # again if the theme changed
+        if self.property("tone") != kind:
+            self.setProperty("tone", kind)
+            self.style().unpolish(self)  # the frame alone: what it holds keeps its polish
+            self.style().polish(self)
         text_tone = {"ok": "ok", "error": "error", "warn": "warn"}.get(kind, "accent")
         self.icon.setText(icon)
         style.restyle(self.icon, tone(text_tone))

@@ -55,16 +55,21 @@ def colour(kind: str) -> str:
     return TONES[kind][1 if is_dark() else 0]
 
 
-def card_sheet(name: str, kind: str) -> str:
-    """A rounded card for the QFrame named `name`, with a stronger left edge in the tone."""
-    background, border = CARD_SURFACES[kind][1 if is_dark() else 0]
-    edge = colour("error" if kind == "error" else "ok" if kind == "ok" else "warn")
-    if kind == "info":
-        edge = colour("accent")
+def card_sheet(name: str) -> str:
+    """Rounded cards for the QFrame named `name`, one per tone, chosen by the frame's `tone`
+    property (ok, error, warn, info), each with a stronger left edge in its tone. One sheet
+    for all tones: a new tone is then a property and a polish of the frame alone, where a
+    new sheet re-polishes the frame and everything in it."""
+    dark = 1 if is_dark() else 0
+    edges = {"ok": "ok", "error": "error", "warn": "warn", "info": "accent"}
+    cards = "".join(
+        f'QFrame#{name}[tone="{kind}"] {{ background: {surfaces[dark][0]};'
+        f" border: 1px solid {surfaces[dark][1]};"
+        f" border-left: 4px solid {colour(edges[kind])}; border-radius: 6px; }} "
+        for kind, surfaces in CARD_SURFACES.items()
+    )
     return (
-        f"QFrame#{name} {{ background: {background}; border: 1px solid {border};"
-        f" border-left: 4px solid {edge}; border-radius: 6px; }}"
-        f" QFrame#{name} QLabel, QFrame#{name} QTextBrowser {{ background: transparent;"
+        f"{cards}QFrame#{name} QLabel, QFrame#{name} QTextBrowser {{ background: transparent;"
         " border: none; }"
     )
 
