@@ -68,13 +68,16 @@ class Found:
     what: str  # a module name, or "print"
 
 
-def imports_and_prints(source: str, module: str, is_package: bool = False) -> list[Found]:
-    """Every module `source` imports (at any depth: lazy imports count, `from a import b`
-    counts as a and a.b, importlib.import_module/__import__ with a literal too) and every call
-    of the print builtin."""
+def imports_and_prints(
+    source: str | ast.Module, module: str, is_package: bool = False
+) -> list[Found]:
+    """Every module `source` (text, or its parsed tree) imports (at any depth: lazy imports
+    count, `from a import b` counts as a and a.b, importlib.import_module/__import__ with a
+    literal too) and every call of the print builtin."""
     package = module if is_package else module.rpartition(".")[0]
     found: list[Found] = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source) if isinstance(source, str) else source
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [Found(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -203,22 +206,19 @@ def test_modules_import_helpers_never_from_test_modules_or_conftests() -> None:
     fixtures' origins."""
     broken: list[str] = []
     for path in sorted(TESTS.rglob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        texts = [source]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        trees = [tree]
         # Scripts run in child processes are strings in the test files: check them too.
-        texts += [
-            node.value
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and "import" in node.value
-        ]
-        for text in texts:
-            try:
-                ast.parse(text)
-            except SyntaxError:
-                continue  # a string that mentions "import" but is not Python
-            for item in imports_and_prints(text, module_name(path)):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if "import" not in node.value:
+                    continue
+                try:
+                    trees.append(ast.parse(node.value))
+                except SyntaxError:
+                    continue  # a string that mentions "import" but is not Python
+        for parsed in trees:
+            for item in imports_and_prints(parsed, module_name(path)):
                 last = item.what.split(".")[-1]
                 if item.what.startswith("tests.") and (
                     last.startswith("test_")
