@@ -231,9 +231,8 @@ class ResultCard(QFrame):
             self.setProperty("tone", kind)
             self.style().unpolish(self)  # the frame alone: what it holds keeps its polish
             self.style().polish(self)
-        text_tone = {"ok": "ok", "error": "error", "warn": "warn"}.get(kind, "accent")
         self.icon.setText(icon)
-        style.restyle(self.icon, tone(text_tone))
+        style.restyle(self.icon, tone(style.CARD_TEXT[kind]))
         self.icon.setVisible(bool(icon))
         if icon:
             self.icon.setAccessibleName(self.ctx.t(f"gui.a11y.icon_{kind}"))

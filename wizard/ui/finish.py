@@ -496,7 +496,7 @@ class DonePage(BasePage):
         if state == "test_mode" and not ctx.verified:
             icon = "i"
         self.card.set_tone(kind, icon)
-        style.restyle(self.card.title, tone({"info": "accent"}.get(kind, kind), bold=True))
+        style.restyle(self.card.title, tone(style.CARD_TEXT[kind], bold=True))
         self.card.title.setText(ctx.t(f"gui.done.heading.{state}"))
         # The company as the test page showed it; an unverified save knows only its name.
         result = ctx.result

@@ -28,6 +28,8 @@ TONES = {
     "accent": ("#00796F", "#5EDBCB"),
     "muted": ("#475467", "#A3ACB9"),
 }
+# A card's tone -> the text colour of its edge, icon and title.
+CARD_TEXT = {"ok": "ok", "error": "error", "warn": "warn", "info": "accent"}
 # Card surfaces: (background, border) per tone, light and dark.
 CARD_SURFACES = {
     "ok": (("#ECFDF3", "#75E0A7"), ("#0F2E22", "#2E8B62")),
@@ -61,11 +63,10 @@ def card_sheet(name: str) -> str:
     for all tones: a new tone is then a property and a polish of the frame alone, where a
     new sheet re-polishes the frame and everything in it."""
     dark = 1 if is_dark() else 0
-    edges = {"ok": "ok", "error": "error", "warn": "warn", "info": "accent"}
     cards = "".join(
         f'QFrame#{name}[tone="{kind}"] {{ background: {surfaces[dark][0]};'
         f" border: 1px solid {surfaces[dark][1]};"
-        f" border-left: 4px solid {colour(edges[kind])}; border-radius: 6px; }} "
+        f" border-left: 4px solid {colour(CARD_TEXT[kind])}; border-radius: 6px; }} "
         for kind, surfaces in CARD_SURFACES.items()
     )
     return (
