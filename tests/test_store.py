@@ -31,6 +31,26 @@ def test_load_and_forget_through_the_real_secret_service(tmp_path: Path) -> None
     assert CANARY_TOKEN not in (tmp_path / "profiles.json").read_text()
 
 
+def test_a_loaded_token_is_masked_in_server_text_at_once(tmp_path: Path) -> None:
+    # The window's «Revisar» and the CLI's --profile load the token, then show what the
+    # server said: the token is registered with the redaction filter as it is loaded.
+    import uuid
+
+    from wizard.redact import redact
+
+    token = "loaded" + uuid.uuid4().hex[:14]
+    backend = real_keyring()
+    write_profiles(tmp_path, Profile(id="eco", email="ana@empresa.co"))
+    backend.set_password(SERVICE, "eco", token)
+    store = Store(config_dir=tmp_path)
+    try:
+        assert redact(f"Ana {token}") == f"Ana {token}"
+        store.load("eco")
+        assert redact(f"Ana {token}") == "Ana …" + token[-4:]
+    finally:
+        store.forget("eco")
+
+
 def test_cli_credential_get_status_and_forget(tmp_path: Path, cli_env, run_cli) -> None:  # type: ignore[no-untyped-def]
     backend = real_keyring()
     config = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])

@@ -94,3 +94,51 @@ def test_doctor_shows_the_last_checks_user_and_budget(run_cli, sandbox, cli_env)
         assert DEMO_TOKEN not in config.read_text()
     finally:
         store.forget(profile_id)
+
+
+@pytest.mark.keyring
+def test_an_echoed_token_is_stored_and_printed_masked(run_cli, httpserver, cli_env) -> None:  # type: ignore[no-untyped-def]
+    # A server (or a proxy in between) that echoes the credentials back in /users/self.
+    real_keyring()
+    token = "echo" + uuid.uuid4().hex[:16]
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": f"Eco {token}"})
+    httpserver.expect_request("/api/v1/users/self").respond_with_json(
+        {"name": f"Ana {token}", "email": "ana@empresa.co", "role": {"name": f"rol-{token}"}}
+    )
+    url = httpserver.url_for("/api/v1")
+    config_dir = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    store = Store(config_dir=config_dir)
+    saved = store.save(Profile(id="", name="Eco", email="ana@empresa.co", base_url=url), token)
+    try:
+        got = run_cli("check", "--profile", saved.profile.id, "--json", "--base-url", url)
+        assert got.json["code"] == "connected", got
+        assert token not in got.stdout + got.stderr
+        assert got.json["user"]["name"] == "Ana …" + token[-4:]
+        assert token not in (config_dir / "profiles.json").read_text()
+        outputs = [
+            run_cli("doctor", "--offline", "--json"),
+            run_cli("doctor", "--offline"),
+            run_cli("status", "--profile", saved.profile.id),
+            run_cli("status", "--profile", saved.profile.id, "--json"),
+            run_cli("profiles", "--json"),
+        ]
+        for out in outputs:
+            assert token not in out.stdout + out.stderr, out
+        assert "Ana …" + token[-4:] in outputs[1].stdout
+    finally:
+        store.forget(saved.profile.id)
+
+
+def test_check_masks_an_echoed_token_in_every_field(httpserver: HTTPServer) -> None:
+    from wizard.check import check_connection
+
+    token = "fresh" + uuid.uuid4().hex[:15]  # never registered before this check
+    httpserver.expect_request("/api/v1/company").respond_with_json(
+        {"name": token, "identification": token, "currency": {"code": token}}
+    )
+    httpserver.expect_request("/api/v1/users/self").respond_with_json(
+        {"firstName": token, "email": f"{token}@x.co", "role": token}
+    )
+    result = check_connection("ana@empresa.co", token, httpserver.url_for("/api/v1"))
+    assert result.code.value == "connected"
+    assert token not in repr(result.company) + repr(result.user)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from wizard import transport
 from wizard.outcomes import CHECK_TIMEOUT_S, Code, code_for_status
 from wizard.record import record
+from wizard.redact import redact, register_secret
 from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
 
 __all__ = [
@@ -101,8 +102,10 @@ def parse_rate_limit(headers: Any) -> RateLimit | None:
 
 
 def _text(value: Any) -> str | None:
+    """A server's value as text, every registered secret masked: a server (or a proxy in
+    between) may echo the credentials back, and what it says is stored and printed."""
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return redact(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -161,6 +164,7 @@ def check_connection(
     if ":" in email:  # a Basic-auth user name ends at the first colon
         return result(Code.INVALID_INPUT, detail="colon in the email")
     base = base_url.rstrip("/")
+    register_secret(token)  # before any answer is read: what echoes it comes back masked
     # One connection for /company and /users/self (same host, same rules: transport.Client).
     with transport.Client() as client:
         return _check(email, token, base, timeout, ca_bundle, cancel, start, client, result)

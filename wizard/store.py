@@ -722,6 +722,9 @@ class Store:
         token = self._call(self._usable_backend().get_password, SERVICE, profile_id)
         if not token:
             raise StorageError(StorageReason.MISSING_SECRET)
+        from wizard.redact import register_secret
+
+        register_secret(token)  # masked in whatever prints or stores server text from here on
         return Credentials(profile, token)
 
     def new_id(self, name: str) -> str:
@@ -879,7 +882,10 @@ class Store:
 
 
 def _text_or_none(value: Any) -> str | None:
-    return (value.strip()[:200] or None) if isinstance(value, str) else None
+    """A server's text for the profile file: every registered secret masked."""
+    from wizard.redact import redact
+
+    return (redact(value.strip())[:200] or None) if isinstance(value, str) else None
 
 
 class _TimedOut(StorageError):
