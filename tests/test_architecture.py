@@ -166,7 +166,7 @@ def test_the_rules_catch_a_break(module: str, source: str, expected: str) -> Non
         ("wizard.cli", "from wizard import sandbox\nfrom wizard.app import build_parser"),
         ("wizard.commands", "from wizard import sandbox"),
         ("wizard.app", "from PySide6.QtWidgets import QApplication\nprint('shell')"),
-        ("wizard.ui.test_page", "from wizard.sandbox import DEMO_TOKEN"),
+        ("wizard.ui.check_page", "from wizard.sandbox import DEMO_TOKEN"),
         ("wizard.store", "import sys\nsys.stderr.write('x')\nfrom wizard import timeouts"),
     ],
 )
@@ -228,3 +228,14 @@ def test_modules_import_helpers_never_from_test_modules_or_conftests() -> None:
                 ):
                     broken.append(f"{path.relative_to(ROOT)}:{item.line} imports {item.what}")
     assert not broken, "\n".join(broken)
+
+
+def test_product_modules_are_not_named_like_tests() -> None:
+    """A module named test_*.py reads as a test (and pytest may collect it): the product's
+    names say what the module does (the check page is check_page.py)."""
+    named_like_tests = sorted(
+        str(path.relative_to(ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if path.name.startswith("test_") or path.name.endswith("_test.py")
+    )
+    assert named_like_tests == []

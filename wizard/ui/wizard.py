@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QResizeEvent
     from PySide6.QtWidgets import QDialog, QMessageBox, QWizardPage
 
+    from wizard.ui.check_page import CheckPage
     from wizard.ui.credentials_page import CredentialsPage
     from wizard.ui.finish import DonePage, SavePage
     from wizard.ui.guide import CopyCredentialsPage, ManualApiPage, OpenSettingsPage, SignInPage
-    from wizard.ui.test_page import TestPage
 
 # Pages with nothing to type: the user's next action is Next.
 GUIDE_PAGES = ("signInPage", "openSettingsPage", "manualApiPage", "copyCredentialsPage")
@@ -44,7 +44,7 @@ class AlegraWizard(QWizard):
     manual_api: ManualApiPage
     copy_credentials: CopyCredentialsPage
     credentials: CredentialsPage
-    test: TestPage
+    test: CheckPage
     save: SavePage
     done_page: DonePage
 
@@ -90,6 +90,7 @@ class AlegraWizard(QWizard):
             return
         from PySide6.QtWidgets import QPushButton
 
+        from wizard.ui.check_page import CheckPage
         from wizard.ui.credentials_page import CredentialsPage
         from wizard.ui.finish import DonePage, SavePage
         from wizard.ui.guide import (
@@ -98,7 +99,6 @@ class AlegraWizard(QWizard):
             OpenSettingsPage,
             SignInPage,
         )
-        from wizard.ui.test_page import TestPage
 
         ctx = self.ctx
         self.welcome.settle_focus()
@@ -107,7 +107,7 @@ class AlegraWizard(QWizard):
         self.manual_api = ManualApiPage(ctx)
         self.copy_credentials = CopyCredentialsPage(ctx)
         self.credentials = CredentialsPage(ctx)
-        self.test = TestPage(ctx)
+        self.test = CheckPage(ctx)
         self.save = SavePage(ctx)
         self.done_page = DonePage(ctx, self.save)
         for page in (

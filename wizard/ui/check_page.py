@@ -1,4 +1,4 @@
-"""The live test: runs the check on entering, shows progress, and renders the one
+"""The live check: runs it on entering, shows progress, and renders the one
 result object: the company on success, the hint (title, causes, numbered steps,
 link) on failure, a countdown after a 429."""
 
@@ -44,7 +44,7 @@ FOCUS_NEXT_WITHIN_MS = 1000
 PLAIN_STYLE = "QLabel { font-weight: bold; }"
 
 
-class TestPage(BasePage):
+class CheckPage(BasePage):
     title_key = "gui.test.title"
     subtitle_key = "gui.test.subtitle"
 
