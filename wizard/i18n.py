@@ -52,6 +52,7 @@ _PREFIX_FILES = {
     "probe": "probe",
     "doctor": "doctor",
     "support": "support",
+    "brand": "brand",
 }
 
 

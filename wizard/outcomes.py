@@ -24,10 +24,12 @@ class Code(StrEnum):
     STORAGE_ERROR = "storage_error"
     NOT_CONFIGURED = "not_configured"
     CANCELLED = "cancelled"
+    NEEDS_UNMET = "needs_unmet"
 
 
 # DESIGN.md's table. `cancelled` only happens in the GUI: the window's exit code when it was
-# closed without saving.
+# closed without saving. `needs_unmet`: connected, but a resource the app file's [needs]
+# lists is known missing (wizard.needs).
 EXIT_CODES: dict[Code, int] = {
     Code.CONNECTED: 0,
     Code.FORMAT_OK: 0,
@@ -47,6 +49,7 @@ EXIT_CODES: dict[Code, int] = {
     Code.STORAGE_ERROR: 16,
     Code.NOT_CONFIGURED: 17,
     Code.CANCELLED: 19,
+    Code.NEEDS_UNMET: 20,
 }
 
 # The one default deadline of a connection check, whichever front end runs it (CLI, the

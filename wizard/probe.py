@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,7 @@ PROBED: tuple[Probed, ...] = (
     Probed("payment_methods", None, gated=True),
     Probed("fixed_assets", None, gated=True),
 )
+BY_KEY: dict[str, Probed] = {item.key: item for item in PROBED}
 
 # Row statuses.
 AVAILABLE = "available"
@@ -99,16 +101,19 @@ def probe_permissions(
     ca_bundle: str | None = None,
     cancel: threading.Event | None = None,
     pace_s: float = PROBE_PACE_S,
+    resources: Sequence[str] | None = None,
 ) -> ProbeResult:
-    """Read-only `GET <resource>?limit=1` for each row of PROBED, one at a time, `pace_s`
-    apart. Stops (the rest "skipped") on a 429, when the rate limit is nearly spent, or on
-    cancel. Never raises for network trouble: that row is "error"."""
+    """Read-only `GET <resource>?limit=1` for each row of PROBED (or only the `resources`
+    named, in that order), one at a time, `pace_s` apart. Stops (the rest "skipped") on a
+    429, when the rate limit is nearly spent, or on cancel. Never raises for network
+    trouble: that row is "error"."""
+    items = PROBED if resources is None else tuple(BY_KEY[key] for key in resources)
     if validate_base_url(base_url) is not None or validate_timeout(timeout) is not None:
-        errors = tuple(ProbeRow(p.key, p.path, p.gated, ERROR) for p in PROBED)
+        errors = tuple(ProbeRow(p.key, p.path, p.gated, ERROR) for p in items)
         return ProbeResult(errors, rate_limited=False, reset_s=None)
     with transport.Client() as client:  # one connection for every row, when the server keeps it
         return _probe(
-            email, token, base_url.rstrip("/"), timeout, ca_bundle, cancel, pace_s, client
+            email, token, base_url.rstrip("/"), timeout, ca_bundle, cancel, pace_s, client, items
         )
 
 
@@ -121,13 +126,14 @@ def _probe(
     cancel: threading.Event | None,
     pace_s: float,
     client: transport.Client,
+    items: tuple[Probed, ...],
 ) -> ProbeResult:
     auth = transport.auth_headers(email, token)
     rows: list[ProbeRow] = []
     stop: str | None = None
     reset_s: int | None = None
     called = False
-    for item in PROBED:
+    for item in items:
         if item.path is None:
             rows.append(ProbeRow(item.key, None, item.gated, NOT_CHECKED))
             continue
