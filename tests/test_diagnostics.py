@@ -71,3 +71,17 @@ def test_unsaved_flow_and_missing_fields() -> None:
         info(profile=None, company=None, identification=None, last_code=None), "en"
     )
     assert "Profile: not saved" in report and "Company: —" in report
+
+
+def test_the_product_and_its_support_contact_lead_the_report() -> None:
+    from tests.helpers import ROOT
+    from wizard.appconfig import AppConfig, read
+
+    app = read(ROOT / "resources" / "samples" / "facturador-pos" / "alegra-wizard.toml")
+    report = build_report(info(last_code="needs_unmet"), "es", app=app, secrets=[CANARY_TOKEN])
+    lines = report.splitlines()
+    assert "App: Facturador POS (facturador-pos)" in lines[:4]
+    assert "Soporte de Facturador POS: soporte@facturador.co · WhatsApp +57 300 000 0000" in lines
+    assert "needs_unmet" in report and CANARY_TOKEN not in report
+    plain = build_report(info(), "es", app=AppConfig())
+    assert "App:" not in plain and "Soporte de" not in plain

@@ -17,6 +17,7 @@ from wizard import i18n
 from wizard.version import __version__
 
 if TYPE_CHECKING:
+    from wizard.appconfig import AppConfig
     from wizard.doctor import Report
     from wizard.probe import ProbeResult
 
@@ -49,7 +50,11 @@ def build_report(
     doctor: Report | None = None,
     probe: ProbeResult | None = None,
     secrets: Iterable[str] = (),
+    app: AppConfig | None = None,
 ) -> str:
+    """The report; `app`: the product that ships the wizard (its name, id and support
+    contact lead the report, so the agent knows whose user writes)."""
+
     def t(key: str, **fmt: object) -> str:
         return i18n.t(f"support.{key}", lang, **fmt)
 
@@ -76,6 +81,10 @@ def build_report(
     lines = [t("heading")]
     if info.test_mode:
         lines.append(t("test_mode"))
+    if app is not None and app.name is not None:
+        lines.append(i18n.t("brand.report.app", lang, name=app.name, id=app.id))
+        if app.support:
+            lines.append(i18n.t("brand.report.support", lang, name=app.name, support=app.support))
     lines += [f"{t('field.' + key)}: {value}" for key, value in fields]
     if probe is not None:
         from wizard.hints import probe_status_text

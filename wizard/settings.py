@@ -17,28 +17,31 @@ FORMAT = 1
 KEYS = ("lang", "country")
 
 
-def config_dir() -> Path:
-    """Our config folder (the store's and settings.json's): ALEGRA_WIZARD_CONFIG_DIR, else
-    the platform's. On Linux the XDG rule in two lines, without platformdirs' import cost."""
+def config_dir(app_id: str = "alegra-wizard") -> Path:
+    """Our config folder (the store's and settings.json's) for the app id of the app file
+    (wizard.appconfig; the default id keeps today's folder): the platform's
+    user_config_dir(<app id>). ALEGRA_WIZARD_CONFIG_DIR overrides the default id's folder;
+    another id gets its own folder inside it, so two products never share a profiles.json.
+    On Linux the XDG rule in two lines, without platformdirs' import cost."""
     override = os.environ.get("ALEGRA_WIZARD_CONFIG_DIR")
     if override:
-        return Path(override)
+        return Path(override) if app_id == "alegra-wizard" else Path(override) / app_id
     if sys.platform not in ("win32", "darwin"):
         base = os.environ.get("XDG_CONFIG_HOME", "").strip()
-        return Path(base if os.path.isabs(base) else Path.home() / ".config") / "alegra-wizard"
+        return Path(base if os.path.isabs(base) else Path.home() / ".config") / app_id
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("alegra-wizard"))
+    return Path(platformdirs.user_config_dir(app_id))
 
 
-def settings_file() -> Path:
-    return config_dir() / FILE_NAME
+def settings_file(app_id: str = "alegra-wizard") -> Path:
+    return config_dir(app_id) / FILE_NAME
 
 
-def load() -> dict[str, str]:
+def load(app_id: str = "alegra-wizard") -> dict[str, str]:
     """What was remembered; {} when nothing was, or the file is unreadable or odd."""
     try:
-        with open(settings_file(), "rb") as handle:
+        with open(settings_file(app_id), "rb") as handle:
             raw = handle.read(64 * 1024)
     except OSError:
         return {}
@@ -53,12 +56,12 @@ def load() -> dict[str, str]:
     return {k: v for k in KEYS if isinstance(v := data.get(k), str) and len(v) <= 16}
 
 
-def save(values: dict[str, str]) -> None:
+def save(values: dict[str, str], app_id: str = "alegra-wizard") -> None:
     """Remember `values` (only KEYS), keeping what else was remembered."""
-    merged = {**load(), **{k: v for k, v in values.items() if k in KEYS}}
+    merged = {**load(app_id), **{k: v for k, v in values.items() if k in KEYS}}
     import json
 
     payload = json.dumps({"format": FORMAT, **merged}, indent=2).encode() + b"\n"
     from wizard.private_files import write_private
 
-    write_private(settings_file(), payload, make_folder=True)
+    write_private(settings_file(app_id), payload, make_folder=True)
