@@ -521,3 +521,43 @@ def test_choosing_the_keyring_backend_starts_no_process(tmp_path: Path) -> None:
     report = json.loads(out.stdout)
     assert report["spawned"] == []
     assert "SecretService" in report["backend"] or "secretservice" in report["backend"].lower()
+
+
+def test_two_products_side_by_side_never_see_each_others_connections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two app ids on one computer, one real Secret Service: each has its own keyring
+    service and config folder; the same profile id in both holds two tokens."""
+    backend = real_keyring()
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path / "cfg"))
+    pos = Store(app_id="facturador-pos")
+    plain = Store()
+    other = CANARY_TOKEN[::-1]
+    try:
+        pos.save(Profile(id="tienda", name="Tienda", email="a@pos.co"), CANARY_TOKEN)
+        plain.save(Profile(id="tienda", name="Tienda", email="b@plain.co"), other)
+        assert pos.config_file == tmp_path / "cfg" / "facturador-pos" / "profiles.json"
+        assert plain.config_file == tmp_path / "cfg" / "profiles.json"
+        assert backend.get_password("facturador-pos", "tienda") == CANARY_TOKEN
+        assert backend.get_password(SERVICE, "tienda") == other
+        assert pos.load("tienda").token == CANARY_TOKEN
+        assert plain.load("tienda").token == other
+        assert [p.email for p in pos.list_profiles()] == ["a@pos.co"]
+        assert [p.email for p in plain.list_profiles()] == ["b@plain.co"]
+        assert pos.forget("tienda") is True
+        assert plain.load("tienda").token == other  # the other product's stays
+        assert backend.get_password("facturador-pos", "tienda") is None
+    finally:
+        pos.forget("tienda")
+        plain.forget("tienda")
+
+
+def test_a_profile_remembers_the_needs_it_was_missing(tmp_path: Path) -> None:
+    from wizard.present import profile_json
+
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    store.save(Profile(id="pos", email="a@b.co", needs_missing="bank_accounts"), CANARY_TOKEN)
+    found = Store(config_dir=tmp_path, backend=MemoryBackend()).find("pos")
+    assert found is not None and found.needs_missing == "bank_accounts"
+    assert profile_json(store.list_profiles()[0])["needs_missing"] == ["bank_accounts"]
+    assert profile_json(Profile(id="x"))["needs_missing"] == []

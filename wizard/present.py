@@ -224,6 +224,8 @@ def profile_json(profile: Any, default_id: str | None = None) -> dict[str, Any]:
     """A stored profile as data: metadata only (the token is never in a Profile)."""
     data = {name: getattr(profile, name, None) for name in PROFILE_FIELDS}
     data["default"] = default_id is not None and profile.id == default_id
+    missing = getattr(profile, "needs_missing", None)
+    data["needs_missing"] = missing.split(",") if missing else []
     return data
 
 

@@ -1,8 +1,9 @@
 """Stored profiles: metadata JSON in the user config folder, the token in the OS keyring.
 
-Keyring: service "alegra-wizard", username = profile id, so programs in any
-language can read it. The token is nowhere else: not in the JSON, not in an
-exception, not in a temp file.
+Keyring: service = the app id (wizard.appconfig; "alegra-wizard" by default), username =
+profile id, so programs in any language can read it. The config folder is named after the
+app id too: two products that ship the wizard never see each other's connections. The
+token is nowhere else: not in the JSON, not in an exception, not in a temp file.
 
 The JSON is written atomically (temp file, fsync, replace) with mode 0600 in a 0700
 folder (whatever the umask), under a file lock so two wizards saving at once keep both
@@ -123,6 +124,9 @@ class Profile:
     last_role: str | None = None
     last_rate_limit: str | None = None
     last_rate_reset_at: str | None = None
+    # The app file's needed resources the account was missing when saved or last checked
+    # (wizard.needs), as comma-separated keys ("bank_accounts"); None: none missing.
+    needs_missing: str | None = None
 
 
 # The type every stored field must have; anything else in the file is damage.
@@ -179,10 +183,10 @@ def merge_for_save(incoming: Profile, existing: Profile | None) -> Profile:
     )
 
 
-def _config_dir() -> Path:
+def _config_dir(app_id: str) -> Path:
     from wizard.settings import config_dir  # one rule for the folder, settings.json's too
 
-    return config_dir()
+    return config_dir(app_id)
 
 
 def now_iso() -> str:
@@ -499,9 +503,14 @@ def _skip_macos_api_off_macos() -> None:
 
 class Store:
     def __init__(
-        self, config_dir: Path | None = None, backend: Any = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        config_dir: Path | None = None,
+        backend: Any = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        app_id: str = SERVICE,
     ) -> None:
-        self._files: _DiskFiles | _MemoryFiles = _DiskFiles(config_dir or _config_dir())
+        self.app_id = app_id  # the keyring service and the config folder's name
+        self._files: _DiskFiles | _MemoryFiles = _DiskFiles(config_dir or _config_dir(app_id))
         self._backend = backend
         self._effective: Any = None
         self.timeout = timeout
@@ -666,7 +675,7 @@ class Store:
         and lands later, `undo` runs then, under the lock (see _LateCalls)."""
         key = (id(backend), username)
         try:
-            self._call(fn, SERVICE, username, *args)
+            self._call(fn, self.app_id, username, *args)
         except _TimedOut as exc:
             _LATE.track(key, exc.late, lambda: self._undo_locked(undo))
             raise StorageError(StorageReason.TIMEOUT) from None
@@ -697,13 +706,13 @@ class Store:
         def undo() -> None:
             if self._read_for_update()[0].find(username) != record:
                 return
-            if self._call(backend.get_password, SERVICE, username) != landed:
+            if self._call(backend.get_password, self.app_id, username) != landed:
                 return
             if before is None:
                 with contextlib.suppress(StorageError):
-                    self._call(backend.delete_password, SERVICE, username)
+                    self._call(backend.delete_password, self.app_id, username)
             else:
-                self._call(backend.set_password, SERVICE, username, before)
+                self._call(backend.set_password, self.app_id, username, before)
 
         return undo
 
@@ -712,14 +721,14 @@ class Store:
         """The usable backend's name, after one harmless read under the timeout (doctor).
         Raises StorageError like any other keyring call."""
         backend = self._usable_backend()
-        self._call(backend.get_password, SERVICE, "__alegra-wizard-doctor__")
+        self._call(backend.get_password, self.app_id, "__alegra-wizard-doctor__")
         return self.effective_backend_name()
 
     def load(self, profile_id: str) -> Credentials:
         profile = self.find(profile_id)
         if profile is None:
             raise StorageError(StorageReason.NOT_CONFIGURED)
-        token = self._call(self._usable_backend().get_password, SERVICE, profile_id)
+        token = self._call(self._usable_backend().get_password, self.app_id, profile_id)
         if not token:
             raise StorageError(StorageReason.MISSING_SECRET)
         from wizard.redact import register_secret
@@ -751,7 +760,7 @@ class Store:
             profile = replace(profile, token_hint=mask_token(token))
             created = data.find(profile.id) is None
             backend = self._usable_backend()
-            previous = self._call(backend.get_password, SERVICE, profile.id)
+            previous = self._call(backend.get_password, self.app_id, profile.id)
             undo = self._put_back(backend, profile.id, token, previous, data.find(profile.id))
             self._write_secret(backend, backend.set_password, profile.id, token, undo=undo)
             set_aside = None
@@ -773,9 +782,9 @@ class Store:
     def _restore_secret(self, backend: Any, profile_id: str, previous: str | None) -> None:
         with contextlib.suppress(StorageError):
             if previous is None:
-                self._call(backend.delete_password, SERVICE, profile_id)
+                self._call(backend.delete_password, self.app_id, profile_id)
             else:
-                self._call(backend.set_password, SERVICE, profile_id, previous)
+                self._call(backend.set_password, self.app_id, profile_id, previous)
 
     def forget(self, profile_id: str) -> bool:
         """Remove the keyring entry and the metadata; idempotent."""
@@ -785,7 +794,7 @@ class Store:
             removed = False
             backend = self._usable_backend()
             # Read first: if the delete times out and lands later, the secret goes back.
-            previous = self._call(backend.get_password, SERVICE, profile_id)
+            previous = self._call(backend.get_password, self.app_id, profile_id)
             undo = self._put_back(backend, profile_id, None, previous, data.find(profile_id))
             try:
                 self._write_secret(backend, backend.delete_password, profile_id, undo=undo)
@@ -822,7 +831,7 @@ class Store:
             if data.find(new_id) is not None:
                 raise ProfileExists(new_id, data.profiles)
             backend = self._usable_backend()
-            token = self._call(backend.get_password, SERVICE, profile_id)
+            token = self._call(backend.get_password, self.app_id, profile_id)
             if not token:
                 raise StorageError(StorageReason.MISSING_SECRET)
             undo_new = self._put_back(backend, new_id, token, None, None)
@@ -923,30 +932,31 @@ def _free_id(base: str, data: _Data) -> str:
 # --- for other Python programs (README: "wizard.store from Python") ----------------------
 
 
-def load(profile: str | None = None) -> Credentials:
+def load(profile: str | None = None, *, app_id: str = SERVICE) -> Credentials:
     """The stored email, base URL and token of `profile`; without one, the default profile
-    (or the only one). Raises ProfileNotFound / AmbiguousProfile, or StorageError."""
-    store = Store()
+    (or the only one). app_id: the app file's id of the product that saved it. Raises
+    ProfileNotFound / AmbiguousProfile, or StorageError."""
+    store = Store(app_id=app_id)
     return store.load(store.resolve(profile).id)
 
 
-def list_profiles() -> list[Profile]:
-    return Store().list_profiles()
+def list_profiles(*, app_id: str = SERVICE) -> list[Profile]:
+    return Store(app_id=app_id).list_profiles()
 
 
-def default_profile() -> Profile | None:
-    store = Store()
+def default_profile(*, app_id: str = SERVICE) -> Profile | None:
+    store = Store(app_id=app_id)
     default = store.default_id()
     return store.find(default) if default else None
 
 
-def set_default(profile: str) -> Profile:
-    return Store().set_default(profile)
+def set_default(profile: str, *, app_id: str = SERVICE) -> Profile:
+    return Store(app_id=app_id).set_default(profile)
 
 
-def rename(profile: str, new_name: str) -> Profile:
-    return Store().rename(profile, new_name)
+def rename(profile: str, new_name: str, *, app_id: str = SERVICE) -> Profile:
+    return Store(app_id=app_id).rename(profile, new_name)
 
 
-def forget(profile: str) -> bool:
-    return Store().forget(profile)
+def forget(profile: str, *, app_id: str = SERVICE) -> bool:
+    return Store(app_id=app_id).forget(profile)
