@@ -9,15 +9,14 @@ key for the API's address or for any security rule, and unknown keys are refused
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from wizard import i18n
 
@@ -44,16 +43,16 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class AppConfig:
-    """Who ships the wizard. DEFAULT (no file) is the wizard speaking for itself."""
+class AppConfig(NamedTuple):
+    """Who ships the wizard. DEFAULT (no file) is the wizard speaking for itself. (A
+    NamedTuple: the window reads this before its first paint, which defers dataclasses.)"""
 
     id: str = DEFAULT_ID
     name: str | None = None
     logo: Path | None = None
     support: str | None = None
     needs: tuple[str, ...] = ()
-    why: Mapping[str, str] = field(default_factory=dict)
+    why: Mapping[str, str] = MappingProxyType({})
     source: Path | None = None
 
     @property
@@ -204,6 +203,8 @@ def _build(data: dict[str, Any], path: Path) -> AppConfig:
 
 
 def _nearest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    import difflib
+
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return found[0] if found else None
 
