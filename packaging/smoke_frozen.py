@@ -7,7 +7,10 @@ its Windows, macOS and Linux runners (tests/test_frozen.py runs it here on Linux
 Both entry points (`alegra-wizard`, on Windows the windowed EXE; `alegra-wizard-cli`, the
 console one): version, the window's start-up offscreen, `check` against the sandbox
 (token on stdin) with its exit codes, and `alegra-wizard-keyring-check` against the
-OS keyring (--no-keyring skips it). Prints one line per check; exit 1 if any failed.
+OS keyring (--no-keyring skips it). --platform-plugin: the window's start-up once more with
+the OS's own Qt platform plugin (windows, cocoa, xcb), as a user starts it, instead of
+offscreen: a desktop session is needed (the release workflow's runners have one). Prints one
+line per check; exit 1 if any failed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="the folder holding the executables")
     parser.add_argument("--no-keyring", action="store_true", help="skip the keyring check")
+    parser.add_argument(
+        "--platform-plugin", action="store_true", help="start the window with the OS's plugin too"
+    )
     args = parser.parse_args(argv)
     suffix = ".exe" if WINDOWS else ""
     app, cli, probe = (
@@ -66,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     for binary in (app, cli):
         out = run(binary, "--smoke-test", QT_QPA_PLATFORM="offscreen")
         expect(f"{binary.name} --smoke-test (offscreen)", out.returncode == 0, out.stderr)
+    if args.platform_plugin:
+        out = run(app, "--smoke-test", QT_QPA_PLATFORM="")
+        expect(f"{app.name} --smoke-test (the OS's platform plugin)", out.returncode == 0,
+               out.stderr)  # fmt: skip
     with Sandbox() as sandbox:
         base = ("check", "--json", "--email", "demo@alegra.test", "--token-stdin")
         out = run(cli, *base, "--base-url", sandbox.url, stdin=DEMO_TOKEN)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import string
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -143,3 +146,38 @@ def test_the_compiled_files_read_as_json_loads_reads_them() -> None:
             json.loads(bad)
         with pytest.raises(ValueError):
             i18n._load_json(bad)
+
+
+@pytest.mark.parametrize("crlf_by", ["autocrlf", "eol"])
+def test_a_crlf_checkout_keeps_the_compiled_catalog_current(tmp_path: Path, crlf_by: str) -> None:
+    """A Windows checkout (core.autocrlf=true, or core.eol=crlf with the user's own
+    attributes saying `* text=auto`) must not turn the TOML files' LF into CRLF: the compiled
+    JSON holds the CRC of the TOML's bytes, and a changed CRC makes every start parse the
+    TOML and test_compiled_catalog_is_up_to_date fail. The repository's own .gitattributes,
+    in a repository of the catalog, cloned the Windows way."""
+    user_attributes = tmp_path / "attributes"
+    user_attributes.write_text("* text=auto\n")
+    settings = {
+        "autocrlf": ["core.autocrlf=true"],
+        "eol": ["core.eol=crlf", f"core.attributesFile={user_attributes}"],
+    }[crlf_by]
+    source = tmp_path / "source"
+    (source / "compiled").mkdir(parents=True)
+    shutil.copy(ROOT / ".gitattributes", source)
+    catalog = ROOT / "resources" / "i18n"
+    for path in [*catalog.glob("*.toml"), *(catalog / "compiled").glob("*.json")]:
+        shutil.copy(path, source / path.relative_to(catalog))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q", str(source)], check=True)
+    subprocess.run([*git, "-C", str(source), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(source), "commit", "-qm", "catalog"], check=True)
+    clone = tmp_path / "clone"
+    options = [word for setting in settings for word in ("-c", setting)]
+    subprocess.run([*git, *options, "clone", "-q", str(source), str(clone)], check=True)
+    tomls = sorted(clone.glob("*.toml"))
+    assert len(tomls) == len(list(catalog.glob("*.toml")))
+    for toml in tomls:
+        data = toml.read_bytes()
+        assert b"\r\n" not in data, toml.name
+        compiled = json.loads((clone / "compiled" / f"{toml.stem}.json").read_bytes())
+        assert compiled == i18n.compile_file(data), f"{toml.stem}.json stale in the clone"

@@ -311,12 +311,24 @@ def test_the_cryptography_shim_agrees_with_the_real_package() -> None:
 # --- the spec on every platform -------------------------------------------------------------
 
 SPEC_RECORDER = r"""
-import json, sys
+import json, sys, types
 from pathlib import Path
 import PyInstaller.utils.hooks  # imported on the real platform, before pretending
 
 platform, spec, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 made = []
+signed = []
+
+
+# PyInstaller.utils.osx.sign_binary (macholib, codesign: macOS only), recorded with what
+# the signed folder held at that moment.
+def sign_binary(filename, identity=None, entitlements_file=None, deep=False):
+    files = sorted(str(p.relative_to(filename)) for p in Path(filename).rglob("*"))
+    signed.append({"path": Path(filename).name, "identity": identity, "deep": deep,
+                   "files": files})
+
+
+sys.modules["PyInstaller.utils.osx"] = types.SimpleNamespace(sign_binary=sign_binary)
 
 
 class Target:
@@ -352,16 +364,19 @@ code = compile(Path(spec).read_text(encoding="utf-8"), spec, "exec")
 names = dict(Analysis=Analysis, PYZ=PYZ, EXE=EXE, COLLECT=COLLECT, BUNDLE=BUNDLE,
              SPECPATH=str(Path(spec).parent), workpath=str(out / "work"))
 exec(code, names)
-report = {"exes": [], "collected": [], "bundle": None, "links": {}}
+report = {"exes": [], "collected": [], "bundle": None, "links": {}, "signed": signed,
+          "plist": None, "identities": []}
 for target in made:
     if isinstance(target, EXE):
         report["exes"].append([Path(target.name).name, target.kw["console"], target.kw.get("icon")])
+        report["identities"].append(target.kw.get("codesign_identity"))
     if isinstance(target, COLLECT):
         report["collected"] = [Path(a.name).name for a in target.args if isinstance(a, EXE)]
         report["collected"] += [Path(x.name).name for a in target.args if isinstance(a, list)
                                 for x in a if isinstance(x, EXE)]
     if isinstance(target, BUNDLE):
         report["bundle"] = [Path(target.name).name, target.kw["bundle_identifier"]]
+        report["plist"] = target.kw["info_plist"]
 for link in out.rglob("*"):
     if link.is_symlink():
         report["links"][str(link.relative_to(out))] = str(link.readlink())
@@ -387,6 +402,7 @@ def test_the_spec_makes_a_console_and_a_windowed_program_where_it_matters(
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     exes = {name: (console, icon) for name, console, icon in report["exes"]}
     assert set(report["collected"]) == set(exes)
+    assert report["identities"] == [None] * len(exes)  # ad hoc without MACOS_CODESIGN_IDENTITY
     if platform == "win32":
         assert set(exes) == {"alegra-wizard", "alegra-wizard-cli", "alegra-wizard-keyring-check"}
         assert exes["alegra-wizard"][0] is False  # windowed
@@ -396,13 +412,26 @@ def test_the_spec_makes_a_console_and_a_windowed_program_where_it_matters(
         assert report["links"] == {}
     else:
         assert set(exes) == {"alegra-wizard", "alegra-wizard-keyring-check"}
-        assert all(console for console, _ in exes.values())
+        # macOS: the app is windowed (a console app's bundle is LSBackgroundOnly: no Dock
+        # icon, no menu bar); Linux executables have no such flag.
+        assert exes["alegra-wizard"][0] is (platform == "linux")
+        assert exes["alegra-wizard-keyring-check"][0] is True
         folders = ["alegra-wizard"]
         if platform == "darwin":
             folders.append("Alegra Wizard.app/Contents/MacOS")
         assert report["links"] == {f"{f}/alegra-wizard-cli": "alegra-wizard" for f in folders}
     if platform == "darwin":
         assert report["bundle"] == ["Alegra Wizard.app", "com.alegra-wizard.app"]
+        # COLLECT and BUNDLE take `console` from the last EXE (the keyring check, a console
+        # program): Info.plist says it outright.
+        assert report["plist"]["LSBackgroundOnly"] is False
+        # BUNDLE signed the .app before the CLI's link was added: the spec signs it again,
+        # the whole bundle, with the link inside.
+        last = report["signed"][-1]
+        assert last["path"] == "Alegra Wizard.app" and last["deep"] is True
+        assert "Contents/MacOS/alegra-wizard-cli" in last["files"]
+    else:
+        assert report["signed"] == [] and report["plist"] is None
 
 
 @pytest.mark.keyring
@@ -524,6 +553,28 @@ def test_an_unattended_install_logs_in_without_the_token_on_a_command_line(
     assert login.index("SafeForCmd(Email") < login.index("ExecAsOriginalUser")
 
 
+def test_a_relative_token_file_is_the_callers_and_results_reach_an_elevated_setup(
+    iss: inno.Script,
+) -> None:
+    """Issue 26: a relative /TOKENFILE is made absolute once, at start-up (Setup runs in
+    the caller's folder; cmd.exe runs in {app}), and the existence check and cmd.exe's "<"
+    use that one path. The wizard's and login's result files go where the user Setup runs
+    them as can write: an elevated Setup's {tmp} admits administrators only; a missing
+    result is said, not taken for a failure to start."""
+    code = iss.code
+    start = code[code.index("function InitializeSetup") : code.index("function ResultPath")]
+    assert "TokenFile := ExpandFileName(TokenFile);" in start
+    assert code.count("{param:TOKENFILE|}") == 1  # read once, there
+    login = code[code.index("procedure RunLogin") : code.index("procedure CurStepChanged")]
+    assert "FileExists(TokenFile)" in login and "< \"' + TokenFile + '\"" in login
+    where = code[code.index("function ResultPath") : code.index("function Lang")]
+    assert re.search(r"if IsAdminInstallMode\(\) then\s+Result := GetTempDir\(\)", where)
+    wizard = code[code.index("procedure RunWizard") : code.index("function SafeForCmd")]
+    assert "ResultFile := ResultPath('result.json');" in wizard
+    assert "Output := ResultPath('login.json');" in login
+    assert "{cm:NoResult}" in wizard and "{tmp}\\alegra-wizard-result" not in code
+
+
 def test_the_installer_names_files_that_exist(iss: inno.Script) -> None:
     """Files outside the build (icon, language files); the build's own names are checked
     against the frozen folder in tests/test_frozen.py."""
@@ -560,7 +611,9 @@ def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
         name: "\n".join(s.get("run", "") for s in job["steps"]) for name, job in jobs.items()
     }
     assert jobs["windows"]["runs-on"].startswith("windows")
-    assert jobs["macos"]["runs-on"].startswith("macos")
+    assert jobs["macos"]["runs-on"] == "${{ matrix.runner }}"
+    runners = jobs["macos"]["strategy"]["matrix"]["include"]
+    assert runners and all(row["runner"].startswith("macos") for row in runners)
     assert (
         "tests/test_frozen.py tests/test_deb.py" in scripts["linux"]
         and "make dist" in scripts["linux"]
@@ -579,6 +632,29 @@ def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
         "Conectar con Alegra.lnk" in scripts["windows"] and "ExitCode -ne 104" in scripts["windows"]
     )
     assert "hdiutil create" in scripts["macos"]
+    # Issue 26: what only the real OS shows, proven on its runner.
+    mac, win = scripts["macos"], scripts["windows"]
+    assert 'codesign --verify --deep --strict --verbose=2 "$app"' in mac
+    assert mac.count("codesign --verify --deep --strict") == 2  # built, and a quarantined copy
+    assert "xattr -w -r com.apple.quarantine" in mac and 'spctl -a -vv "$app"' in mac
+    assert "plutil -extract LSBackgroundOnly raw" in mac and "= false" in mac
+    assert 'lipo -archs "$app/Contents/MacOS/alegra-wizard"' in mac
+    assert {row["arch"] for row in runners} == {"arm64", "x86_64"}  # Apple Silicon and Intel
+    assert "smoke_frozen.py --platform-plugin" in mac and "smoke_frozen.py --platform-plugin" in win
+    assert "credential get --profile relativa | .venv\\Scripts\\python" in win
+    assert "packaging\\release_checks.py no-cr" in win
+    assert "[Text.Encoding]::Unicode" in win and "'/TOKENFILE=token16.txt'" in win
+    assert win.count("release_checks.py hold $profiles") == 2
+    assert "secret-tool lookup username" in scripts["linux"]
+    # Signing is ready for a certificate, and skipped with a warning without one.
+    signing = {
+        name: [s for s in job["steps"] if "secrets." in str(s.get("env", {}))]
+        for name, job in jobs.items()
+    }
+    assert "/DSignSetup" in win and "signtool.exe" in win and "sign /fd sha256" in win
+    assert "notarytool submit" in mac and "stapler staple" in mac
+    for name in ("windows", "macos"):
+        assert any("::warning::" in step["run"] for step in signing[name]), name
     # Every action pinned to a major version; each job bounded in time.
     uses = [s["uses"] for job in jobs.values() for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"actions/[\w-]+@v\d+", u) for u in uses)

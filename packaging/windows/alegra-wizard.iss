@@ -10,6 +10,9 @@
 ; Start-menu entry "Conectar con Alegra" that opens the wizard later.
 ; Unattended installs can connect too, without any window:
 ;   setup.exe /VERYSILENT /EMAIL=ana@empresa.com /TOKENFILE=C:\ruta\token.txt [/PROFILE=Nombre]
+; (a relative /TOKENFILE is taken from the folder Setup was started in, made absolute once at
+; start-up; the file may be UTF-8 or UTF-16/32 with a byte-order mark, as Notepad and
+; PowerShell write it.)
 ; runs `alegra-wizard-cli.exe login --email ... --token-stdin` with the token file as its
 ; standard input (cmd.exe's "<"): the token never goes on a command line, and Setup never
 ; reads, copies or logs it. Setup's exit code is then 0 when connected, or 100 + login's
@@ -53,6 +56,12 @@ WizardStyle=modern
 ; (and asks when it can't tell).
 ShowLanguageDialog=auto
 LanguageDetectionMethod=uilanguage
+; Signed when the release workflow has the project's certificate: it passes /DSignSetup and
+; the sign tool's command (/Ssigntool=...), and Setup and its uninstaller are signed with it.
+#ifdef SignSetup
+SignTool=signtool
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "es"; MessagesFile: "compiler:Languages\Spanish.isl"
@@ -83,6 +92,8 @@ es.BadParameter=El parámetro /%1 no puede contener comillas ni el signo %%.
 en.BadParameter=The /%1 parameter cannot contain quotes or the %% sign.
 es.NoTokenFile=No se encontró el archivo del token: %1
 en.NoTokenFile=Token file not found: %1
+es.NoResult=El asistente terminó, pero el instalador no pudo leer su resultado (código %1; ¿se instaló con otra cuenta de administrador?). Abre «Conectar con Alegra» en el menú Inicio para comprobar la conexión.
+en.NoResult=The wizard finished, but Setup could not read its result (code %1; was it installed with another administrator account?). Open "Connect to Alegra" in the Start menu to check the connection.
 
 [Tasks]
 Name: "connect"; Description: "{cm:ConnectTask}"
@@ -126,6 +137,35 @@ const
 var
   Outcome: String;         // shown on the last page
   CustomExitCode: Integer; // 0, or LoginExitBase + login's exit code
+  TokenFile: String;       // /TOKENFILE=, made absolute at start-up ('' when not given)
+
+// Runs first, in the folder Setup was started from: a relative /TOKENFILE is made absolute
+// here, once, so the existence check and cmd.exe (which runs in {app}) open the same file.
+function InitializeSetup(): Boolean;
+begin
+  TokenFile := ExpandConstant('{param:TOKENFILE|}');
+  if TokenFile <> '' then
+  begin
+    TokenFile := ExpandFileName(TokenFile);
+    Log('Token file: ' + TokenFile);
+  end;
+  Result := True;
+end;
+
+// Where the wizard and login, run as the user who started Setup, write their result for
+// Setup to read. {tmp} when Setup runs as that user; an elevated Setup's {tmp} only lets
+// administrators write, so then the user's own temporary folder (the same user's when
+// Windows asked for consent; another administrator's account can't be reached: the
+// result is missing, and Setup says so).
+function ResultPath(const Name: String): String;
+begin
+  if IsAdminInstallMode() then
+    Result := GetTempDir() + 'alegra-wizard-' + GetDateTimeString('yyyymmddhhnnss', #0, #0)
+      + '-' + Name
+  else
+    Result := ExpandConstant('{tmp}\') + 'alegra-wizard-' + Name;
+  DeleteFile(Result);
+end;
 
 function Lang(): String;
 begin
@@ -218,7 +258,7 @@ var
   ResultFile, Json, Profile: String;
   Code: Integer;
 begin
-  ResultFile := ExpandConstant('{tmp}\alegra-wizard-result.json');
+  ResultFile := ResultPath('result.json');
   WizardForm.StatusLabel.Caption := ExpandConstant('{cm:Connecting}');
   if not ExecAsOriginalUser(ExpandConstant('{app}\alegra-wizard.exe'),
       '--lang ' + Lang() + ' --result-json "' + ResultFile + '"', ExpandConstant('{app}'),
@@ -229,7 +269,14 @@ begin
     Exit;
   end;
   Json := ReadJson(ResultFile);
+  DeleteFile(ResultFile);
   Log('Wizard exit code ' + IntToStr(Code) + ', result code "' + JsonString(Json, 'code') + '"');
+  if (Json = '') and ((Code = ExitSaved) or (Code = ExitSaveFailed) or (Code = ExitCancelled)) then
+  begin
+    Outcome := FmtMessage(ExpandConstant('{cm:NoResult}'), [IntToStr(Code)]);
+    LeaveConnectEntry('no result file ' + ResultFile);
+    Exit;
+  end;
   case Code of
     ExitSaved:
       begin
@@ -278,7 +325,7 @@ begin
 end;
 
 // /EMAIL= and /TOKENFILE= (and /PROFILE=): the headless `login`, no window.
-procedure RunLogin(const Email, TokenFile, ProfileName: String);
+procedure RunLogin(const Email, ProfileName: String);
 var
   Params, Output, Json: String;
   Code: Integer;
@@ -297,7 +344,7 @@ begin
     LeaveConnectEntry('no token file');
     Exit;
   end;
-  Output := ExpandConstant('{tmp}\alegra-wizard-login.json');
+  Output := ResultPath('login.json');
   // cmd /S /C ""cli" login ... --token-stdin < "file" > "out"": cmd.exe opens the file
   // as the CLI's standard input; the token itself is on no command line.
   Params := '/S /C ""' + ExpandConstant('{app}\alegra-wizard-cli.exe') + '" login --json'
@@ -313,6 +360,9 @@ begin
     Exit;
   end;
   Json := ReadJson(Output);
+  DeleteFile(Output);
+  if Json = '' then
+    Log(FmtMessage(ExpandConstant('{cm:NoResult}'), [IntToStr(Code)]));
   Log('login exit code ' + IntToStr(Code) + ', code "' + JsonString(Json, 'code') + '", profile "'
     + JsonString(Json, 'profile') + '"');
   if Code = ExitSaved then
@@ -329,14 +379,13 @@ end;
 
 procedure CurStepChanged(CurStep: TSetupStep);
 var
-  Email, TokenFile: String;
+  Email: String;
 begin
   if CurStep <> ssPostInstall then
     Exit;
   Email := ExpandConstant('{param:EMAIL|}');
-  TokenFile := ExpandConstant('{param:TOKENFILE|}');
   if (Email <> '') or (TokenFile <> '') then
-    RunLogin(Email, TokenFile, ExpandConstant('{param:PROFILE|}'))
+    RunLogin(Email, ExpandConstant('{param:PROFILE|}'))
   else if WizardSilent() then
     // No window on a silent install: the user connects later, from the Start menu.
     LeaveConnectEntry('silent install')

@@ -18,6 +18,7 @@ SETUP_DIRECTIVES = {
     "OutputBaseFilename", "SetupIconFile", "UninstallDisplayIcon", "UninstallDisplayName",
     "CloseApplications", "Compression", "SolidCompression", "WizardStyle",
     "ShowLanguageDialog", "LanguageDetectionMethod", "SetupLogging", "SignTool",
+    "SignedUninstaller",
 }  # fmt: skip
 # Parameters and flags each entry section accepts (Inno Setup 6's documentation).
 PARAMETERS = {
@@ -62,7 +63,8 @@ PASCAL_CALLS = {
     "ExtractFileDir", "FileExists", "FmtMessage", "ForceDirectories", "GetArrayLength",
     "IntToStr", "Length", "LoadStringsFromFile", "Log", "Ord", "Pos", "SuppressibleMsgBox",
     "SysErrorMessage", "WizardIsTaskSelected", "WizardSilent", "Copy", "Trim", "Lowercase",
-    "StrToIntDef", "DeleteFile", "Exit",
+    "StrToIntDef", "DeleteFile", "Exit", "ExpandFileName", "GetTempDir", "IsAdminInstallMode",
+    "GetDateTimeString",
 }  # fmt: skip
 EVENT_FUNCTIONS = {
     "InitializeSetup", "InitializeWizard", "CurStepChanged", "CurPageChanged",
