@@ -90,6 +90,7 @@ class AlegraWizard(QWizard):
             return
         from PySide6.QtWidgets import QPushButton
 
+        from wizard.ui import keys
         from wizard.ui.check_page import CheckPage
         from wizard.ui.credentials_page import CredentialsPage
         from wizard.ui.finish import DonePage, SavePage
@@ -121,12 +122,13 @@ class AlegraWizard(QWizard):
             self.done_page,
         ):
             self._add(page)
-        # Enter always means Next (Space presses the focused button): a focused
-        # "Abrir Alegra" must not swallow Enter as dialogs' auto-default buttons do.
+        # Enter presses the focused button, Next only from a field: one rule, in keys.py
+        # (auto-default page buttons would also take Next's default look while focused).
         # (Here rather than in _add: the first findChildren costs ~3 ms before the paint.)
         for page_id in self.pageIds():
             for button in self.page(page_id).findChildren(QPushButton):
                 button.setAutoDefault(False)
+        keys.install(self)
         self._built = True
         self.welcome.mount_connections()  # the saved connections, read off the GUI thread
         self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
@@ -223,10 +225,8 @@ class AlegraWizard(QWizard):
         return typed and self.ctx.saved_profile is None and self.currentPage() is not self.done_page
 
     def reject(self) -> None:
-        """Esc or Cancel: first stop a running test; then ask before dropping typed data."""
-        if self._built and self.test.busy:
-            self.test.cancel()
-            return
+        """Esc, Cancel or the window's close button: ask before dropping typed data (a
+        running check goes on while the question is open, and stops if the user leaves)."""
         if self._allow_close or not self._unsaved():
             self._finish_reject()
             return
