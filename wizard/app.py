@@ -34,6 +34,17 @@ DEFERRED_MODULES = (
 THEMES = ("auto", "light", "dark")
 
 
+# A bad app file the user chose not to continue past: argparse's usage error, as the CLI.
+EXIT_APP_FILE_UNUSABLE = 2
+
+
+def window_title(app, lang: str) -> str:  # type: ignore[no-untyped-def]
+    """«Conectar Facturador POS con Alegra» for a product's app file, else our own title."""
+    if app.name is not None:
+        return i18n.t("brand.title", lang, name=app.name)
+    return i18n.t("gui.window_title", lang)
+
+
 def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The window's parser. Its help texts are in `lang` (default: the system's language), so
     `alegra-wizard --help` (the CLI's) can list the window's options in the user's words."""
@@ -59,6 +70,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--result-json", metavar="RUTA" if lang == "es" else "PATH", help=text("result_json")
     )
+    parser.add_argument(
+        "--app-config", metavar="RUTA" if lang == "es" else "PATH", help=text("app_config")
+    )
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -79,6 +93,7 @@ DEFAULTS: dict[str, object] = {
     "support": False,
     "theme": "auto",
     "result_json": None,
+    "app_config": None,
     "smoke_test": False,
 }
 
@@ -97,7 +112,8 @@ def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
     from wizard.ui.context import Options
 
     args = parse_args(argv)
-    remembered = {} if args.sandbox else settings.load()
+    app, app_error = load_app(args.app_config)
+    remembered = {} if args.sandbox else settings.load(app.id)
     lang = args.lang or os.environ.get("ALEGRA_WIZARD_LANG") or remembered.get("lang")
     country = args.country or remembered.get("country") or countries.from_locale().code
     return (
@@ -110,9 +126,22 @@ def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
             support=args.support,
             smoke_test=args.smoke_test,
             result_json=args.result_json,
+            app=app,
+            app_error=app_error,
         ),
         args.theme,
     )
+
+
+def load_app(option: str | None):  # type: ignore[no-untyped-def]
+    """The app file in effect and, for a file that can't be used, its error (the window
+    shows it first and may go on unbranded with DEFAULT)."""
+    from wizard import appconfig
+
+    try:
+        return appconfig.load(option), None
+    except appconfig.AppConfigError as error:
+        return appconfig.DEFAULT, error
 
 
 def display_available() -> bool:
@@ -257,7 +286,7 @@ def _show_version(app, wizard) -> None:  # type: ignore[no-untyped-def]
     app.setApplicationVersion(__version__)
 
     def retitle(*_: object) -> None:
-        title = f"{wizard.ctx.t('gui.window_title')} {__version__}"
+        title = f"{wizard.ctx.window_title()} {__version__}"
         # Qt appends the display name to every window title that doesn't end with it.
         app.setApplicationDisplayName(title)
         wizard.setWindowTitle(title)
@@ -331,7 +360,7 @@ def remember_choices(ctx) -> None:  # type: ignore[no-untyped-def]
     if ctx.demo or not ctx.chosen:
         return
     try:
-        settings.save(ctx.chosen)
+        settings.save(ctx.chosen, ctx.app.id)
     except OSError as exc:  # a read-only or full disk: next time starts from the system's
         import logging
 
@@ -368,9 +397,15 @@ def main(argv: Sequence[str]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *argv])
     app.setApplicationName("alegra-wizard")
-    app.setApplicationDisplayName(i18n.t("gui.window_title", options.lang))
     apply_theme(app, theme)
     install_translations(app, options.lang)
+    if options.app_error is not None:
+        from wizard.ui.brand import ask_to_continue_unbranded
+
+        if not ask_to_continue_unbranded(options.app_error, options.lang):
+            return EXIT_APP_FILE_UNUSABLE
+        options.app_error = None
+    app.setApplicationDisplayName(window_title(options.app, options.lang))
     wizard = create_wizard(argv, lazy=True, options=options)
     smoke_failed = {"value": False}
 

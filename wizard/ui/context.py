@@ -18,7 +18,9 @@ from wizard import countries, i18n
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wizard.appconfig import AppConfig, AppConfigError
     from wizard.check import CheckResult
+    from wizard.needs import NeedsReport
     from wizard.probe import ProbeResult
     from wizard.sandbox import Sandbox
     from wizard.store import Profile, Store
@@ -56,6 +58,8 @@ class Options:
         support: bool = False,
         smoke_test: bool = False,
         result_json: str | None = None,  # --result-json PATH ("-": stdout)
+        app: AppConfig | None = None,  # the app file's product (None: the wizard itself)
+        app_error: AppConfigError | None = None,  # a file that could not be used
     ) -> None:
         self.lang = lang
         self.country = country
@@ -65,6 +69,12 @@ class Options:
         self.support = support
         self.smoke_test = smoke_test
         self.result_json = result_json
+        if app is None:
+            from wizard.appconfig import DEFAULT
+
+            app = DEFAULT
+        self.app = app
+        self.app_error = app_error
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Options):
@@ -91,10 +101,10 @@ def default_probe(email: str, token: str, base_url: str, cancel: threading.Event
     return probe_permissions(email, token, base_url, cancel=cancel)
 
 
-def default_store() -> Store:
+def default_store(app_id: str = "alegra-wizard") -> Store:
     from wizard.store import Store
 
-    return Store()
+    return Store(app_id=app_id)
 
 
 def default_open_url(url: str) -> bool:
@@ -122,7 +132,7 @@ class WizardContext(QObject):
         *,
         check: CheckFn = default_check,
         probe: ProbeFn = default_probe,
-        store: Callable[[], Store] = default_store,
+        store: Callable[[], Store] | None = None,
         open_url: Callable[[str], bool] = default_open_url,
         sandbox: Callable[[], Sandbox] = default_sandbox,
         parent: QObject | None = None,
@@ -136,7 +146,8 @@ class WizardContext(QObject):
         # Support-safe mode: the token is never shown, not even with "Mostrar".
         self.support = options.support
         self.open_url = open_url
-        self._store_factory = store
+        self.app = options.app  # who ships the wizard (wizard.appconfig)
+        self._store_factory = store or (lambda: default_store(self.app.id))
         self._store: Store | None = None
         self._test_store: Store | None = None
         self._sandbox_factory = sandbox
@@ -148,6 +159,7 @@ class WizardContext(QObject):
         self.token = ""
         self.result: CheckResult | None = None
         self.probe_result: ProbeResult | None = None
+        self.needs_report: NeedsReport | None = None  # the app's needs, after a good check
         self.continue_unverified = False
         self.saved_profile: Profile | None = None
         self.save_failed = False  # the last save attempt failed (exit 16 if the user gives up)
@@ -162,6 +174,12 @@ class WizardContext(QObject):
 
     def t_list(self, key: str, /, **fmt: object) -> list[str]:
         return i18n.t_list(self.country.words(key, self.lang), self.lang, **fmt)
+
+    def window_title(self) -> str:
+        """«Conectar Facturador POS con Alegra» for a product's app file, else ours."""
+        if self.app.name is not None:
+            return self.t("brand.title", name=self.app.name)
+        return self.t("gui.window_title")
 
     def set_lang(self, lang: str, *, chosen: bool = False) -> None:
         """chosen: the user picked it on page one (remembered for the next run)."""

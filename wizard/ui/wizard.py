@@ -212,7 +212,7 @@ class AlegraWizard(QWizard):
         self.support_dialog.open()
 
     def _retranslate(self, *_: object) -> None:
-        self.setWindowTitle(self.ctx.t("gui.window_title"))
+        self.setWindowTitle(self.ctx.window_title())
         self.setButtonText(QWizard.WizardButton.CustomButton1, self.ctx.t("support.button"))
         for button, key in BUTTON_KEYS.items():
             self.setButtonText(button, self.ctx.t(key))
