@@ -388,6 +388,9 @@ def _without_display(options) -> int:  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str]) -> int:
+    from wizard import hardening
+
+    hardening.drop_secret_environment()  # the window never reads ALEGRA_TOKEN; children neither
     options, theme = parse_options(argv)
     if not display_available():
         return _without_display(options)
@@ -421,6 +424,9 @@ def main(argv: Sequence[str]) -> int:
                 else:
                     # The pages behind Next are built now, while the user reads page one.
                     QTimer.singleShot(0, wizard.build_rest)
+                    # No core dump of a token: before the user can type one (ctypes
+                    # and resource cost ~5 ms, so not before the first paint).
+                    QTimer.singleShot(0, hardening.disable_core_dumps)
                     QTimer.singleShot(0, _preload_heavy_modules)
                     QTimer.singleShot(0, _configure_logging)
                     QTimer.singleShot(0, lambda: _set_icon(app))

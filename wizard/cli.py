@@ -605,8 +605,10 @@ def _gather(args: argparse.Namespace, io: Io, *, use_default: bool) -> Inputs:
     token: str | None = None
     if args.token_stdin:
         token = read_stdin(io.stdin, io.lang)
-    elif os.environ.get("ALEGRA_TOKEN") is not None:
-        token = os.environ["ALEGRA_TOKEN"]
+    elif "ALEGRA_TOKEN" in os.environ:
+        from wizard.hardening import take_secret
+
+        token = take_secret("ALEGRA_TOKEN")  # gone from the environment once read
     email = args.email or os.environ.get("ALEGRA_EMAIL")
     base_url = args.base_url or os.environ.get("ALEGRA_API_URL")
     # A stored profile: the one named, else (when nothing was given to check) the default.

@@ -125,8 +125,9 @@ def _quiet_stdout() -> None:
 
 
 def run_cli(argv: Sequence[str]) -> int:
-    from wizard import cli
+    from wizard import cli, hardening
 
+    hardening.protect_process(keep_secrets=True)  # the command reads ALEGRA_TOKEN, then drops it
     configure_streams()
     io = cli.Io(sys.stdin, sys.stdout, sys.stderr, cli.argv_lang(argv), json="--json" in argv)
     try:

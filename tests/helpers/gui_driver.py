@@ -241,6 +241,28 @@ def failed_save_skip(wizard: Any) -> Iterator[Wait]:
     yield lambda: not wizard.isVisible()
 
 
+def open_alegra_then_hold(wizard: Any) -> Iterator[Wait]:
+    """Presses «Abrir Alegra en el navegador» (BROWSER: the test's fake browser, which
+    writes GUI_DRIVER_BROWSER_LOG), writes this process's id and PR_GET_DUMPABLE flag to
+    GUI_DRIVER_READY, waits for
+    GUI_DRIVER_GO (the test reads /proc meanwhile), then cancels."""
+    from pathlib import Path
+
+    log, ready, go = (
+        Path(os.environ[f"GUI_DRIVER_{name}"]) for name in ("BROWSER_LOG", "READY", "GO")
+    )
+    wizard.next()
+    yield lambda: wizard.currentPage() is wizard.sign_in
+    QTest.mouseClick(wizard.sign_in.open_button, Qt.MouseButton.LeftButton)
+    yield lambda: log.exists() and log.read_text().endswith("\n")
+    import ctypes
+
+    dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
+    ready.write_text(f"{os.getpid()} {dumpable}")
+    yield go.exists
+    yield from close_window(wizard)
+
+
 SCENARIOS: dict[str, Scenario] = {
     f.__name__: f
     for f in (
@@ -254,6 +276,7 @@ SCENARIOS: dict[str, Scenario] = {
         save,
         failed_save_give_up,
         failed_save_skip,
+        open_alegra_then_hold,
     )
 }
 CORRECTION_PATHS = ("token_typed_into_user", "token_pasted_into_user", "fail_back_change_email")

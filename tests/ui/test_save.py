@@ -243,3 +243,16 @@ def test_right_credentials_with_a_problem_can_be_saved_marked(
     assert profile is not None and profile.last_check_code == wizard.ctx.result.code.value
     assert wizard.done_page.unverified.isVisible()
     Store(config_dir=config_dir).forget(profile.id)
+
+
+def test_after_a_save_the_window_lets_go_of_the_token(alegra_url, make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--base-url", alegra_url, "--lang", "es")
+    connected_to_save_page(qtbot, wizard)
+    save_and_finish(qtbot, wizard)
+    assert wizard.ctx.token == ""
+    assert wizard.credentials.tokenEdit.text() == ""
+    hint = "…" + DEMO_TOKEN[-4:]
+    assert wizard.ctx.token_hint == hint  # still said, from the saved profile
+    assert wizard.done_page.facts["token"][1].text() == hint
+    assert wizard.ctx.ending().report["token_hint"] == hint
+    Store(config_dir=config_dir).forget(wizard.ctx.saved_profile.id)

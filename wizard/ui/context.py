@@ -125,6 +125,7 @@ class WizardContext(QObject):
     countryChanged = Signal(str)  # the texts follow: some words differ per country
     demoChanged = Signal(bool)
     supportChanged = Signal(bool)
+    tokenForgotten = Signal()  # saved: the window lets go of its copy of the token
 
     def __init__(
         self,
@@ -157,6 +158,7 @@ class WizardContext(QObject):
         # Flow state.
         self.email = ""
         self.token = ""
+        self._forgotten_hint = ""  # the saved token's «…» + last 4 (forget_token)
         self.result: CheckResult | None = None
         self.probe_result: ProbeResult | None = None
         self.needs_report: NeedsReport | None = None  # the app's needs, after a good check
@@ -239,6 +241,22 @@ class WizardContext(QObject):
 
     # --- flow state ---
     @property
+    def token_hint(self) -> str:
+        """The token as it may be shown («…» + last 4), after forget_token too."""
+        from wizard.redact import mask_token
+
+        return mask_token(self.token) or self._forgotten_hint
+
+    def forget_token(self) -> None:
+        """After a save the keyring holds the token: the field and this copy let go of it
+        (no later screen, report or memory dump needs it)."""
+        from wizard.redact import mask_token
+
+        self._forgotten_hint = mask_token(self.token) or self._forgotten_hint
+        self.token = ""
+        self.tokenForgotten.emit()
+
+    @property
     def verified(self) -> bool:
         from wizard.outcomes import Code  # the outcomes come after the first paint
 
@@ -273,7 +291,7 @@ class WizardContext(QObject):
         """How the window ended, for its exit code and --result-json (never the token)."""
         from wizard.outcomes import Code
         from wizard.outcomes import exit_code as exit_code_for
-        from wizard.present import company_json, mask_token  # after the first paint
+        from wizard.present import company_json  # after the first paint
 
         result, profile = self.result, self.saved_profile
         company = result.company if result is not None else None
@@ -294,7 +312,7 @@ class WizardContext(QObject):
                 "profile": profile.id if saved and profile is not None else None,
                 "company": company_json(company),
                 "email": self.email or None,
-                "token_hint": mask_token(self.token) or None,
+                "token_hint": self.token_hint or None,
                 "test_mode": self.demo,
             },
         )

@@ -68,6 +68,7 @@ class CredentialsPage(BasePage):
         self.bind(self.show_button.setAccessibleName, "gui.credentials.show_name")
         self.show_button.toggled.connect(self._show_token)
         ctx.supportChanged.connect(self._support_changed)
+        ctx.tokenForgotten.connect(self._forget_token)
 
         email_label, token_label = make_label(self, wrap=False), make_label(self, wrap=False)
         email_label.setBuddy(self.emailEdit)
@@ -230,6 +231,10 @@ class CredentialsPage(BasePage):
         for edit, value in ((self.emailEdit, email), (self.tokenEdit, token)):
             if edit.text() != value:
                 edit.setText(value)  # setText does not emit textEdited
+
+    def _forget_token(self) -> None:
+        self._set_texts(self.emailEdit.text(), "")
+        self._refresh()
 
     def use_demo_account(self) -> None:
         from wizard.sandbox import DEMO_TOKEN

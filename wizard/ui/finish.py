@@ -249,6 +249,7 @@ class SavePage(BasePage):
             self.ctx.saved_profile = profile
             self.ctx.set_aside = set_aside
             self.ctx.backend_kind = kind
+            self.ctx.forget_token()
             wizard = self.wizard()
             if wizard is not None:
                 QTimer.singleShot(0, wizard.next)
@@ -288,7 +289,7 @@ class SavePage(BasePage):
         company_text = view.summary() if view is not None else "—"
         values = {
             "email": ctx.email,
-            "token": present.mask_token(ctx.token),
+            "token": ctx.token_hint,
             "company": company_text,
             "server": ctx.base_url,
             "status": ctx.t(
@@ -433,12 +434,12 @@ class DonePage(BasePage):
         profile = ctx.saved_profile
         if profile is None or self.worker.busy:
             return
-        email, token, base_url, check, store = (
-            ctx.email, ctx.token, ctx.base_url, ctx.check, ctx.store,
-        )  # fmt: skip
+        base_url, check, store = ctx.base_url, ctx.check, ctx.store
 
         def task(cancel: threading.Event) -> CheckResult:
-            result = check(email, token, base_url, cancel)
+            # The window let go of the token after the save: the keyring has it.
+            creds = store.load(profile.id)  # the token stays inside this function
+            result = check(creds.profile.email, creds.token, base_url, cancel)
             with contextlib.suppress(Exception):  # the note of the last check is a nicety
                 store.update_last_check(profile.id, result.code.value)
             return result
@@ -515,7 +516,7 @@ class DonePage(BasePage):
         self.saved.setText(self._saved_text(state))
         values = {
             "email": ctx.email or "—",
-            "token": present.mask_token(ctx.token) or "—",
+            "token": ctx.token_hint or "—",
             "where": _sentence_case(
                 self._save_page.place() if state != "not_saved" else ctx.t("gui.done.nowhere")
             ),

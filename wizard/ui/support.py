@@ -271,7 +271,7 @@ def support_report(ctx: WizardContext) -> str:
         company=company.name if company else None,
         identification=company.identification if company else None,
         country=country.name(ctx.lang),
-        token_hint=present.mask_token(ctx.token),
+        token_hint=ctx.token_hint,
         keyring_backend=backend,
         last_code=result.code.value if result is not None else None,
         test_mode=ctx.demo,
