@@ -413,7 +413,7 @@ def test_argparse_errors_in_the_chosen_language(script) -> None:  # type: ignore
 def test_every_option_of_every_command_has_help() -> None:
     import argparse
 
-    from wizard.cli import build_parser
+    from wizard.cli.parser import build_parser
 
     for lang in ("es", "en"):
         parsers = build_parser(lang)
@@ -602,9 +602,9 @@ def test_usage_errors_under_json_print_one_json_object(script, args) -> None:  #
 
 def test_an_internal_error_under_json_prints_one_json_object(cli_env) -> None:  # type: ignore[no-untyped-def]
     code = (
-        "import sys, wizard.cli as cli\n"
+        "import sys, wizard.store as store\n"
         "def boom():\n    raise RuntimeError('boom')\n"
-        "cli._store = boom\n"
+        "store.Store = boom\n"
         "from wizard.launch import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
@@ -681,7 +681,7 @@ def test_sandbox_port_in_use_is_a_clear_message(script) -> None:  # type: ignore
 def test_token_stdin_reads_at_most_a_few_kib(script) -> None:  # type: ignore[no-untyped-def]
     import time
 
-    from wizard.cli import STDIN_CAP_BYTES
+    from wizard.cli.options import STDIN_CAP_BYTES
 
     start = time.monotonic()
     big = b"x" * (5 * 1024 * 1024)

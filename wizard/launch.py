@@ -1,5 +1,5 @@
 """The one dispatcher: a command line asks for the window or for one of the CLI's
-commands (wizard.cli.COMMANDS), and this runs it through to an exit code.
+commands (wizard.cli.parser.COMMANDS), and this runs it through to an exit code.
 
 Decided before anything else is imported, so opening the window does not pay for the
 CLI's modules (the window's first paint is a benchmarked figure): the window takes no
@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from wizard.cli import Command, Io
+    from wizard.cli.options import Command, Context
+    from wizard.cli.render import Io
 
 CLI_ONLY_FLAGS = frozenset({"--version", "-h", "--help"})
 # A closed pipe (`alegra-wizard status --json | head -c1`): what a shell reports for a
@@ -125,23 +126,28 @@ def _quiet_stdout() -> None:
 
 
 def run_cli(argv: Sequence[str]) -> int:
-    from wizard import cli, hardening
+    from wizard import hardening
+    from wizard.cli import parser
+    from wizard.cli.help import run_help
+    from wizard.cli.options import Context
+    from wizard.cli.render import Io, argv_lang
 
     hardening.protect_process(keep_secrets=True)  # the command reads ALEGRA_TOKEN, then drops it
     configure_streams()
-    io = cli.Io(sys.stdin, sys.stdout, sys.stderr, cli.argv_lang(argv), json="--json" in argv)
+    io = Io(sys.stdin, sys.stdout, sys.stderr, argv_lang(argv), json="--json" in argv)
     try:
         try:
-            args, command, _parsers = cli.parse(argv)
+            args, command, parsers = parser.parse(argv)
         except SystemExit as done:  # --help, --version, a usage error
             sys.stdout.flush()
             return done.code if isinstance(done.code, int) else 0
         io.lang, io.json = args.lang, bool(args.json)
+        ctx = Context(parsers)
         if command is None:
-            cli.run_help(_no_topic(args), io)
+            run_help(_no_topic(args), io, ctx)
             sys.stdout.flush()
             return 0
-        code = _run(command, args, io)
+        code = _run(command, args, io, ctx)
         sys.stdout.flush()
         return code
     except BrokenPipeError:
@@ -159,25 +165,25 @@ def _no_topic(args: argparse.Namespace) -> argparse.Namespace:
     return argparse.Namespace(topic=None, lang=args.lang)
 
 
-def _run(command: Command, args: argparse.Namespace, io: Io) -> int:
-    from wizard import cli
+def _run(command: Command, args: argparse.Namespace, io: Io, ctx: Context) -> int:
+    from wizard.cli import render
     from wizard.redact import configure_logging
 
     configure_logging()
     try:
-        return command.run(args, io)
+        return command.run(args, io, ctx)
     except (BrokenPipeError, KeyboardInterrupt):
         raise
     except Exception as exc:
-        outcome = cli.render_outcome(exc, io)
+        outcome = render.render_outcome(exc, io)
         if outcome is not None:
             return outcome
-        storage_error = cli.as_storage_error(exc)
+        storage_error = render.as_storage_error(exc)
         if storage_error is not None:
-            return cli.render_storage_error(storage_error, io)
+            return render.render_storage_error(storage_error, io)
         if getattr(args, "debug", False):
             raise
-        return cli.render_internal_error(exc, io)
+        return render.render_internal_error(exc, io)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

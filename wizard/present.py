@@ -206,6 +206,51 @@ def rate_limit_json(result: CheckResult) -> dict[str, Any] | None:
     return {"limit": rl.limit, "remaining": rl.remaining, "reset_s": rl.reset_s}
 
 
+def check_json(
+    code: Code,
+    hint: Hint | None,
+    *,
+    cleaned: Any = None,
+    result: CheckResult | None = None,
+    matches_stored: bool | None = None,
+    permissions: list[dict[str, Any]] | None = None,
+    profiles: list[str] | None = None,
+) -> dict[str, Any]:
+    """DESIGN's check report (`check --json`, and `login --json` before its own fields),
+    from what the check found: `cleaned` (wizard.credentials.Cleaned: the email, the
+    masked token and what cleaning noticed), the network `result` when there was one, and
+    what some ends add (the offline comparison with the stored token, the probe's
+    permissions, the profiles to choose from)."""
+    notes = cleaned
+    warnings = [{"field": n.field, "warning": n.id} for n in notes.warnings] if notes else []
+    if result is not None:
+        warnings += [{"field": "email", "warning": w} for w in result.warnings]
+    report: dict[str, Any] = {
+        "ok": code in (Code.CONNECTED, Code.FORMAT_OK),
+        "code": code.value,
+        "http_status": result.http_status if result else None,
+        "email": notes.email if notes else "",
+        "token_hint": mask_token(notes.token) if notes else "",
+        "company": company_json(result.company) if result else None,
+        "fixes": [{"field": n.field, "fix": n.id} for n in notes.fixes] if notes else [],
+        "warnings": warnings,
+        "problems": [{"field": n.field, "problem": n.id} for n in notes.problems] if notes else [],
+        "hint": None if code is Code.CONNECTED else hint_json(hint),
+        "elapsed_ms": result.elapsed_ms if result else 0,
+        "rate_limit": rate_limit_json(result) if result else None,
+        "user": user_json(result.user) if result else None,
+    }
+    if matches_stored is not None:
+        report["matches_stored"] = matches_stored
+    if result is not None and result.detail:
+        report["detail"] = clean_text(result.detail)
+    if permissions is not None:
+        report["permissions"] = permissions
+    if profiles:
+        report["profiles"] = profiles
+    return report
+
+
 PROFILE_FIELDS = (
     "id",
     "name",

@@ -193,30 +193,18 @@ class SavePage(BasePage):
             return None
 
     def _profile(self) -> Profile:
-        from wizard.store import Profile, merge_for_save
+        from wizard.store import profile_from_check
 
         ctx = self.ctx
-        result = ctx.result
-        company = result.company if result else None
-        country = countries.by_edition(company.country if company else None) or ctx.country
         target = self._existing if self._existing and not self.new_copy.isChecked() else None
-        profile = merge_for_save(
-            Profile(
-                id="",
-                name=self.profile_name,
-                email=ctx.email,
-                base_url=ctx.base_url,
-                country=country.code,
-                company=company.name if company else None,
-                identification=company.identification if company else None,
-            ),
-            target,
+        return profile_from_check(
+            ctx.result,
+            name=self.profile_name,
+            email=ctx.email,
+            base_url=ctx.base_url,
+            existing=target,
+            fallback_country=ctx.country,
         )
-        if result is not None:
-            from wizard.store import now_iso
-
-            profile = replace(profile, last_check_at=now_iso(), last_check_code=result.code.value)
-        return profile
 
     def _start_saving(self) -> None:
         profile, token, store = self._profile(), self.ctx.token, self.ctx.store
