@@ -85,3 +85,19 @@ def test_the_product_and_its_support_contact_lead_the_report() -> None:
     assert "needs_unmet" in report and CANARY_TOKEN not in report
     plain = build_report(info(), "es", app=AppConfig())
     assert "App:" not in plain and "Soporte de" not in plain
+
+
+def test_a_token_shaped_run_is_masked_wherever_a_user_or_server_put_it() -> None:
+    token = "0f9e8d7c6b5a4f3e2d1c"  # never registered
+    leaky = info(
+        email=f"ana@empresa.co{token}",
+        company=f"Eco {token}",
+        identification=token,
+        profile=f"x-{token}",
+    )
+    report = build_report(leaky, "es")
+    assert token not in report, report
+    assert report.count("…" + token[-4:]) == 4
+    # A long, valid email is no token.
+    long_email = "contabilidad.general@panaderialaespiga.com.co"
+    assert long_email in build_report(info(email=long_email), "es")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard import i18n
+from wizard.redact import mask_token_shaped
 from wizard.version import __version__
 
 if TYPE_CHECKING:
@@ -66,11 +67,14 @@ def build_report(
         outcome = f"{info.last_code}" + (f" ({title})" if title else "")
         if info.last_code == "connected":
             outcome = f"connected ({t('connected')})"
+    # What a user typed or a server said may hold a token (pasted into the wrong field,
+    # glued to an email): every token-shaped run in it is masked. Ours (the version, the
+    # system, the keyring's name, the app file's lines) are left as they are.
     fields = [
-        ("profile", info.profile or t("not_saved")),
-        ("email", info.email or dash),
-        ("company", info.company or dash),
-        ("identification", info.identification or dash),
+        ("profile", mask_token_shaped(info.profile or "") or t("not_saved")),
+        ("email", mask_token_shaped(info.email) or dash),
+        ("company", mask_token_shaped(info.company or "") or dash),
+        ("identification", mask_token_shaped(info.identification or "") or dash),
         ("country", info.country or dash),
         ("token", info.token_hint or dash),
         ("last_outcome", outcome),
@@ -98,7 +102,7 @@ def build_report(
         marks = {"ok": "✔", "warn": "!", "fail": "✘", "skipped": "–"}
         lines.append("")
         lines.append(t("doctor_heading"))
-        lines += [f"{marks[item.status]} {item.detail}" for item in doctor.items]
+        lines += [f"{marks[item.status]} {mask_token_shaped(item.detail)}" for item in doctor.items]
     lines.append("")
     lines.append(t("footer"))
     return _scrub("\n".join(lines), secrets)

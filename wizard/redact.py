@@ -29,6 +29,30 @@ def mask_token(token: str) -> str:
     return "…" + token[-4:] if token else ""
 
 
+# What a token can hide in: a run of the characters tokens are made of, long enough to be
+# one (Alegra's are 20), and the valid emails such a run may be part of.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9._-]{16,}")
+_EMAILISH = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9._-]+")
+# A valid email ends in a top-level domain of letters: «ana@empresa.co» + a pasted token
+# («ana@empresa.co0123…») is none.
+_VALID_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}")
+
+
+def mask_token_shaped(text: str) -> str:
+    """Every run of 16 or more of [A-Za-z0-9._-] that is not part of a valid email, masked
+    as a token is: for text a user or a server wrote (a token pasted into the wrong field,
+    or glued to an email, ends up in it), before it goes into a report."""
+    emails = [m.span() for m in _EMAILISH.finditer(text) if _VALID_EMAIL.fullmatch(m.group())]
+
+    def mask(match: re.Match[str]) -> str:
+        start, end = match.span()
+        if any(a <= start and end <= b for a, b in emails):
+            return match.group()
+        return mask_token(match.group())
+
+    return _TOKEN_RUN.sub(mask, text)
+
+
 def register_secret(secret: str) -> None:
     if secret and len(secret) >= 4:
         with _lock:

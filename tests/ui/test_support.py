@@ -198,3 +198,39 @@ def test_diagnosis_never_says_all_is_in_order_about_skipped_items(make_wizard) -
     shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "Todo lo necesario está en orden" not in shown
     assert "1 punto(s) no se revisaron" in shown
+
+
+def test_a_token_glued_to_the_email_stays_out_of_the_report(
+    make_wizard, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # The email pre-filled (--profile, or typed), then the token pasted at its end.
+    import os
+    import uuid
+
+    from PySide6.QtCore import QObject, Qt
+
+    token = uuid.uuid4().hex[:20]
+    wizard = make_wizard("--sandbox", "--support", "--lang", "es")
+    go_to(wizard, wizard.credentials)
+    email = wizard.credentials.emailEdit
+    email.setFocus()
+    qtbot.keyClicks(email, "ana@empresa.co")
+    QGuiApplication.clipboard().setText(token)
+    qtbot.keyClick(email, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    QGuiApplication.clipboard().clear()
+    wizard.open_support_report()
+    dialog = wizard.support_dialog
+    report = dialog.text.toPlainText()
+    assert token not in report, report
+    assert "…" + token[-4:] in report
+    target = tmp_path / "informe.txt"
+    assert dialog.save_to(target)
+    assert os.stat(target).st_mode & 0o777 == 0o600
+    assert token not in target.read_text(encoding="utf-8")
+    # Closed, it is gone: nothing left to read over accessibility.
+    gone = []
+    dialog.destroyed.connect(lambda: gone.append(True))
+    dialog.close_button.click()
+    qtbot.waitUntil(lambda: gone == [True])
+    assert wizard.support_dialog is None
+    assert not [w for w in wizard.findChildren(QObject, "supportDialog")]

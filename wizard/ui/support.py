@@ -220,6 +220,8 @@ class SupportDialog(_TextDialog):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "supportDialog", parent)
+        # Gone once closed: a closed report stays readable over accessibility otherwise.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(ctx.t("support.dialog_title"))
         self.intro.setText(ctx.t("support.dialog_intro"))
         self.copy_button.setText(ctx.t("support.copy"))
@@ -240,8 +242,10 @@ class SupportDialog(_TextDialog):
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> bool:
-        try:
-            path.write_text(self.text.toPlainText() + "\n", encoding="utf-8")
+        from wizard.private_files import write_private
+
+        try:  # 0600, atomic: the report names the user and the company
+            write_private(path, (self.text.toPlainText() + "\n").encode("utf-8"))
         except OSError as exc:
             self.say(self.ctx.t("support.save_failed", error=exc.strerror or ""), error=True)
             return False

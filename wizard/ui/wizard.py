@@ -208,8 +208,13 @@ class AlegraWizard(QWizard):
 
         if self.support_dialog is not None:
             self.support_dialog.close()
-        self.support_dialog = SupportDialog(self.ctx, self)
-        self.support_dialog.open()
+        self.support_dialog = dialog = SupportDialog(self.ctx, self)
+        dialog.finished.connect(lambda _: self._support_dialog_closed(dialog))
+        dialog.open()
+
+    def _support_dialog_closed(self, dialog: QDialog) -> None:
+        if self.support_dialog is dialog:  # it deletes itself on close
+            self.support_dialog = None
 
     def _retranslate(self, *_: object) -> None:
         self.setWindowTitle(self.ctx.window_title())
