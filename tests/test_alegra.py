@@ -60,7 +60,7 @@ def test_rate_limit_reset_is_clamped(httpserver: HTTPServer) -> None:
     headers["X-Rate-Limit-Reset"] = "-2"
     httpserver.expect_request("/api/v1/company").respond_with_data("", status=429, headers=headers)
     rl = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).rate_limit
-    assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 0, 0)
+    assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 0, 1)
 
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
@@ -307,7 +307,8 @@ def test_a_successful_check_says_who_the_token_belongs_to(sandbox) -> None:  # t
     before = len(sandbox.requests_seen)
     result = check_connection("demo@alegra.test", DEMO_TOKEN, sandbox.url, timeout=5)
     assert result.code is Code.CONNECTED and result.warnings == ()
-    assert result.user == User("Ana Pérez", "demo@alegra.test", "administradora")
+    # Alegra's name + lastName; the role as its code (present says it in words).
+    assert result.user == User("Ana Pérez", "demo@alegra.test", "admin")
     paths = [path for _, path, _ in sandbox.requests_seen[before:]]
     assert paths == ["/api/v1/company", "/api/v1/users/self"], "exactly once"
 
@@ -326,6 +327,9 @@ def test_a_403_whose_users_self_answers_names_the_user(sandbox) -> None:  # type
         ({"name": "Ana", "email": "ANA@Empresa.co", "role": "admin"}, "Ana", "ANA@Empresa.co",
          "admin"),
         ({"firstName": "Ana", "lastName": "Pérez"}, "Ana Pérez", None, None),
+        ({"name": "Ana", "lastName": "Pérez", "role": "admin"}, "Ana Pérez", None, "admin"),
+        ({"name": "Ana Pérez", "lastName": "Pérez"}, "Ana Pérez", None, None),
+        ({"lastName": "Pérez", "id": 5}, "Pérez", None, None),
         ({"name": 7, "email": ["x"], "role": {"name": "contador"}}, "7", None, "contador"),
         ({"email": "ana@empresa.co", "role": None}, None, "ana@empresa.co", None),
     ],

@@ -912,16 +912,20 @@ def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, h
         {"name": "Panadería La Espiga S.A.S.", "applicationVersion": "colombia"}
     )
     httpserver.expect_request("/api/v1/users/self").respond_with_json(
-        {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
+        {"name": "Ana", "lastName": "Pérez", "email": "otra@empresa.co", "role": "admin"}
     )
     url = httpserver.url_for("/api/v1")
     base = ["check", "--base-url", url, "--email", "ana@empresa.co", "--token-stdin"]
     human = script(*base, stdin=CANARY_TOKEN)
     assert human.returncode == 0, human.stderr
-    assert "Conectado como Ana Pérez (admin) en Panadería La Espiga S.A.S." in human.stdout
+    assert "Conectado como Ana Pérez (administrador) en Panadería La Espiga S.A.S." in human.stdout
     assert "el token pertenece a otro usuario" in human.stdout
     data = script(*base, "--json", stdin=CANARY_TOKEN).json
-    assert data["user"] == {"name": "Ana Pérez", "email": "otra@empresa.co", "role": "admin"}
+    assert data["user"] == {
+        "name": "Ana Pérez",
+        "email": "otra@empresa.co",
+        "role": "administrador",
+    }
     assert {"field": "email", "warning": "user_email_differs"} in data["warnings"]
 
 

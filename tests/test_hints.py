@@ -55,7 +55,11 @@ def test_forbidden_user_variant_is_sharper() -> None:
 
 def test_rate_limited_says_how_long_to_wait() -> None:
     assert "Espera 30 segundos." in hint_for(Code.RATE_LIMITED, "es", seconds=30).steps
-    assert "Wait 0 seconds." in hint_for(Code.RATE_LIMITED, "en", seconds=-2).steps
+    assert "Wait 1 second." in hint_for(Code.RATE_LIMITED, "en", seconds=-2).steps
+    assert "Espera 1 segundo." in hint_for(Code.RATE_LIMITED, "es", seconds=0).steps
+    assert "Espera 60 segundos." in hint_for(Code.RATE_LIMITED, "es").steps  # unknown
+    assert "Espera 3 minutos." in hint_for(Code.RATE_LIMITED, "es", seconds=130).steps
+    assert "Wait 1 hour." in hint_for(Code.RATE_LIMITED, "en", seconds=10**20).steps
 
 
 def test_dns_says_no_internet() -> None:

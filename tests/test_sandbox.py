@@ -47,6 +47,7 @@ def test_starts_fast_and_stop_frees_the_port() -> None:
         ("sinpermiso@alegra.test", 403, 403),
         ("suspendida@alegra.test", 402, 402),
         ("limite@alegra.test", 429, 429),
+        ("reinicio@alegra.test", 429, 429),
         ("caido@alegra.test", 503, 503),
         ("otro@alegra.test", 401, 401),
     ],
@@ -59,7 +60,57 @@ def test_scenarios(sandbox, email: str, company: int, gated: int) -> None:  # ty
     if company == 503:
         assert body.startswith(b"<html>")
     elif company != 200:
-        assert json.loads(body)["code"] == company
+        data = json.loads(body)
+        error = data.get("error", data)  # either of Alegra's two shapes
+        assert error["message"] and str(error["code"])
+
+
+@pytest.mark.parametrize(
+    ("email", "resource", "body"),
+    [
+        ("otro@alegra.test", "company", {"message": "Error en autenticación", "code": "1001"}),
+        ("sinpermiso@alegra.test", "company",
+         {"message": "No tienes permiso para realizar esta acción", "code": "1004"}),
+        ("limite@alegra.test", "company", {"error": {"message": "Too Many request", "code": 429}}),
+        ("demo@alegra.test", "nope",
+         {"error": {"message": "El recurso no existe", "code": 404}}),
+    ],
+)  # fmt: skip
+def test_error_bodies_come_in_both_of_alegras_shapes(sandbox, email, resource, body) -> None:  # type: ignore[no-untyped-def]
+    assert json.loads(get(f"{sandbox.url}/{resource}", email)[2]) == body
+
+
+def test_rate_limit_remaining_counts_down_per_account() -> None:
+    with Sandbox() as box:
+        seen = [get(f"{box.url}/company", "demo@alegra.test")[1] for _ in range(3)]
+        other = get(f"{box.url}/users/self", "mx@alegra.test")[1]
+        again = get(f"{box.url}/users/self", "demo@alegra.test")[1]
+    assert [h["X-Rate-Limit-Remaining"] for h in seen] == ["149", "148", "147"]
+    assert other["X-Rate-Limit-Remaining"] == "149"  # its own budget
+    assert again["X-Rate-Limit-Remaining"] == "146"  # every path spends the same budget
+    assert all(0 < int(h["X-Rate-Limit-Reset"]) <= 60 for h in [*seen, other, again])
+
+
+def test_one_scenario_sends_a_negative_reset(sandbox) -> None:  # type: ignore[no-untyped-def]
+    status, headers, body = get(f"{sandbox.url}/company", "reinicio@alegra.test")
+    assert status == 429 and headers["X-Rate-Limit-Reset"] == "-2"
+    assert headers["X-Rate-Limit-Remaining"] == "0"
+    assert json.loads(body) == {"error": {"message": "Too Many request", "code": 429}}
+
+
+def test_mexican_account_numeric_ids_and_mexican_address(sandbox) -> None:  # type: ignore[no-untyped-def]
+    company = json.loads(get(f"{sandbox.url}/company", "mx@alegra.test")[2])
+    assert {"street", "exteriorNumber", "colony", "municipality", "state", "zipCode"} <= set(
+        company["address"]
+    )
+    assert "department" not in company["address"]
+    assert isinstance(company["decimalPrecision"], int)
+    user = json.loads(get(f"{sandbox.url}/users/self", "mx@alegra.test")[2])
+    assert user["id"] == 27
+    rows = json.loads(get(f"{sandbox.url}/contacts?limit=1", "mx@alegra.test")[2])
+    assert rows[0]["id"] == 1
+    colombian = json.loads(get(f"{sandbox.url}/contacts?limit=1", "demo@alegra.test")[2])
+    assert colombian[0]["id"] == "1"  # the other accounts: strings, as newer records are
 
 
 def test_wrong_token_and_users_self(sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +122,8 @@ def test_wrong_token_and_users_self(sandbox) -> None:  # type: ignore[no-untyped
 def test_every_scenario_row_is_tested() -> None:
     assert set(SCENARIOS) == {
         "demo@alegra.test", "mx@alegra.test", "basico@alegra.test", "sinpermiso@alegra.test",
-        "suspendida@alegra.test", "limite@alegra.test", "caido@alegra.test", "lento@alegra.test",
+        "suspendida@alegra.test", "limite@alegra.test", "reinicio@alegra.test",
+        "caido@alegra.test", "lento@alegra.test",
     }  # fmt: skip
 
 
@@ -121,11 +173,11 @@ def test_https_with_its_ca_file() -> None:
 @pytest.mark.parametrize(
     ("email", "status", "name", "role"),
     [
-        ("demo@alegra.test", 200, "Ana Pérez", "administradora"),
-        ("mx@alegra.test", 200, "Luis Hernández", "administrador"),
-        ("basico@alegra.test", 200, "Carlos Gómez", "contador"),
-        ("sinpermiso@alegra.test", 200, "Marta Ruiz", "vendedora"),
-        ("lento@alegra.test", 200, "Ana Pérez", "administradora"),
+        ("demo@alegra.test", 200, ("Ana", "Pérez"), "admin"),
+        ("mx@alegra.test", 200, ("Luis", "Hernández"), "admin"),
+        ("basico@alegra.test", 200, ("Carlos", "Gómez"), "accountant"),
+        ("sinpermiso@alegra.test", 200, ("Marta", "Ruiz"), "seller"),
+        ("lento@alegra.test", 200, ("Ana", "Pérez"), "admin"),
         ("suspendida@alegra.test", 402, None, None),
         ("limite@alegra.test", 429, None, None),
         ("caido@alegra.test", 503, None, None),
@@ -133,7 +185,7 @@ def test_https_with_its_ca_file() -> None:
     ],
 )
 def test_users_self_names_each_accounts_user(  # type: ignore[no-untyped-def]
-    sandbox, email: str, status: int, name: str | None, role: str | None
+    sandbox, email: str, status: int, name: tuple[str, str] | None, role: str | None
 ) -> None:
     if email.startswith("lento"):
         box = Sandbox(slow_seconds=0.1).start()
@@ -148,8 +200,17 @@ def test_users_self_names_each_accounts_user(  # type: ignore[no-untyped-def]
     assert got == status
     if status == 200:
         user = json.loads(body)
-        assert (user["name"], user["role"], user["email"]) == (name, role, email)
-        assert isinstance(user["id"], str)
+        assert set(user) == {
+            "id", "username", "name", "lastName", "email", "role", "status", "language",
+            "permissions",
+        }  # fmt: skip
+        assert ((user["name"], user["lastName"]), user["role"], user["email"]) == (
+            name,
+            role,
+            email,
+        )
+        assert user["status"] == "active" and isinstance(user["permissions"], dict)
+        assert isinstance(user["id"], int if email.startswith("mx") else str)
     if status == 429:
         assert headers["X-Rate-Limit-Remaining"] == "0" and headers["X-Rate-Limit-Reset"] == "30"
 

@@ -8,6 +8,7 @@ proxy for it, no redirects, no cookies, an overall deadline).
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +16,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard import transport
-from wizard.outcomes import CHECK_TIMEOUT_S, Code, code_for_status
+from wizard.outcomes import (
+    CHECK_TIMEOUT_S,
+    RATE_WAIT_MAX_S,
+    RATE_WAIT_MIN_S,
+    Code,
+    code_for_status,
+)
 from wizard.record import record
 from wizard.redact import redact, register_secret
 from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
@@ -30,6 +37,8 @@ __all__ = [
     "check_connection",
     "parse_company",
     "parse_rate_limit",
+    "parse_reset",
+    "parse_server_message",
     "parse_user",
     "validate_base_url",
     "validate_timeout",
@@ -63,9 +72,9 @@ class RateLimit:
 class User:
     """From GET /users/self: who the credentials belong to. Any field may be missing."""
 
-    name: str | None
+    name: str | None  # the full name: name + lastName
     email: str | None
-    role: str | None
+    role: str | None  # Alegra's code ("admin"); present.role_words says it in words
 
 
 @record
@@ -83,6 +92,9 @@ class CheckResult:
     user: User | None = None
     # Warning ids (catalog check.warning.<id>): e.g. "user_email_differs".
     warnings: tuple[str, ...] = ()
+    # What an error answer's body said ({"message"} or {"error": {"message"}}), as sent:
+    # present.server_message cleans and shortens it.
+    server_message: str | None = None
 
 
 def _int(value: str | None) -> int | None:
@@ -92,13 +104,48 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def parse_reset(value: str | None) -> int | None:
+    """X-Rate-Limit-Reset as a sane wait: seconds within RATE_WAIT_MIN_S..RATE_WAIT_MAX_S
+    (Alegra has sent -2; an absurd 99999999999999999999 is an hour), None when missing or
+    not a number (then the wait is the default). The raw value goes nowhere."""
+    if value is None:
+        return None
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        return None
+    if math.isnan(seconds):
+        return None
+    return math.ceil(min(max(seconds, RATE_WAIT_MIN_S), RATE_WAIT_MAX_S))
+
+
 def parse_rate_limit(headers: Any) -> RateLimit | None:
     limit = _int(headers.get("X-Rate-Limit-Limit"))
     remaining = _int(headers.get("X-Rate-Limit-Remaining"))
-    reset = _int(headers.get("X-Rate-Limit-Reset"))
-    if limit is None and remaining is None and reset is None:
+    raw_reset = headers.get("X-Rate-Limit-Reset")
+    if limit is None and remaining is None and raw_reset is None:
         return None
-    return RateLimit(limit, remaining, None if reset is None else max(0, reset))
+    return RateLimit(limit, remaining, parse_reset(raw_reset))
+
+
+def parse_server_message(body: bytes | None) -> str | None:
+    """The message of an error answer, in either of Alegra's shapes: {"message": ...} or
+    {"error": {"message": ...}} (or {"error": "..."}). None for HTML, empty or other bodies."""
+    if not body:
+        return None
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    error = parsed.get("error")
+    if isinstance(error, dict):
+        parsed = error
+    elif isinstance(error, str) and "message" not in parsed:
+        return error.strip() or None
+    message = parsed.get("message")
+    return (message.strip() or None) if isinstance(message, str) else None
 
 
 def _text(value: Any) -> str | None:
@@ -127,13 +174,14 @@ def parse_company(body: dict[str, Any]) -> Company:
 
 def parse_user(body: Any) -> User | None:
     """Tolerant: any field may be missing or odd-typed; a role may be a string or an object
-    with a name. None when nothing usable is there."""
+    with a name. The name is Alegra's name + lastName. None when nothing usable is there."""
     if not isinstance(body, dict):
         return None
-    name = _text(body.get("name"))
-    if name is None:
-        first, last = _text(body.get("firstName")), _text(body.get("lastName"))
-        name = " ".join(p for p in (first, last) if p) or None
+    first = _text(body.get("name")) or _text(body.get("firstName"))
+    last = _text(body.get("lastName"))
+    if first and last and first.casefold().endswith(last.casefold()):
+        last = None  # a name that already is the full name
+    name = " ".join(p for p in (first, last) if p) or None
     role = body.get("role")
     if isinstance(role, dict):
         role = role.get("name") or role.get("id")
@@ -224,7 +272,7 @@ def _check(
             can_read = False if user_status == 200 else None
         return result(
             code_for_status(status), status, rate_limit=rate, can_read_company=can_read,
-            user=user,
+            user=user, server_message=parse_server_message(body),
         )  # fmt: skip
     if body is None:
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="body too large")

@@ -233,6 +233,9 @@ class Doctor:
         parts = [item.detail]
         facts: dict[str, Any] = {"user": None, "rate_limit": None}
         if user:
+            from wizard.present import role_words
+
+            role = role_words(role, self.lang)  # the stored code, in words
             role_text = role or i18n.t("doctor.no_role", self.lang)
             parts.append(i18n.t("doctor.profile.user", self.lang, user=user, role=role_text))
             facts["user"] = {"name": user, "role": role}

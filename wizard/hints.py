@@ -10,14 +10,33 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from wizard import i18n
-from wizard.outcomes import Code
+from wizard.outcomes import RATE_WAIT_DEFAULT_S, RATE_WAIT_MAX_S, RATE_WAIT_MIN_S, Code
 from wizard.record import record
 
 if TYPE_CHECKING:
     from wizard.countries import Country
     from wizard.probe import ProbeResult
 
-DEFAULT_WAIT_SECONDS = 60
+DEFAULT_WAIT_SECONDS = RATE_WAIT_DEFAULT_S
+
+
+def sane_wait(seconds: int | None) -> int:
+    """A wait to tell the user: the default when unknown, else within 1 s .. 1 hour."""
+    if seconds is None:
+        return DEFAULT_WAIT_SECONDS
+    return min(max(seconds, RATE_WAIT_MIN_S), RATE_WAIT_MAX_S)
+
+
+def wait_words(seconds: int | None, lang: str) -> str:
+    """A sane wait in words: «1 segundo», «30 segundos», «3 minutos», «1 hora»."""
+    n = sane_wait(seconds)
+    if n == 1:
+        return i18n.t("hint.wait.second", lang)
+    if n < 120:
+        return i18n.t("hint.wait.seconds", lang, n=n)
+    if n < 3600:
+        return i18n.t("hint.wait.minutes", lang, n=-(-n // 60))
+    return i18n.t("hint.wait.hour", lang)
 
 
 @record
@@ -56,7 +75,8 @@ def hint_for(
     key = hint_key(code, variant)
     local = _localizer(lang, country)
     fmt = {
-        "seconds": DEFAULT_WAIT_SECONDS if seconds is None else max(0, seconds),
+        "seconds": sane_wait(seconds),
+        "wait": wait_words(seconds, lang),
         "issuer": issuer or i18n.t("hint.unknown_issuer", lang),
     }
     return Hint(
@@ -103,8 +123,7 @@ def probe_advice(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> list[str
         if status in seen
     ]
     if result.rate_limited:
-        wait = DEFAULT_WAIT_SECONDS if result.reset_s is None else max(0, result.reset_s)
-        advice.append(i18n.t("probe.fix.rate_limited", lang, seconds=wait))
+        advice.append(i18n.t("probe.fix.rate_limited", lang, wait=wait_words(result.reset_s, lang)))
     return advice
 
 

@@ -57,6 +57,12 @@ EXIT_CODES: dict[Code, int] = {
 # that nobody thinks the program hung. Here because every caller already imports this.
 CHECK_TIMEOUT_S = 15.0
 
+# How long a 429 (or a rate-limit reset) may ask to wait: a reset Alegra sends negative
+# (seen: -2), absurd or garbled becomes a wait in these bounds; unknown is the default.
+RATE_WAIT_MIN_S = 1
+RATE_WAIT_MAX_S = 3600
+RATE_WAIT_DEFAULT_S = 60
+
 EXIT_INTERNAL_ERROR = 1
 EXIT_USAGE = 2
 EXIT_DOCTOR_FOUND_PROBLEMS = 18  # `doctor`: at least one item failed (its fix is printed)

@@ -14,7 +14,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from wizard import countries, i18n
-from wizard.hints import DEFAULT_WAIT_SECONDS, Hint, hint_for, storage_hint
+from wizard.hints import Hint, hint_for, sane_wait, storage_hint
 from wizard.outcomes import CHECK_TIMEOUT_S, Code
 from wizard.redact import mask_token as mask_token  # the token's one mask, for both front ends
 from wizard.redact import redact
@@ -58,11 +58,26 @@ def clean_optional(text: str | None) -> str | None:
 
 
 def wait_seconds(result: CheckResult | None) -> int | None:
-    """How long a 429 asks to wait (the server's reset, else our default); None otherwise."""
+    """How long a 429 asks to wait (the server's reset, else our default; always 1 s to an
+    hour); None otherwise."""
     if result is None or result.code is not Code.RATE_LIMITED:
         return None
-    reset = result.rate_limit.reset_s if result.rate_limit else None
-    return DEFAULT_WAIT_SECONDS if reset is None else max(0, reset)
+    return sane_wait(result.rate_limit.reset_s if result.rate_limit else None)
+
+
+# What Alegra's body said, as the check JSON carries it: cleaned, at most this long.
+SERVER_MESSAGE_MAX = 200
+
+
+def server_message(result: CheckResult) -> str | None:
+    """DESIGN's `server_message`: the error answer's own message, cleaned, at most
+    SERVER_MESSAGE_MAX characters (an ellipsis marks a cut); None when it sent none."""
+    text = " ".join(clean_text(result.server_message or "").split())
+    if not text:
+        return None
+    if len(text) > SERVER_MESSAGE_MAX:
+        text = text[: SERVER_MESSAGE_MAX - 1].rstrip() + "…"
+    return text
 
 
 def hint_for_result(
@@ -174,16 +189,32 @@ def company_json(company: Company | None) -> dict[str, Any] | None:
     }
 
 
-def user_json(user: Any) -> dict[str, Any] | None:
-    """DESIGN's `user` ({name, email, role} from /users/self), or None."""
+_ROLE_CODE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+
+
+def role_words(role: str | None, lang: str) -> str | None:
+    """A role code from /users/self in words («administrador» for "admin"), from the
+    catalog's `cli.role.<code>`; None for a code we don't know (never shown raw)."""
+    code = (role or "").strip().lower()
+    if not _ROLE_CODE.fullmatch(code) or not i18n.has(f"cli.role.{code}"):
+        return None
+    return i18n.t(f"cli.role.{code}", lang)
+
+
+def user_json(user: Any, lang: str) -> dict[str, Any] | None:
+    """DESIGN's `user` ({name, email, role} from /users/self; the role in words), or None."""
     if user is None:
         return None
-    return {key: clean_optional(getattr(user, key, None)) for key in ("name", "email", "role")}
+    return {
+        "name": clean_optional(getattr(user, "name", None)),
+        "email": clean_optional(getattr(user, "email", None)),
+        "role": role_words(getattr(user, "role", None), lang),
+    }
 
 
 def user_line(user: Any, lang: str, company: str | None = None) -> str:
     """Who the token belongs to (/users/self), one line; "" when the server said nothing.
-    With `company`: «Conectado como Ana Pérez (administradora) en Panadería La Espiga S.A.S.»"""
+    With `company`: «Conectado como Ana Pérez (administrador) en Panadería La Espiga S.A.S.»"""
     if user is None:
         return ""
     name = clean_optional(getattr(user, "name", None)) or clean_optional(
@@ -191,7 +222,7 @@ def user_line(user: Any, lang: str, company: str | None = None) -> str:
     )
     if not name:
         return ""
-    role = clean_optional(getattr(user, "role", None))
+    role = role_words(getattr(user, "role", None), lang)
     key = "cli.connected_as_role" if role else "cli.connected_as"
     where = clean_optional(company)
     if where:
@@ -209,6 +240,7 @@ def rate_limit_json(result: CheckResult) -> dict[str, Any] | None:
 def check_json(
     code: Code,
     hint: Hint | None,
+    lang: str,
     *,
     cleaned: Any = None,
     result: CheckResult | None = None,
@@ -238,7 +270,8 @@ def check_json(
         "hint": None if code is Code.CONNECTED else hint_json(hint),
         "elapsed_ms": result.elapsed_ms if result else 0,
         "rate_limit": rate_limit_json(result) if result else None,
-        "user": user_json(result.user) if result else None,
+        "user": user_json(result.user, lang) if result else None,
+        "server_message": server_message(result) if result else None,
     }
     if matches_stored is not None:
         report["matches_stored"] = matches_stored

@@ -11,12 +11,14 @@ import base64
 import binascii
 import json
 import logging
+import math
 import shutil
 import signal
 import ssl
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,9 +49,22 @@ COMPANY_MX: dict[str, Any] = {
     "identification": "TEG010101AB1",
     "identificationObject": {"type": "RFC", "number": "TEG010101AB1"},
     "applicationVersion": "mexico",
+    "regime": "GENERAL_REGIME_OF_MORAL_PEOPLE_LAW",
     "currency": {"code": "MXN", "symbol": "$"},
     "decimalPrecision": 2,
     "timezone": "America/Mexico_City",
+    # Mexico's address keys (colonia, municipio, número exterior), not Colombia's.
+    "address": {
+        "street": "Av. Insurgentes Sur",
+        "exteriorNumber": "1602",
+        "interiorNumber": "4",
+        "colony": "Crédito Constructor",
+        "municipality": "Benito Juárez",
+        "locality": "Ciudad de México",
+        "state": "Ciudad de México",
+        "country": "MEX",
+        "zipCode": "03940",
+    },
 }
 
 GATED = frozenset({"/journals", "/bank-accounts"})
@@ -57,9 +72,30 @@ RESOURCES = frozenset(
     {"/contacts", "/invoices", "/bills", "/items", "/taxes", "/categories", "/cost-centers"} | GATED
 )
 
+# Alegra's rate limit: this many requests per window, per user (X-Rate-Limit-* headers).
+RATE_LIMIT = 150
+RATE_WINDOW_S = 60
 
-# Who each account's token belongs to (GET /users/self), shaped as Alegra answers it.
-ANA = {"name": "Ana Pérez", "role": "administradora"}
+
+def alegra_user(
+    user_id: int | str, first: str, last: str, role: str, **permissions: bool
+) -> dict[str, Any]:
+    """A /users/self answer in Alegra's shape (the email is filled in per request)."""
+    return {
+        "id": user_id,
+        "username": f"{first}.{last}".lower(),
+        "name": first,
+        "lastName": last,
+        "role": role,
+        "status": "active",
+        "language": "es",
+        "permissions": {"company": {"retrieve-info": permissions.get("company", True)}},
+    }
+
+
+# Who each account's token belongs to. "admin" is the one role code seen from Alegra; the
+# others are codes of this sandbox (the app shows a role only when it knows its words).
+ANA = alegra_user("1", "Ana", "Pérez", "admin")
 
 
 @dataclass(frozen=True)
@@ -68,36 +104,45 @@ class Scenario:
     company: dict[str, Any] | None = None
     gated_status: int = 200
     users_self_status: int = 200
-    user: dict[str, str] = field(default_factory=lambda: {"name": "Usuario", "role": "usuario"})
+    user: dict[str, Any] = field(
+        default_factory=lambda: alegra_user("9", "Usuario", "Demo", "user")
+    )
     delay: bool = False
     html_error: bool = False
+    reset_s: int | None = None  # the 429's X-Rate-Limit-Reset; None: the sandbox's setting
+    numeric_ids: bool = False  # ids as numbers (Alegra answers either, per endpoint)
 
 
 SCENARIOS: dict[str, Scenario] = {
     "demo@alegra.test": Scenario(company=COMPANY_CO, user=ANA),
     "mx@alegra.test": Scenario(
-        company=COMPANY_MX, user={"name": "Luis Hernández", "role": "administrador"}
+        company=COMPANY_MX, user=alegra_user(27, "Luis", "Hernández", "admin"), numeric_ids=True
     ),
     "basico@alegra.test": Scenario(
-        company=COMPANY_CO, gated_status=403, user={"name": "Carlos Gómez", "role": "contador"}
+        company=COMPANY_CO, gated_status=403, user=alegra_user("3", "Carlos", "Gómez", "accountant")
     ),
     # 403 on /company, 200 on /users/self: right credentials, no permission to read company.
     "sinpermiso@alegra.test": Scenario(
-        company_status=403, user={"name": "Marta Ruiz", "role": "vendedora"}
+        company_status=403, user=alegra_user("4", "Marta", "Ruiz", "seller", company=False)
     ),
     "suspendida@alegra.test": Scenario(company_status=402, users_self_status=402),
     "limite@alegra.test": Scenario(company_status=429, users_self_status=429),
+    # Alegra has been seen sending a negative reset with a 429.
+    "reinicio@alegra.test": Scenario(company_status=429, users_self_status=429, reset_s=-2),
     "caido@alegra.test": Scenario(company_status=503, html_error=True, users_self_status=503),
     "lento@alegra.test": Scenario(company=COMPANY_CO, delay=True, user=ANA),
 }
 
-MESSAGES = {
-    401: "Error en autenticación",
-    402: "La suscripción de la empresa está suspendida. Comunícate con el administrador.",
-    403: "No tienes permiso para realizar esta acción",
-    404: "El recurso no existe",
-    405: "Método no permitido",
-    429: "Has superado el límite de peticiones. Intenta más tarde.",
+# Error bodies, per status, in Alegra's two shapes: flat {"message", "code"} (a public
+# client's tests use a string code such as "1001") or nested {"error": {...}}. 429's text is
+# English, as Alegra's is.
+ERRORS: dict[int, dict[str, Any]] = {
+    401: {"message": "Error en autenticación", "code": "1001"},
+    402: {"error": {"message": "La suscripción de la empresa está suspendida.", "code": 402}},
+    403: {"message": "No tienes permiso para realizar esta acción", "code": "1004"},
+    404: {"error": {"message": "El recurso no existe", "code": 404}},
+    405: {"message": "Método no permitido", "code": "405"},
+    429: {"error": {"message": "Too Many request", "code": 429}},
 }
 
 
@@ -128,31 +173,38 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox %s %s", self.command, urlsplit(self.path).path)
 
-    def _send(self, status: int, body: Any, *, html: bool = False, reset: int = 0) -> None:
+    def _send(
+        self, status: int, body: Any, *, html: bool = False, budget: tuple[int, int] | None = None
+    ) -> None:
+        """One answer with Alegra's headers; `budget` is (remaining, reset seconds)."""
         if html:
             payload = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
             ctype = "text/html; charset=utf-8"
         else:
             payload = json.dumps(body, ensure_ascii=False).encode()
             ctype = "application/json; charset=utf-8"
+        remaining, reset = budget if budget is not None else (RATE_LIMIT, RATE_WINDOW_S)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(payload)))
-        self.send_header("X-Rate-Limit-Limit", "150")
-        self.send_header("X-Rate-Limit-Remaining", "0" if status == 429 else "149")
-        self.send_header("X-Rate-Limit-Reset", str(reset if status == 429 else 60))
+        self.send_header("X-Rate-Limit-Limit", str(RATE_LIMIT))
+        self.send_header("X-Rate-Limit-Remaining", str(remaining))
+        self.send_header("X-Rate-Limit-Reset", str(reset))
         self.send_header("Set-Cookie", "PHPSESSID=sandbox; path=/; HttpOnly")
         self.end_headers()
         self.wfile.write(payload)
 
-    def _error(self, status: int) -> None:
-        self._send(status, {"code": status, "message": MESSAGES.get(status, "Error")})
+    def _error(self, status: int, budget: tuple[int, int] | None = None) -> None:
+        body = ERRORS.get(status, {"message": "Error", "code": str(status)})
+        self._send(status, body, budget=budget)
 
-    def _failure(self, scenario: Scenario, status: int) -> None:
+    def _failure(self, scenario: Scenario, status: int, budget: tuple[int, int]) -> None:
         if scenario.html_error:
-            return self._send(status, None, html=True)
-        reset = self.server.rate_limit_reset_s
-        return self._send(status, {"code": status, "message": MESSAGES.get(status)}, reset=reset)
+            return self._send(status, None, html=True, budget=budget)
+        if status == 429:
+            reset = self.server.rate_limit_reset_s if scenario.reset_s is None else scenario.reset_s
+            budget = (0, reset)
+        return self._error(status, budget)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
@@ -164,28 +216,32 @@ class _Handler(BaseHTTPRequestHandler):
         resource = path[len(API_PREFIX) :]
         if resource not in RESOURCES | {"/company", "/users/self"}:
             return self._error(404)
-        scenario = SCENARIOS.get(_scenario_key(email)) if auth else None
+        key = _scenario_key(email)
+        scenario = SCENARIOS.get(key) if auth else None
         if scenario is None or auth is None or auth[1] != DEMO_TOKEN:
             return self._error(401)
+        budget = self.server.spend(key)
         if scenario.delay and self.server.stopping.wait(self.server.slow_seconds):
             return None
         if resource == "/users/self":
             status = scenario.users_self_status
             if status != 200:
-                return self._failure(scenario, status)
-            # Alegra's ids are strings; the email is the account's own (as signed in).
-            user = {"id": "1", "email": email, "status": "active", **scenario.user}
-            return self._send(200, user)
+                return self._failure(scenario, status, budget)
+            # The email is the account's own (as signed in).
+            return self._send(200, {**scenario.user, "email": email}, budget=budget)
         if resource == "/company":
             status = scenario.company_status
             if status != 200:
-                return self._failure(scenario, status)
-            return self._send(200, scenario.company)
+                return self._failure(scenario, status, budget)
+            return self._send(200, scenario.company, budget=budget)
         if scenario.company_status != 200:
-            return self._error(scenario.company_status)
+            return self._failure(scenario, scenario.company_status, budget)
         if resource in GATED and scenario.gated_status != 200:
-            return self._error(scenario.gated_status)
-        return self._send(200, [{"id": "1", "name": f"Ejemplo {resource.strip('/')}"}])
+            return self._error(scenario.gated_status, budget)
+        row_id: int | str = 1 if scenario.numeric_ids else "1"
+        return self._send(
+            200, [{"id": row_id, "name": f"Ejemplo {resource.strip('/')}"}], budget=budget
+        )
 
     def _not_allowed(self) -> None:
         self._error(405)
@@ -205,11 +261,26 @@ class _Server(ThreadingHTTPServer):
         self.rate_limit_reset_s = rate_limit_reset_s
         self.stopping = threading.Event()
         self.seen: list[tuple[str, str, str]] = []
+        self.budgets: dict[str, tuple[float, int]] = {}  # account -> (window start, used)
         self.lock = threading.Lock()
 
     def record(self, method: str, path: str, email: str) -> None:
         with self.lock:
             self.seen.append((method, path, email))
+
+    def spend(self, account: str) -> tuple[int, int]:
+        """One request off the account's budget: (remaining, seconds until it renews).
+        Counts down to 0 and stays there until the window ends; the sandbox never refuses
+        for it (only the limite scenarios answer 429)."""
+        now = time.monotonic()
+        with self.lock:
+            started, used = self.budgets.get(account, (now, 0))
+            if now - started >= RATE_WINDOW_S:
+                started, used = now, 0
+            used += 1
+            self.budgets[account] = (started, used)
+        reset = max(1, math.ceil(started + RATE_WINDOW_S - now))
+        return max(0, RATE_LIMIT - used), reset
 
 
 def _make_certificate(folder: Path) -> tuple[Path, Path, Path]:

@@ -115,8 +115,9 @@ def test_revisar_checks_live_and_records_the_result(make_wizard, qtbot, two, con
     stored = Store(config_dir=config_dir).find(good.id)
     assert stored is not None and stored.last_check_code == "connected"
     # What doctor shows later (it sends no credentials itself): who, and the budget.
-    assert (stored.last_user, stored.last_role) == ("Ana Pérez", "administradora")
-    assert stored.last_rate_limit == "149/150" and stored.last_rate_reset_at
+    assert (stored.last_user, stored.last_role) == ("Ana Pérez", "admin")  # the code, as sent
+    remaining, _, limit = (stored.last_rate_limit or "").partition("/")
+    assert limit == "150" and int(remaining) < 150 and stored.last_rate_reset_at  # spent
     qtbot.waitUntil(lambda: "La conexión funcionó." in items(view)[0], timeout=5_000)
     assert view.dialog is None  # a success needs no window of its own
 

@@ -218,11 +218,12 @@ class Checked:
         self.profiles: list[str] | None = None  # a profile choice to make
         self.extra: dict[str, Any] = {}  # login's own fields
 
-    def json(self) -> dict[str, Any]:
+    def json(self, lang: str) -> dict[str, Any]:
         return {
             **present.check_json(
                 self.code,
                 self.hint,
+                lang,
                 cleaned=self.cleaned,
                 result=self.result,
                 matches_stored=self.matches_stored,
@@ -340,7 +341,7 @@ def _connected_lines(company: Any, lang: str) -> str:
 
 def render_checked(c: Checked, io: Io) -> None:
     if io.json:
-        io.emit_json(c.json())
+        io.emit_json(c.json(io.lang))
         for line in c.errors:
             io.err(line)
         return
