@@ -508,6 +508,27 @@ def test_non_ascii_paste_on_an_ascii_stdin(script, sandbox) -> None:  # type: ig
     assert result.json["code"] == "connected"
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-be-bom", "utf-32", "utf-32-be-bom", "utf-8-sig"]
+)
+def test_a_token_file_with_a_byte_order_mark(script, sandbox, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 26: `--token-stdin < token.txt` (and Setup's /TOKENFILE=, which runs exactly
+    that) with the file PowerShell 5.1's `>` or Notepad's "Unicode" writes: UTF-16 with a
+    byte-order mark and a CRLF. It used to say «tiene letras con acentos», exit 3."""
+    text = DEMO_TOKEN + "\r\n"
+    if encoding.endswith("-be-bom"):
+        codec = encoding.removesuffix("-bom")
+        data = "\ufeff".encode(codec) + text.encode(codec)
+    else:
+        data = text.encode(encoding)  # utf-16/utf-32 write the machine's BOM; utf-8-sig EF BB BF
+    result = script(
+        "check", "--json", "--base-url", sandbox.url, "--email", "demo@alegra.test",
+        "--token-stdin", stdin=data,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.json["code"] == "connected" and result.json["token_hint"] == "…" + DEMO_TOKEN[-4:]
+
+
 def _closed_pipe(cli_env: dict[str, str], *args: str, stdin: bytes = b"") -> tuple[int, str]:
     """Run with stdout a pipe whose reader has already gone (`… | head -c0`)."""
     proc = subprocess.Popen(
@@ -905,6 +926,29 @@ def test_credential_get_only_into_a_pipe_or_a_named_file(stored, cli_env, tmp_pa
             stdout=devnull, stderr=subprocess.PIPE, env=env, check=False,
         )  # fmt: skip
     assert proc.returncode == 3
+
+
+def test_credential_get_ends_with_lf_on_a_windows_style_stdout(  # type: ignore[no-untyped-def]
+    stored, cli_env, monkeypatch
+) -> None:
+    """Issue 26: Windows' stdout is a text stream that writes "\\n" as CRLF, so `credential
+    get | program` handed the program the token plus "\\r". Here stdout is a pipe with
+    that translation (newline="\\r\\n", what Python sets up on Windows); the bytes the
+    reader gets have no CR."""
+    from wizard import launch
+
+    stored("tuberia", FILE_TOKEN)
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    read_end, write_end = os.pipe()
+    windows_stdout = open(write_end, "w", encoding="utf-8", newline="\r\n")  # noqa: SIM115
+    monkeypatch.setattr(sys, "stdout", windows_stdout)
+    code = launch.run_cli(["credential", "get", "--profile", "tuberia"])
+    windows_stdout.close()
+    with open(read_end, "rb") as reader:
+        written = reader.read()
+    assert code == 0
+    assert f"token={FILE_TOKEN}\n".encode() in written
+    assert b"\r" not in written and written.endswith(b"\n")
 
 
 def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, httpserver) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard import i18n
+from wizard import credentials, i18n
 from wizard.credentials import FIXES, PROBLEMS, WARNINGS, clean, describe, summary
 from wizard.present import mask_token
 
@@ -248,3 +248,20 @@ def test_paste_notes_are_sentences_that_count_every_fix() -> None:
         "Cambiamos de lugar el correo y el token: estaban en el campo equivocado."
         " Pasamos a minúsculas el dominio del correo."
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"\xff\xfe" + "tok\u00e9n\r\n".encode("utf-16-le"), "tok\u00e9n\r\n"),
+        (b"\xfe\xff" + "tok\u00e9n".encode("utf-16-be"), "tok\u00e9n"),
+        (b"\xff\xfe\x00\x00" + "token".encode("utf-32-le"), "token"),
+        (b"\x00\x00\xfe\xff" + "token".encode("utf-32-be"), "token"),
+        (b"\xef\xbb\xbftok\xc3\xa9n", "tok\u00e9n"),
+        ("tok\u00e9n".encode(), "tok\u00e9n"),  # no mark: UTF-8
+        ("tok\u00e9n".encode("cp1252"), "tok\u00e9n"),  # not UTF-8: the console's encoding
+        (b"\xff\xfet\x00\x00\xd8", "t\ufffd"),  # a broken UTF-16 tail: replaced, no raise
+    ],
+)
+def test_token_files_are_decoded_by_their_byte_order_mark(data: bytes, text: str) -> None:
+    assert credentials.decode_token_file(data, "cp1252") == text

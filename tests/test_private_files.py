@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,3 +93,83 @@ def test_making_folders_leaves_an_existing_one_alone_private_folder_tightens_our
     not_a_folder.write_bytes(b"")
     with pytest.raises(NotADirectoryError):
         private_folder(not_a_folder)
+
+
+# --- Windows: a file another program holds open (issue 26) ---------------------------------
+
+
+def _held_open(monkeypatch: pytest.MonkeyPatch, times: int, winerror: int = 32) -> list[float]:
+    """os.replace as Windows answers while another process has the target open without
+    delete sharing (a reader, the virus scanner): PermissionError with `winerror` set, the
+    first `times` calls; then the real replace. Returns when each call came."""
+    real = os.replace
+    calls: list[float] = []
+
+    def replace(src: object, dst: object) -> None:
+        calls.append(time.monotonic())
+        if len(calls) <= times:
+            exc = PermissionError(13, "The process cannot access the file", str(dst))
+            exc.winerror = winerror  # type: ignore[attr-defined]
+            raise exc
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+@pytest.mark.parametrize("winerror", [5, 32, 33])
+def test_a_file_held_open_for_a_moment_is_replaced_when_it_is_let_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, winerror: int
+) -> None:
+    target = tmp_path / "profiles.json"
+    target.write_bytes(b"viejo\n")
+    calls = _held_open(monkeypatch, times=3, winerror=winerror)
+    write_private(target, b"nuevo\n")
+    assert target.read_bytes() == b"nuevo\n"
+    assert len(calls) == 4 and calls[-1] - calls[0] < 1.0
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_file_held_open_too_long_is_busy_not_a_disk_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "profiles.json"
+    target.write_bytes(b"viejo\n")
+    calls = _held_open(monkeypatch, times=10**6)
+    start = time.monotonic()
+    with pytest.raises(private_files.FileBusyError) as err:
+        write_private(target, b"nuevo\n")
+    waited = time.monotonic() - start
+    assert private_files.REPLACE_PATIENCE_S <= waited < private_files.REPLACE_PATIENCE_S + 1
+    assert len(calls) > 5  # tried again and again, not once
+    assert isinstance(err.value, PermissionError) and err.value.filename == str(target)
+    assert target.read_bytes() == b"viejo\n" and _leftovers(tmp_path) == []
+
+
+def test_other_permission_errors_are_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POSIX's EACCES (no winerror), or another Windows error, fails at once as before."""
+    target = tmp_path / "profiles.json"
+    for winerror in (None, 2):
+        calls = _held_open(monkeypatch, times=10**6, winerror=winerror)  # type: ignore[arg-type]
+        start = time.monotonic()
+        with pytest.raises(PermissionError) as err:
+            write_private(target, b"nuevo\n")
+        assert not isinstance(err.value, private_files.FileBusyError)
+        assert len(calls) == 1 and time.monotonic() - start < 0.5
+        monkeypatch.undo()
+
+
+def test_a_real_reader_holding_the_file_does_not_stop_a_save_here(tmp_path: Path) -> None:
+    """POSIX lets a file be replaced while a reader has it open (the reader keeps the old
+    one): no wait, no `busy`. Windows refuses; the release workflow holds profiles.json
+    open there (packaging/release_checks.py hold)."""
+    target = tmp_path / "profiles.json"
+    target.write_bytes(b"viejo\n")
+    with open(target, "rb") as reader:
+        start = time.monotonic()
+        write_private(target, b"nuevo\n")
+        assert time.monotonic() - start < 0.5
+        assert reader.read() == b"viejo\n"
+    assert target.read_bytes() == b"nuevo\n"

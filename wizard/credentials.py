@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -439,3 +440,28 @@ def summary(fixes: Iterable[Note], field: str, lang: str = i18n.DEFAULT_LANG) ->
         )
         sentences.append(i18n.t("summary.prefix", lang, what=joined))
     return " ".join(sentences)
+
+
+# Byte-order marks, longest first (UTF-32 LE's starts with UTF-16 LE's), and the codec that
+# reads the bytes after each.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_token_file(raw: bytes, fallback: str = "latin-1") -> str:
+    """A token file's (or piped paste's) bytes as text: by its byte-order mark (UTF-8,
+    UTF-16 or UTF-32, little or big endian: PowerShell 5.1's `>` and Notepad's "Unicode"
+    write UTF-16), else UTF-8, else `fallback` (the console's encoding). Never raises:
+    what can't be decoded becomes U+FFFD, which the cleaner then refuses."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(encoding, "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode(fallback, "replace")

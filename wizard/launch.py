@@ -102,11 +102,16 @@ codecs.register_error("alegra-degrade", _degrade)
 
 
 def configure_streams() -> None:
-    """Any stdout/stderr encoding works (cp1252, latin-1, ascii); stdin never fails to decode."""
+    """Any stdout/stderr encoding works (cp1252, latin-1, ascii); stdin never fails to decode.
+    stdout ends lines with LF on every platform: Windows' text-mode stdout would end
+    `credential get | program`'s token with CRLF (and `--output` writes LF too)."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="alegra-degrade")
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(newline="\n")
     reconfigure = getattr(sys.stdin, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="replace")

@@ -6,6 +6,10 @@ Every such file is written the same way: a temp file in the same folder (mkstemp
 so it never opens through a planted link), mode 0600 whatever the umask, fsync, then
 os.replace, which swaps a symlinked target for the file itself and never writes through
 it. On any error the temp file is removed and the old file is untouched.
+
+On Windows a file another program has open (a reader of profiles.json, the virus scanner)
+can't be replaced for a moment: the replace is tried again for REPLACE_PATIENCE_S, then
+FileBusyError says so (the store reports `busy`, not a full or read-only disk).
 """
 
 from __future__ import annotations
@@ -15,7 +19,17 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
+
+# ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what MoveFileEx says
+# while another process holds the target open without delete sharing.
+SHARING_VIOLATIONS = frozenset({5, 32, 33})
+REPLACE_PATIENCE_S = 2.0
+
+
+class FileBusyError(PermissionError):
+    """Another program kept the file open for longer than REPLACE_PATIENCE_S (Windows)."""
 
 
 def write_private(path: Path, payload: bytes, *, make_folder: bool = False) -> None:
@@ -36,11 +50,31 @@ def write_private(path: Path, payload: bytes, *, make_folder: bool = False) -> N
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)  # replaces a symlink itself, never its target
+        _replace(tmp, path)  # replaces a symlink itself, never its target
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+
+
+def _replace(tmp: str, path: Path) -> None:
+    """os.replace, tried again while Windows says another process holds `path` open."""
+    deadline = time.monotonic() + REPLACE_PATIENCE_S
+    pause = 0.02
+    while True:
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError as exc:
+            winerror = getattr(exc, "winerror", None)
+            if winerror not in SHARING_VIOLATIONS:
+                raise
+            if winerror == 5 and path.exists() and not os.access(path, os.W_OK):
+                raise  # a read-only file, not a busy one: waiting changes nothing
+            if time.monotonic() >= deadline:
+                raise FileBusyError(exc.errno, "in use by another program", str(path)) from exc
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def make_folders(folder: Path) -> None:

@@ -31,7 +31,10 @@ def config_dir(app_id: str = "alegra-wizard") -> Path:
         return Path(base if os.path.isabs(base) else Path.home() / ".config") / app_id
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(app_id))
+    # appauthor=False: platformdirs' default author is the app's name again, which makes
+    # Windows' folder %LOCALAPPDATA%\alegra-wizard\alegra-wizard; the README and the
+    # installer say %LOCALAPPDATA%\alegra-wizard (macOS has no author level).
+    return Path(platformdirs.user_config_dir(app_id, appauthor=False))
 
 
 def settings_file(app_id: str = "alegra-wizard") -> Path:

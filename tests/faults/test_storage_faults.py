@@ -169,6 +169,26 @@ def test_save_fault(
     assert stored.store().load("antes").token == OLD
 
 
+def test_a_profiles_file_another_program_holds_open_is_busy(
+    stored: Stored, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows: a reader or the virus scanner holding profiles.json open makes os.replace
+    fail with a sharing violation. The save waits (private_files.REPLACE_PATIENCE_S), then
+    says `busy`, not "the disk is full or read-only"; the keyring is put back."""
+
+    def held_open(src: object, dst: object) -> None:
+        exc = PermissionError(13, "The process cannot access the file", str(dst))
+        exc.winerror = 32  # type: ignore[attr-defined]  # ERROR_SHARING_VIOLATION
+        raise exc
+
+    monkeypatch.setattr(os, "replace", held_open)
+    with pytest.raises(StorageError) as err:
+        stored.store().save(Profile(id="antes", name="Nueva"), CANARY_TOKEN)
+    monkeypatch.undo()
+    assert_clear(err.value, "busy")
+    stored.assert_intact()
+
+
 LOAD_FAULTS = {
     "raises": (BrokenKeyring, "failed"),
     "locked": (LockedKeyring, "locked"),

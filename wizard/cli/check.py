@@ -85,17 +85,17 @@ class Given:
 
 
 def read_stdin(stdin: TextIO, lang: str) -> str:
-    """What --token-stdin reads: at most STDIN_CAP_BYTES, as UTF-8 whatever the locale says
-    (a paste is UTF-8; an ascii or cp1252 locale must not make it an error)."""
+    """What --token-stdin reads: at most STDIN_CAP_BYTES, decoded by its byte-order mark
+    (a UTF-16 file from PowerShell or Notepad, `< token.txt` or Setup's /TOKENFILE=), else
+    as UTF-8 whatever the locale says (an ascii or cp1252 locale must not make it an error)."""
     buffer = getattr(stdin, "buffer", None)
     if buffer is not None:
         raw: bytes = buffer.read(STDIN_CAP_BYTES + 1)
         text = None
         if len(raw) <= STDIN_CAP_BYTES:
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode(getattr(stdin, "encoding", None) or "latin-1", "replace")
+            from wizard.credentials import decode_token_file
+
+            text = decode_token_file(raw, getattr(stdin, "encoding", None) or "latin-1")
     else:
         text = stdin.read(STDIN_CAP_BYTES + 1)
         if len(text.encode("utf-8", "surrogatepass")) > STDIN_CAP_BYTES:

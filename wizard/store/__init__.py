@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wizard.private_files import FileBusyError
 from wizard.store.files import LOCK_TIMEOUT, DiskFiles, MemoryFiles, config_dir
 from wizard.store.keyrings import (
     DEFAULT_TIMEOUT,
@@ -159,6 +160,8 @@ class Store:
         """A full or read-only disk is a StorageError, the previous file left as it was."""
         try:
             self._files.write(dump(data))
+        except FileBusyError:  # another program holds it open (Windows): busy, not the disk
+            raise StorageError(StorageReason.BUSY, self.config_file) from None
         except OSError:
             raise StorageError(StorageReason.DISK, self.config_file) from None
 
