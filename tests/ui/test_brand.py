@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from tests.helpers import ROOT
 from wizard import appconfig
@@ -95,3 +95,140 @@ def test_a_bad_file_is_shown_first_in_spanish_and_the_window_goes_on_unbranded(
     assert ask_to_continue_unbranded(options.app_error, "es") is True
     QTimer.singleShot(0, lambda: press("quitAppFile"))
     assert ask_to_continue_unbranded(options.app_error, "es") is False
+
+
+# --- the flow, for a product: real sandbox, real Secret Service ---------------------------
+
+
+def branded(make_wizard, config_dir: Path, url: str, *extra: str):  # type: ignore[no-untyped-def]
+    from wizard.store import Store
+
+    return make_wizard(
+        "--app-config", str(SAMPLE), "--base-url", url, "--lang", "es", *extra,
+        store=lambda: Store(config_dir=config_dir, app_id="facturador-pos"),
+    )  # fmt: skip
+
+
+def checked(qtbot, wizard, email: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.gui import fill
+    from wizard.sandbox import DEMO_TOKEN
+
+    fill(wizard, email, DEMO_TOKEN)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.needs_report is not None, timeout=10_000)
+
+
+def test_the_welcome_page_shows_the_logo_and_names_the_needs(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--app-config", str(SAMPLE), "--lang", "es")
+    page = wizard.currentPage()
+    logo = page.findChild(QLabel, "welcomeLogo")
+    assert logo is not None and logo.isVisible() and not logo.pixmap().isNull()
+    assert logo.accessibleName() == "Facturador POS"
+    needs = page.findChild(QLabel, "welcomeNeeds")
+    assert needs.isVisible()
+    assert needs.text() == "Facturador POS necesitará: Facturas, Contactos, Bancos."
+    wizard.ctx.set_lang("en")
+    assert needs.text() == "Facturador POS will need: Invoices, Contacts, Banks."
+
+
+def test_without_an_app_file_page_one_has_no_logo_nor_needs(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    page = make_wizard("--lang", "es").currentPage()
+    assert page.findChild(QLabel, "welcomeLogo") is None
+    assert page.findChild(QLabel, "welcomeNeeds") is None
+
+
+def test_a_missing_need_is_said_with_why_and_the_user_may_still_save(
+    qtbot, make_wizard, config_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.gui import save_and_finish
+    from wizard.sandbox import Sandbox
+    from wizard.store import Store
+
+    with Sandbox() as sandbox:
+        wizard = branded(make_wizard, config_dir, sandbox.url)
+        checked(qtbot, wizard, "basico@alegra.test")
+        asked = [p.split("?")[0] for _, p, _ in sandbox.requests_seen]
+        # the check, then the needs and only they: not the plan probe's other rows
+        assert asked == [
+            "/api/v1/company", "/api/v1/users/self",
+            "/api/v1/invoices", "/api/v1/contacts", "/api/v1/bank-accounts",
+        ]  # fmt: skip
+        view = wizard.test.needs_view
+        assert view.isVisible() and not wizard.test.probe_view.isVisible()
+        assert view.card.title.text() == "A tu cuenta le falta algo que Facturador POS necesita"
+        details = view.card.details.text()
+        assert (
+            "Tu plan no incluye Bancos, que Facturador POS usa para conciliar los pagos." in details
+        )
+        assert "puedes guardar la conexión igual" in details
+        assert "soporte@facturador.co" in view.support.text()
+        assert wizard.test.isComplete()
+        wizard.next()
+        save_and_finish(qtbot, wizard)
+        done = wizard.done_page
+        assert done.card.title.text() == "Conexión guardada, pero a Facturador POS le falta algo"
+        assert "Bancos" in done.card.details.text()
+        logo = done.findChild(QLabel, "doneLogo")
+        assert logo is not None and logo.isVisible()
+        ending = wizard.ctx.ending()
+        assert ending.exit_code == 20
+        assert ending.report["code"] == "needs_unmet" and ending.report["saved"] is True
+        assert ending.report["needs_missing"] == [
+            {
+                "resource": "bank_accounts",
+                "status": "not_in_plan",
+                "why": "para conciliar los pagos",
+            }
+        ]
+        assert ending.report["app"] == {"id": "facturador-pos", "name": "Facturador POS"}
+        store = Store(config_dir=config_dir, app_id="facturador-pos")
+        (profile,) = store.list_profiles()
+        assert profile.needs_missing == "bank_accounts"
+        store.forget(profile.id)
+
+
+def test_needs_met_the_done_page_says_the_product_can_use_alegra(
+    qtbot, make_wizard, config_dir: Path, alegra_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.gui import save_and_finish
+    from wizard.store import Store
+
+    wizard = branded(make_wizard, config_dir, alegra_url)
+    checked(qtbot, wizard, "demo@alegra.test")
+    assert (
+        wizard.test.needs_view.card.title.text() == "Tu cuenta tiene lo que Facturador POS necesita"
+    )
+    wizard.next()
+    save_and_finish(qtbot, wizard)
+    assert wizard.done_page.card.title.text() == "Facturador POS ya puede usar tu Alegra"
+    ending = wizard.ctx.ending()
+    assert ending.exit_code == 0 and ending.report["code"] == "connected"
+    assert ending.report["needs_missing"] == [] and ending.report["needs_unchecked"] == []
+    store = Store(config_dir=config_dir, app_id="facturador-pos")
+    (profile,) = store.list_profiles()
+    assert profile.needs_missing is None
+    store.forget(profile.id)
+
+
+def test_every_failure_card_names_the_products_support(
+    qtbot, make_wizard, config_dir: Path, alegra_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.gui import fill
+
+    wizard = branded(make_wizard, config_dir, alegra_url)
+    fill(wizard, "nadie@alegra.test", "0123456789abcdef0123")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
+    assert wizard.ctx.result.code.value == "unauthorized"
+    html_text = wizard.test.hintView.toPlainText()
+    assert "¿Necesitas ayuda con Facturador POS? soporte@facturador.co" in html_text
+    assert not wizard.test.needs_view.isVisible()
+
+
+def test_the_support_report_names_the_product(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    from wizard.ui.support import support_report
+
+    wizard = make_wizard("--app-config", str(SAMPLE), "--lang", "es")
+    report = support_report(wizard.ctx)
+    assert "App: Facturador POS (facturador-pos)" in report
+    assert "Soporte de Facturador POS: soporte@facturador.co" in report

@@ -3,16 +3,18 @@ that explains an app file we could not use (wizard.appconfig)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from wizard import i18n
 
 if TYPE_CHECKING:
     from wizard.appconfig import AppConfig, AppConfigError
+    from wizard.ui.context import WizardContext
 
 LOGO_HEIGHT = 56  # logical pixels: a header-sized mark, crisp at 2x from a 128 px PNG
 
@@ -89,3 +91,177 @@ def ask_to_continue_unbranded(error: AppConfigError, lang: str) -> bool:
     box.exec()
     clicked = box.clickedButton()
     return clicked is not None and clicked.objectName() == "continueUnbranded"
+
+
+class NeedsView(QFrame):
+    """After a good check: are the app's needed resources there? Probes only those (on a
+    worker; a stale answer after Back or a new check is dropped), then says what is
+    missing and why the product needs it, or that all is there. What can't be checked is
+    said as such and never blocks; a missing need never blocks saving either."""
+
+    finished = Signal()
+
+    def __init__(self, ctx: WizardContext, parent: QWidget) -> None:
+        from wizard.ui.base import ResultCard
+        from wizard.ui.worker import Worker
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("needsView")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.card = ResultCard(
+            ctx,
+            self,
+            name="needsCard",
+            parts=("needsIcon", "needsTitle", "needsName", "needsDetails"),
+        )
+        self.card.name.hide()
+        self.support = QLabel(self)
+        self.support.setObjectName("needsSupport")
+        self.support.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self.support.setWordWrap(True)
+        self.card.rows.addWidget(self.support)
+        layout.addWidget(self.card)
+        self.worker = Worker(self)
+        self.worker.done.connect(self._done)
+        self.hide()
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.ctx.app.needs)
+
+    @property
+    def busy(self) -> bool:
+        return self.worker.busy
+
+    def start(self) -> None:
+        from wizard import needs
+        from wizard.present import DEFAULT_TIMEOUT_S
+
+        ctx, app = self.ctx, self.ctx.app
+        email, token, base_url = ctx.email, ctx.token, ctx.base_url
+        ctx.needs_report = None
+        self.worker.run(
+            lambda cancel: needs.check_needs(
+                app, email, token, base_url, DEFAULT_TIMEOUT_S, cancel=cancel
+            ),
+            "needs",
+        )
+        self.show_state()
+
+    def reset(self) -> None:
+        self.worker.cancel()
+        self.ctx.needs_report = None
+        self.hide()
+
+    def _done(self, outcome: Any) -> None:
+        from wizard import needs, probe
+
+        report = outcome.value
+        if outcome.error is not None or report is None:  # a bug: say unchecked, never block
+            app = self.ctx.app
+            report = needs.NeedsReport(
+                tuple(needs.Need(key, probe.ERROR, app.why.get(key)) for key in app.needs)
+            )
+        self.ctx.needs_report = report
+        self.show_state()
+        from wizard.ui.base import announce
+
+        announce(self.card.title, self.card.title.text() + "\n" + self.card.details.text())
+        self.finished.emit()
+
+    def show_state(self) -> None:
+        """The card for the current state, in the current language."""
+        from wizard import needs
+        from wizard.ui import style
+        from wizard.ui.base import tone
+
+        ctx, app = self.ctx, self.ctx.app
+        name = needs.app_name(app, ctx.lang)
+        report = ctx.needs_report
+        if not self.wanted or (report is None and not self.busy):
+            self.hide()
+            return
+        if report is None:
+            kind, icon, title, lines, support = (
+                "info",
+                "",
+                ctx.t("brand.needs.checking", name=name),
+                [],
+                None,
+            )
+        elif report.missing:
+            kind, icon = "warn", "!"
+            title = ctx.t("brand.needs.title_missing", name=name)
+            lines = needs.missing_lines(app, report, ctx.lang) + needs.unchecked_lines(
+                report, ctx.lang
+            )
+            lines.append(ctx.t("brand.needs.save_anyway", name=name))
+            support = support_line(app, ctx.lang)
+        else:
+            kind, icon = "ok", "✔"
+            title = ctx.t("brand.needs.title_met", name=name)
+            lines, support = needs.summary_lines(app, report, ctx.lang), None
+        self.card.set_tone(kind, icon)
+        style.restyle(self.card.title, tone(style.CARD_TEXT[kind], bold=True))
+        self.card.title.setText(title)
+        self.card.details.setText("\n".join(lines))
+        self.card.details.setVisible(bool(lines))
+        self.support.setText(support or "")
+        self.support.setVisible(bool(support))
+        self.show()
+
+
+def dress_welcome(page: QWidget, ctx: WizardContext, layout: QVBoxLayout) -> None:
+    """Page one, for a product: its logo at the top and what it will need, named up front
+    («Facturador POS necesitará: Facturas, Contactos, Bancos.»)."""
+    if not ctx.app.branded:
+        return
+    from wizard import needs
+
+    logo = logo_label(page, ctx.app, "welcomeLogo")
+    if logo is not None:
+        layout.insertWidget(0, logo)
+    line = QLabel(page)
+    line.setObjectName("welcomeNeeds")
+    line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    line.setWordWrap(True)
+
+    def retranslate(*_: object) -> None:
+        text = needs.up_front(ctx.app, ctx.lang)
+        line.setText(text or "")
+        line.setVisible(bool(text))
+
+    retranslate()
+    ctx.languageChanged.connect(retranslate)
+    layout.insertWidget(1 if logo is not None else 0, line)
+
+
+def dress_done(page: QWidget, ctx: WizardContext, card: Any, state: str) -> None:
+    """The done page, for a product: its logo on the card, and «Facturador POS ya puede
+    usar tu Alegra» when saved; a save with needs missing says which, in a warning tone."""
+    app = ctx.app
+    if not app.branded:
+        return
+    from wizard import needs
+    from wizard.ui import style
+    from wizard.ui.base import tone
+
+    if page.findChild(QLabel, "doneLogo") is None:
+        logo = logo_label(page, app, "doneLogo")
+        if logo is not None:
+            card.rows.insertWidget(0, logo)
+    if state not in ("saved", "problem", "unverified"):
+        return
+    report = ctx.needs_report
+    if report is not None and report.missing:
+        card.set_tone("warn", "!")
+        style.restyle(card.title, tone(style.CARD_TEXT["warn"], bold=True))
+        card.title.setText(ctx.t("brand.done_missing", name=app.name))
+        lines = needs.missing_lines(app, report, ctx.lang)
+        support = support_line(app, ctx.lang)
+        card.details.setText("\n".join(lines + ([support] if support else [])))
+        card.details.setVisible(True)
+    elif state == "saved":
+        card.title.setText(ctx.t("brand.done", name=app.name))

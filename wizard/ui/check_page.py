@@ -29,6 +29,7 @@ from wizard.ui.base import (
     make_label,
     tone,
 )
+from wizard.ui.brand import NeedsView
 from wizard.ui.context import WizardContext
 from wizard.ui.fit_browser import FitBrowser
 from wizard.ui.support import DoctorDialog, ProbeView
@@ -131,6 +132,9 @@ class CheckPage(BasePage):
         self.body.addWidget(self.result_card)
         self.probe_view = ProbeView(ctx, self)
         self.body.addSpacing(style.S)
+        self.needs_view = NeedsView(ctx, self)  # the app file's needs, probed alone
+        self.needs_view.finished.connect(self.completeChanged)
+        self.body.addWidget(self.needs_view)
         self.body.addWidget(self.probe_view)
         self.body.addWidget(self.continueCheck)
         self.body.addWidget(self.continue_note)
@@ -153,10 +157,11 @@ class CheckPage(BasePage):
         self._focus_pending = False
         self.ctx.result = None
         self.probe_view.reset()
+        self.needs_view.reset()
         self._show_idle()
 
     def isComplete(self) -> bool:
-        if self._state != "done":
+        if self._state != "done" or self.needs_view.busy:
             return False
         return self.ctx.verified or (
             self.ctx.may_continue_unverified and self.continueCheck.isChecked()
@@ -172,6 +177,7 @@ class CheckPage(BasePage):
             return
         self.ctx.result = None
         self.probe_view.reset()
+        self.needs_view.reset()
         self.ctx.continue_unverified = False
         self._countdown_used = False
         self._focus_pending = False
@@ -216,7 +222,10 @@ class CheckPage(BasePage):
         self.ctx.result = result
         if result.code == Code.CONNECTED:
             self._show_success(result)
-            self.probe_view.start()  # what the plan includes, while the user reads
+            if self.needs_view.wanted:  # the app's needs first, and only they
+                self.needs_view.start()
+            else:
+                self.probe_view.start()  # what the plan includes, while the user reads
         else:
             self._show_failure(result.code, result=result)
         # Said by a screen reader at once, wherever the focus is (a live region's alert).
@@ -236,6 +245,7 @@ class CheckPage(BasePage):
 
     def on_language_changed(self) -> None:
         self._render()
+        self.needs_view.show_state()
         if self.probe_view.isVisible():
             self.probe_view.show_result()
 

@@ -177,6 +177,13 @@ class WizardContext(QObject):
     def t_list(self, key: str, /, **fmt: object) -> list[str]:
         return i18n.t_list(self.country.words(key, self.lang), self.lang, **fmt)
 
+    def needs_missing_keys(self) -> str | None:
+        """The app's needed resources this account lacks, as the profile stores them."""
+        report = self.needs_report
+        if report is None or not report.missing:
+            return None
+        return ",".join(need.resource for need in report.missing)
+
     def window_title(self) -> str:
         """«Conectar Facturador POS con Alegra» for a product's app file, else ours."""
         if self.app.name is not None:
@@ -302,20 +309,26 @@ class WizardContext(QObject):
         else:
             code, exit_code = Code.CANCELLED.value, exit_code_for(Code.CANCELLED)
         saved = profile is not None and not self.demo
-        return Ending(
-            exit_code=exit_code,
-            report={
-                "ok": exit_code == 0,
-                "code": code,
-                "saved": saved,
-                "verified": profile is not None and self.verified,
-                "profile": profile.id if saved and profile is not None else None,
-                "company": company_json(company),
-                "email": self.email or None,
-                "token_hint": self.token_hint or None,
-                "test_mode": self.demo,
-            },
-        )
+        needs = self.needs_report if profile is not None else None
+        if needs is not None and needs.missing:  # saved, but the product lacks something
+            code, exit_code = Code.NEEDS_UNMET.value, exit_code_for(Code.NEEDS_UNMET)
+        report: dict[str, object] = {
+            "ok": exit_code == 0,
+            "code": code,
+            "saved": saved,
+            "verified": profile is not None and self.verified,
+            "profile": profile.id if saved and profile is not None else None,
+            "company": company_json(company),
+            "email": self.email or None,
+            "token_hint": self.token_hint or None,
+            "test_mode": self.demo,
+        }
+        if self.app.branded:
+            report["app"] = {"id": self.app.id, "name": self.app.name}
+        if self.app.needs:
+            report["needs_missing"] = needs.missing_json() if needs is not None else []
+            report["needs_unchecked"] = needs.unchecked_json() if needs is not None else []
+        return Ending(exit_code=exit_code, report=report)
 
     def shutdown(self) -> None:
         if self._sandbox is not None:

@@ -197,7 +197,7 @@ class SavePage(BasePage):
 
         ctx = self.ctx
         target = self._existing if self._existing and not self.new_copy.isChecked() else None
-        return profile_from_check(
+        profile = profile_from_check(
             ctx.result,
             name=self.profile_name,
             email=ctx.email,
@@ -205,6 +205,8 @@ class SavePage(BasePage):
             existing=target,
             fallback_country=ctx.country,
         )
+        # Marked with what the app file's needs found missing (None: nothing missing).
+        return replace(profile, needs_missing=ctx.needs_missing_keys())
 
     def _start_saving(self) -> None:
         profile, token, store = self._profile(), self.ctx.token, self.ctx.store
@@ -246,7 +248,12 @@ class SavePage(BasePage):
         reason = getattr(error, "reason", "failed")
         title, steps = storage_hint_html(reason, self.ctx.lang, self.ctx.country)
         self.error_title.setText(f"{title} {self.ctx.t('gui.save.failed')}")
-        self.error_steps.setHtml(steps)
+        from wizard.ui.brand import support_line
+
+        support = support_line(self.ctx.app, self.ctx.lang)
+        self.error_steps.setHtml(
+            steps + (f"<p><b>{html.escape(support)}</b></p>" if support else "")
+        )
         for widget in (self.error_title, self.error_steps, self.skip_button):
             widget.show()
 
@@ -528,6 +535,9 @@ class DonePage(BasePage):
             self.programs.setText("\n".join(f"  •  {item}" for item in items))
         self.programs_toggle.setVisible(stored)
         self._show_programs(stored and self.programs_toggle.isChecked())
+        from wizard.ui.brand import dress_done
+
+        dress_done(self, ctx, self.card, state)
 
     def _saved_text(self, state: str) -> str:
         ctx, profile = self.ctx, self.ctx.saved_profile

@@ -280,4 +280,4 @@ def support_report(ctx: WizardContext) -> str:
         last_code=result.code.value if result is not None else None,
         test_mode=ctx.demo,
     )
-    return build_report(info, ctx.lang, probe=ctx.probe_result, secrets=[ctx.token])
+    return build_report(info, ctx.lang, probe=ctx.probe_result, secrets=[ctx.token], app=ctx.app)

@@ -103,6 +103,10 @@ class WelcomePage(BasePage):
         next_help = make_label(self, catalog_only=True, name="nextHelp", wrap=False)
         self.bind(next_help.setText, "gui.welcome.next_help")
         self.body.addWidget(next_help)
+        if ctx.app.branded:  # the product's logo and needs (wizard.appconfig), up front
+            from wizard.ui.brand import dress_welcome
+
+            dress_welcome(self, ctx, self.body)
 
         self.language_combo.currentIndexChanged.connect(self._language_chosen)
         self.country_combo.currentIndexChanged.connect(self._country_chosen)
