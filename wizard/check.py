@@ -2,7 +2,8 @@
 
 Expected failures are results, never exceptions. Every request goes through
 wizard.transport (exactly our Authorization header, plain http only to loopback, no
-proxy for it, no redirects, no cookies, an overall deadline).
+proxy for it, no redirects, no cookies, an overall deadline), carried by one
+wizard.request.Request.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,9 +24,15 @@ from wizard.outcomes import (
     Code,
     code_for_status,
 )
-from wizard.record import record
 from wizard.redact import redact, register_secret
-from wizard.transport import DEFAULT_BASE_URL, MAX_BODY, validate_base_url, validate_timeout
+from wizard.request import (
+    DEFAULT_BASE_URL,
+    BadRequest,
+    Request,
+    validate_base_url,
+    validate_timeout,
+)
+from wizard.transport import MAX_BODY
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -34,6 +41,7 @@ __all__ = [
     "Company",
     "RateLimit",
     "User",
+    "check",
     "check_connection",
     "parse_company",
     "parse_rate_limit",
@@ -49,7 +57,7 @@ __all__ = [
 USER_MIN_BUDGET_S = 2.0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Company:
     """The company /company describes."""
 
@@ -59,7 +67,7 @@ class Company:
     currency: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RateLimit:
     """Alegra's rate-limit headers from one answer."""
 
@@ -68,7 +76,7 @@ class RateLimit:
     reset_s: int | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class User:
     """From GET /users/self: who the credentials belong to. Any field may be missing."""
 
@@ -77,7 +85,7 @@ class User:
     role: str | None  # Alegra's code ("admin"); present.role_words says it in words
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """One connection check's outcome, whatever happened."""
 
@@ -189,6 +197,15 @@ def parse_user(body: Any) -> User | None:
     return None if user == User(None, None, None) else user
 
 
+# Why a check refused its inputs before sending anything (CheckResult.detail).
+REFUSED = {
+    "bad_url": "insecure or malformed base URL",
+    "insecure_url": "insecure or malformed base URL",
+    "bad_timeout": "timeout out of range",
+    "colon_in_email": "colon in the email",
+}
+
+
 def check_connection(
     email: str,
     token: str,
@@ -197,55 +214,43 @@ def check_connection(
     ca_bundle: str | None = None,
     cancel: threading.Event | None = None,
 ) -> CheckResult:
-    start = time.monotonic()
+    """`check` for a caller holding the parts: inputs that break a Request's rules are
+    `invalid_input`, with nothing sent."""
+    try:
+        request = Request(base_url, email, token, timeout, ca_bundle, cancel)
+    except BadRequest as exc:
+        return CheckResult(Code.INVALID_INPUT, None, None, None, 0, detail=REFUSED[exc.problem])
+    return check(request)
 
+
+def check(request: Request) -> CheckResult:
+    """GET /company, then /users/self, on one kept connection, within request.timeout."""
+    register_secret(request.token)  # before any answer is read: what echoes it is masked
+    with transport.Client() as client:
+        return _check(request, client, time.monotonic())
+
+
+def _check(request: Request, client: transport.Client, start: float) -> CheckResult:
     def result(code: Code, status: int | None = None, **kw: Any) -> CheckResult:
         elapsed = int((time.monotonic() - start) * 1000)
         kw.setdefault("company", None)
         kw.setdefault("rate_limit", None)
         return CheckResult(code, status, elapsed_ms=elapsed, **kw)
 
-    if validate_base_url(base_url) is not None:
-        return result(Code.INVALID_INPUT, detail="insecure or malformed base URL")
-    if validate_timeout(timeout) is not None:
-        return result(Code.INVALID_INPUT, detail="timeout out of range")
-    if ":" in email:  # a Basic-auth user name ends at the first colon
-        return result(Code.INVALID_INPUT, detail="colon in the email")
-    base = base_url.rstrip("/")
-    register_secret(token)  # before any answer is read: what echoes it comes back masked
-    # One connection for /company and /users/self (same host, same rules: transport.Client).
-    with transport.Client() as client:
-        return _check(email, token, base, timeout, ca_bundle, cancel, start, client, result)
-
-
-def _check(
-    email: str,
-    token: str,
-    base: str,
-    timeout: float,
-    ca_bundle: str | None,
-    cancel: threading.Event | None,
-    start: float,
-    client: transport.Client,
-    result: Callable[..., CheckResult],
-) -> CheckResult:
-    deadline = start + timeout
+    deadline = start + request.timeout
     try:
-        answer = transport.fetch(
-            f"{base}/company", headers=transport.auth_headers(email, token), timeout=timeout,
-            ca_bundle=ca_bundle, deadline=deadline, cancel=cancel, client=client,
-        )  # fmt: skip
+        answer = client.send(request, "/company", deadline=deadline)
     except transport.Cancelled:
         return result(Code.CANCELLED)
     except transport.NotLoopback:
         return result(Code.INVALID_INPUT, detail="plain http to a name that is not only loopback")
     except TimeoutError:
         return result(Code.TIMEOUT, detail="no complete answer before the deadline")
-    except Exception as exc:  # socket, ssl, http.client and proxy errors (classify names them)
+    except Exception as exc:  # requests', socket and proxy errors (classify names them)
         code = transport.classify(exc)
         issuer = None
         if code is Code.TLS_ERROR:
-            parts = urlsplit(base)
+            parts = urlsplit(request.base_url)
             issuer = transport.certificate_issuer(parts.hostname or "", parts.port or 443)
         return result(code, detail=type(exc).__name__, tls_issuer=issuer)
 
@@ -256,7 +261,7 @@ def _check(
             target = urlsplit(headers.get("Location", "")).hostname or "?"
         except ValueError:  # e.g. "http://[x": still a redirect, never followed
             target = "?"
-        if token and token.lower() in target.lower():  # the server chose it: it may echo us
+        if request.token and request.token.lower() in target.lower():  # it may echo us
             target = "?"
         return result(
             Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail=f"redirect to {target}"
@@ -266,9 +271,7 @@ def _check(
     if status != 200:
         can_read, user = None, None
         if status == 403:  # wrong credentials, or a user who may not read company info?
-            user_status, user, _ = _users_self(
-                base, email, token, timeout, ca_bundle, deadline, cancel, client
-            )
+            user_status, user, _ = _users_self(request, client, deadline)
             can_read = False if user_status == 200 else None
         return result(
             code_for_status(status), status, rate_limit=rate, can_read_company=can_read,
@@ -276,19 +279,16 @@ def _check(
         )  # fmt: skip
     if body is None:
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="body too large")
-    try:
-        parsed = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    parsed = _json(body)
+    if parsed is None:
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not JSON")
     if not isinstance(parsed, dict):
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not an object")
-    if cancel is not None and cancel.is_set():
+    if request.cancelled():
         return result(Code.CANCELLED)
-    _, user, user_rate = _users_self(
-        base, email, token, timeout, ca_bundle, deadline, cancel, client
-    )
+    _, user, user_rate = _users_self(request, client, deadline)
     warnings: tuple[str, ...] = ()
-    if user is not None and user.email and user.email.casefold() != email.casefold():
+    if user is not None and user.email and user.email.casefold() != request.email.casefold():
         warnings = ("user_email_differs",)
     return result(
         Code.CONNECTED,
@@ -300,33 +300,30 @@ def _check(
     )
 
 
+def _json(body: bytes) -> Any:
+    """The parsed body, or None when it is no JSON we can read: not UTF-8, malformed, or
+    nested deeper than the parser recurses (any parser error is the server's answer, not
+    our failure)."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
 def _users_self(
-    base: str,
-    email: str,
-    token: str,
-    timeout: float,
-    ca_bundle: str | None,
-    deadline: float,
-    cancel: threading.Event | None,
-    client: transport.Client,
+    request: Request, client: transport.Client, deadline: float
 ) -> tuple[int | None, User | None, RateLimit | None]:
     """GET /users/self once: (status or None, the user, its rate-limit headers). Never
     changes the outcome of the check: a courtesy call, with what is left of the deadline
     but at least USER_MIN_BUDGET_S."""
-    budget = max(deadline - time.monotonic(), min(timeout, USER_MIN_BUDGET_S))
+    budget = max(deadline - time.monotonic(), min(request.timeout, USER_MIN_BUDGET_S))
     try:
-        answer = transport.fetch(
-            f"{base}/users/self", headers=transport.auth_headers(email, token),
-            timeout=min(timeout, budget), ca_bundle=ca_bundle,
-            deadline=time.monotonic() + budget, cancel=cancel,
-            max_body=256 * 1024, client=client,
-        )  # fmt: skip
+        answer = client.send(
+            request, "/users/self", deadline=time.monotonic() + budget, max_body=256 * 1024
+        )
     except Exception:  # its failure is no failure of the check
         return None, None, None
     rate = parse_rate_limit(answer.headers)
     if answer.status != 200 or answer.body is None:
         return answer.status, None, rate
-    try:
-        return answer.status, parse_user(json.loads(answer.body.decode("utf-8"))), rate
-    except (UnicodeDecodeError, ValueError):
-        return answer.status, None, rate
+    return answer.status, parse_user(_json(answer.body)), rate

@@ -1,6 +1,7 @@
 """The permission and plan probe: which resources these credentials may read (Qt-free).
 
-Read-only `GET <resource>?limit=1`, one at a time, paced, through wizard.transport.
+Read-only `GET <resource>?limit=1`, one at a time, paced, through wizard.transport,
+carried by one wizard.request.Request.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from wizard import transport
 from wizard.check import parse_rate_limit
-from wizard.transport import DEFAULT_BASE_URL, validate_base_url, validate_timeout
+from wizard.request import DEFAULT_BASE_URL, BadRequest, Request
 
 
 # --- permission and plan probe ------------------------------------------------------------
@@ -21,7 +22,7 @@ from wizard.transport import DEFAULT_BASE_URL, validate_base_url, validate_timeo
 # endpoint we could confirm (see shared/ALEGRA_API.md): shown as "not checked", never
 # guessed against the live API. Names: catalog keys probe.resource.<key>. Correct a row
 # here when a path is confirmed.
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Probed:
     key: str
     path: str | None
@@ -56,7 +57,7 @@ MIN_REMAINING = 5
 PROBE_PACE_S = 0.25  # ~4 calls a second: well under Alegra's ~150 a minute
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProbeRow:
     key: str
     path: str | None
@@ -74,7 +75,7 @@ class ProbeRow:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProbeResult:
     rows: tuple[ProbeRow, ...]
     rate_limited: bool  # stopped on a 429 or a nearly spent limit
@@ -103,32 +104,36 @@ def probe_permissions(
     pace_s: float = PROBE_PACE_S,
     resources: Sequence[str] | None = None,
 ) -> ProbeResult:
-    """Read-only `GET <resource>?limit=1` for each row of PROBED (or only the `resources`
-    named, in that order), one at a time, `pace_s` apart. Stops (the rest "skipped") on a
-    429, when the rate limit is nearly spent, or on cancel. Never raises for network
-    trouble: that row is "error"."""
-    items = PROBED if resources is None else tuple(BY_KEY[key] for key in resources)
-    if validate_base_url(base_url) is not None or validate_timeout(timeout) is not None:
+    """`probe` for a caller holding the parts: inputs that break a Request's rules make
+    every row "error", with nothing sent."""
+    try:
+        request = Request(base_url, email, token, timeout, ca_bundle, cancel)
+    except BadRequest:
+        items = _items(resources)
         errors = tuple(ProbeRow(p.key, p.path, p.gated, ERROR) for p in items)
         return ProbeResult(errors, rate_limited=False, reset_s=None)
-    with transport.Client() as client:  # one connection for every row, when the server keeps it
-        return _probe(
-            email, token, base_url.rstrip("/"), timeout, ca_bundle, cancel, pace_s, client, items
-        )
+    return probe(request, pace_s, resources)
+
+
+def _items(resources: Sequence[str] | None) -> tuple[Probed, ...]:
+    return PROBED if resources is None else tuple(BY_KEY[key] for key in resources)
+
+
+def probe(
+    request: Request, pace_s: float = PROBE_PACE_S, resources: Sequence[str] | None = None
+) -> ProbeResult:
+    """Read-only `GET <resource>?limit=1` for each row of PROBED (or only the `resources`
+    named, in that order), one at a time, `pace_s` apart, on one kept connection when the
+    server keeps it. Stops (the rest "skipped") on a 429, when the rate limit is nearly
+    spent, or on cancel. Never raises for network trouble: that row is "error"."""
+    with transport.Client() as client:
+        return _probe(request, pace_s, client, _items(resources))
 
 
 def _probe(
-    email: str,
-    token: str,
-    base: str,
-    timeout: float,
-    ca_bundle: str | None,
-    cancel: threading.Event | None,
-    pace_s: float,
-    client: transport.Client,
-    items: tuple[Probed, ...],
+    request: Request, pace_s: float, client: transport.Client, items: tuple[Probed, ...]
 ) -> ProbeResult:
-    auth = transport.auth_headers(email, token)
+    cancel = request.cancel
     rows: list[ProbeRow] = []
     stop: str | None = None
     reset_s: int | None = None
@@ -149,11 +154,7 @@ def _probe(
             continue
         called = True
         try:
-            answer = transport.fetch(
-                f"{base}{item.path}?limit=1", headers=auth, timeout=timeout,
-                ca_bundle=ca_bundle, deadline=time.monotonic() + timeout, cancel=cancel,
-                client=client,
-            )  # fmt: skip
+            answer = client.send(request, f"{item.path}?limit=1")
             status, headers = answer.status, answer.headers
         except transport.Cancelled:
             stop = "cancelled"
