@@ -89,7 +89,7 @@ def cuts(old: Path, new: Path) -> str:
     def group(rel: str) -> str:
         name = rel.rsplit("/", 1)[-1]
         if rel.startswith("_internal/cryptography/") or name.startswith("_cffi_backend"):
-            return "cryptography → packaging/shims/cryptography"
+            return "cryptography (and cffi)"
         for reason, pattern in system_libs.LEFT_TO_SYSTEM.items():
             if re.match(pattern, name):
                 return f"from the system: {reason}"

@@ -26,6 +26,6 @@ deb=$(bash packaging/linux/build-deb.sh dist/alegra-wizard dist)
 mib() { awk "BEGIN{printf \"%.1f\", $1/1048576}"; }
 onedir=$(find dist/alegra-wizard -type f -printf '%s\n' | awk '{s+=$1} END{print s}')
 archive=$(stat -c %s "dist/$name.tar.gz")
-echo "onedir:  dist/alegra-wizard  $(mib "$onedir") MiB (goal ≤ 90 MiB)"
-echo "archive: dist/$name.tar.gz  $(mib "$archive") MiB (goal ≤ 36 MiB)"
-echo "deb:     ${deb#"$PWD"/}  $(mib "$(stat -c %s "$deb")") MiB (goal ≤ 38 MiB)"
+echo "onedir:  dist/alegra-wizard  $(mib "$onedir") MiB (goal ≤ 95 MiB)"
+echo "archive: dist/$name.tar.gz  $(mib "$archive") MiB (goal ≤ 38 MiB)"
+echo "deb:     ${deb#"$PWD"/}  $(mib "$(stat -c %s "$deb")") MiB (goal ≤ 28 MiB)"

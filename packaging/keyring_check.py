@@ -6,7 +6,7 @@ timeout and refusal of plaintext or "fail" backends as the app), reads it back t
 a fresh store and, unless --keep, removes both. Prints one JSON line:
 `{"backend", "session", "profile", "stored", "read_back", "removed"}`, never the secret.
 `session` is how secrets travel to a Secret Service (Linux): "encrypted" (AES over a
-Diffie-Hellman key; the frozen app does AES with packaging/shims/cryptography) or "plain",
+Diffie-Hellman key, through the cryptography package) or "plain",
 null elsewhere or when it can't be told. Exit 0 when everything worked, 16
 (storage_error) otherwise.
 

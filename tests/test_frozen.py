@@ -132,7 +132,7 @@ def test_the_bundle_saves_reads_and_removes_a_secret(bundle: Path) -> None:
     report = keyring_check(bundle)
     assert report == {
         "backend": "SecretService Keyring",
-        # Secrets went through AES-CBC: the frozen app's packaging/shims/cryptography.
+        # Secrets went through AES-CBC: the real cryptography, bundled.
         "session": "encrypted",
         "profile": report["profile"],
         "stored": True,
@@ -217,14 +217,15 @@ def test_what_the_bundle_needs_from_the_system_is_declared(bundle: Path) -> None
 
 
 def test_the_bundle_stays_lean(bundle: Path) -> None:
-    """benchmarks/README.md's goal (≤ 90 MiB) and what gets it there."""
+    """benchmarks/README.md's goal (≤ 95 MiB with the real packages) and what gets it
+    there."""
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
     size = sum(p.stat().st_size for p in files)
-    assert size <= 90 * MiB, f"{size / MiB:.1f} MiB"
+    assert size <= 95 * MiB, f"{size / MiB:.1f} MiB"
     names = {p.name for p in files}
     assert not {n for n in names if n.startswith(("libQt6Network", "libQt6Qml", "libgtk"))}
-    # The real cryptography (11 MiB) and cffi: replaced by packaging/shims/cryptography.
-    assert not {n for n in names if n.startswith(("_rust.", "_cffi_backend"))}
+    # The real cryptography (its Rust extension), no stand-in under its name.
+    assert {n for n in names if n.startswith("_rust.")}
     assert not {n for n in names if system_libs.from_system(n)}
     icu = next(p for p in files if p.name.startswith("libicudata"))
     assert icu.stat().st_size < 8 * MiB  # shrunk by packaging/icu_data.py (31 MiB)

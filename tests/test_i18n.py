@@ -127,27 +127,6 @@ def test_a_stale_or_broken_compiled_file_falls_back_to_the_toml(tmp_path, monkey
     assert i18n.t("gui.button.next", "en") != "Onward"
 
 
-def test_the_compiled_files_read_as_json_loads_reads_them() -> None:
-    """i18n reads them with json's C scanner, without importing json (start-up time): the
-    same values as json.loads, and ValueError (so the TOML is parsed) for what json.loads
-    would refuse."""
-    import json
-
-    files = sorted((ROOT / "resources/i18n/compiled").glob("*.json"))
-    assert files
-    for path in files:
-        data = path.read_bytes()
-        assert i18n._load_json(data) == json.loads(data), path.name
-    assert i18n._load_json(b' \n {"a": [1, 2.5, null, true, "\\u00f1", -Infinity]} \n') == {
-        "a": [1, 2.5, None, True, "ñ", float("-inf")]
-    }
-    for bad in (b"", b"   ", b"{not json", b'{"a": 1} trailing', b'{"a": 1', b"\xff\xfe"):
-        with pytest.raises(ValueError):
-            json.loads(bad)
-        with pytest.raises(ValueError):
-            i18n._load_json(bad)
-
-
 @pytest.mark.parametrize("crlf_by", ["autocrlf", "eol"])
 def test_a_crlf_checkout_keeps_the_compiled_catalog_current(tmp_path: Path, crlf_by: str) -> None:
     """A Windows checkout (core.autocrlf=true, or core.eol=crlf with the user's own

@@ -13,9 +13,9 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from wizard import i18n
-from wizard.record import record
 
 FIXES: dict[str, str] = {
     name: f"fix.{name}"
@@ -57,7 +57,7 @@ PROBLEMS: dict[str, str] = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Note:
     """One fix, warning or problem the cleaner found, by field."""
 
@@ -67,7 +67,7 @@ class Note:
     detail: str = ""  # the character a look-alike or IDN warning names
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Cleaned:
     """What clean() made of a pasted email and token."""
 

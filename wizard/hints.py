@@ -7,11 +7,11 @@ entry and fills its placeholders. Adding a case is adding a catalog entry.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard import i18n
 from wizard.outcomes import RATE_WAIT_DEFAULT_S, RATE_WAIT_MAX_S, RATE_WAIT_MIN_S, Code
-from wizard.record import record
 
 if TYPE_CHECKING:
     from wizard.countries import Country
@@ -39,7 +39,7 @@ def wait_words(seconds: int | None, lang: str) -> str:
     return i18n.t("hint.wait.hour", lang)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Hint:
     """What went wrong and how to fix it, in one language."""
 

@@ -14,6 +14,7 @@ fallback; a key missing in both languages is a bug that tests catch.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import zlib
@@ -68,44 +69,6 @@ def compile_file(source: bytes) -> dict[str, Any]:
     return {"source_crc32": zlib.crc32(source), "entries": part}
 
 
-class _Decoding:
-    """What json.loads hands its C scanner (json.JSONDecoder's defaults)."""
-
-    strict = True
-    object_hook = None
-    object_pairs_hook = None
-    parse_float = float
-    parse_int = int
-    parse_constant = {
-        "NaN": float("nan"),
-        "Infinity": float("inf"),
-        "-Infinity": float("-inf"),
-    }.__getitem__
-
-
-def _load_json(data: bytes) -> Any:
-    """json.loads(data), by the same C scanner json.loads runs, without importing the
-    json package: its regular expressions are compiled at import, ~1 ms of the window's
-    first paint, which reads two catalog files and nothing else in JSON. ValueError for
-    anything that is not one JSON document (the caller then parses the TOML)."""
-    try:
-        from _json import make_scanner  # CPython's; json.decoder uses the same one
-    except ImportError:  # another Python: the json package itself
-        import json
-
-        return json.loads(data)
-    text = data.decode("utf-8")
-    start = len(text) - len(text.lstrip(" \t\n\r"))
-    try:
-        # typeshed types the context as a scanner; the C code reads these attributes.
-        value, end = make_scanner(_Decoding())(text, start)  # type: ignore[arg-type]
-    except StopIteration:
-        raise ValueError("not a JSON document") from None
-    if text[end:].strip(" \t\n\r"):
-        raise ValueError("not a JSON document")
-    return value
-
-
 @cache
 def _load_file(name: str) -> dict[str, dict[str, Any]] | None:
     """One catalog file's entries; None when there is no such file (asked once per
@@ -115,7 +78,7 @@ def _load_file(name: str) -> dict[str, dict[str, Any]] | None:
     except FileNotFoundError:
         return None
     try:
-        compiled = _load_json(resource("i18n", "compiled", f"{name}.json").read_bytes())
+        compiled = json.loads(resource("i18n", "compiled", f"{name}.json").read_bytes())
     except (OSError, ValueError):
         compiled = None
     # The TOML is the truth: an edited file whose JSON was not regenerated is parsed.

@@ -1,1 +1,0 @@
-"""Empty: see cryptography/__init__.py."""
