@@ -1,4 +1,5 @@
-"""The client against real loopback servers: classification, redirects, cookies, deadlines, TLS."""
+"""wizard.check, the client against real loopback servers: classification, redirects, cookies,
+deadlines, TLS; and a body no parser can read is the server's answer, never our failure."""
 
 from __future__ import annotations
 
@@ -383,3 +384,41 @@ def test_the_rate_limit_is_the_latest_answers(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/users/self").respond_with_json({}, headers=later)
     rl = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5).rate_limit
     assert rl is not None and (rl.limit, rl.remaining, rl.reset_s) == (150, 119, 40)
+
+
+# --- a body no parser can read -------------------------------------------------------------
+NESTED = b"[" * 100_000  # deeper than the JSON parser recurses: RecursionError
+
+
+def test_a_deeply_nested_company_body_is_an_unexpected_response(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_data(
+        NESTED, content_type="application/json"
+    )
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert (result.code, result.http_status, result.detail) == (
+        Code.UNEXPECTED_RESPONSE, 200, "not JSON"
+    )  # fmt: skip
+
+
+def test_a_deeply_nested_users_self_body_leaves_the_check_connected(
+    httpserver: HTTPServer,
+) -> None:
+    httpserver.expect_request("/api/v1/company").respond_with_json({"name": "Ferreteria Sur"})
+    httpserver.expect_request("/api/v1/users/self").respond_with_data(
+        NESTED, content_type="application/json"
+    )
+    result = check_connection(EMAIL, TOKEN, base(httpserver), timeout=5)
+    assert (result.code, result.user) == (Code.CONNECTED, None)
+
+
+def test_cli_a_deeply_nested_body_is_exit_10_not_an_internal_error(
+    httpserver: HTTPServer, run_cli
+) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/api/v1/company").respond_with_data(
+        NESTED, content_type="application/json"
+    )
+    args = ["check", "--json", "--email", EMAIL, "--token-stdin", "--base-url", base(httpserver)]
+    got = run_cli(*args, stdin=TOKEN + "\n")
+    assert got.returncode == 10, got
+    assert got.json["code"] == "unexpected_response"
+    assert "RecursionError" not in got.stdout + got.stderr
