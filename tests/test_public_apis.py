@@ -20,9 +20,6 @@ DOCUMENTED = {"_MEIPASS"}
 # one use left, until the CLI's parser (issue 23, item 3) formats the window's options
 # through argparse's public calls. (path, name) pairs; nothing else may join them.
 PENDING = {
-    ("wizard/cli.py", "_get_formatter"),
-    ("wizard/cli.py", "_actions"),
-    ("wizard/cli.py", "_HelpAction"),
     ("wizard/cli/parser.py", "_get_formatter"),
     ("wizard/cli/parser.py", "_actions"),
     ("wizard/cli/parser.py", "_HelpAction"),
