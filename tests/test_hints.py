@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from wizard import i18n
@@ -79,3 +81,28 @@ def test_hint_text_numbers_the_steps() -> None:
 
     text = hint_text(hint_for(Code.TIMEOUT, "en"))
     assert "\n  1. " in text and "\n  2. " in text
+
+
+@pytest.mark.parametrize(
+    ("platform", "named", "never"),
+    [
+        ("win32", "Administrador de credenciales", "gnome-keyring"),
+        ("darwin", "Acceso a Llaveros", "gnome-keyring"),
+        ("linux", "gnome-keyring", "Administrador de credenciales"),
+    ],
+)
+def test_no_keyring_steps_are_this_systems(
+    monkeypatch: pytest.MonkeyPatch, platform: str, named: str, never: str
+) -> None:
+    """Issue 26: Windows and macOS users were told to install gnome-keyring. The steps
+    for `no_backend` are the system's own, in both languages and for every country."""
+    from wizard import countries, present
+
+    monkeypatch.setattr(sys, "platform", platform)
+    for country in (None, *countries.COUNTRIES):
+        hint = present.storage_texts("no_backend", "es", country)
+        text = " ".join(hint.steps)
+        assert named in text and never not in text, (platform, country)
+        assert hint.title  # the common (or the country's) title
+    english = " ".join(present.storage_texts("no_backend", "en").steps)
+    assert never not in english

@@ -332,9 +332,65 @@ def _collect_again() -> None:
 
 
 def _configure_logging() -> None:
+    from wizard import crashlog
     from wizard.redact import configure_logging  # logging costs start-up time: after paint
 
     configure_logging()
+    crashlog.start()  # the windowed app's streams go nowhere: a file for support
+
+
+def report_crash(exc_info, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """An error nothing handled: into the crash log (redacted), one line on stderr, and a
+    message box, Spanish then English, naming the log for support. Makes a QApplication
+    if there is none yet (a failure before the window)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from wizard import crashlog
+
+    path = crashlog.record(exc_info)
+    where = str(path) if path else i18n.t("gui.crash.no_log", lang)
+    sys.stderr.write(i18n.both("gui.crash.title") + f" ({where})\n")
+    if QApplication.instance() is None:
+        QApplication([sys.argv[0]])
+    box = QMessageBox(QMessageBox.Icon.Critical, i18n.t("gui.crash.title", lang),
+                      i18n.both("gui.crash.title"))  # fmt: skip
+    box.setObjectName("crashBox")
+    box.setInformativeText(i18n.both("gui.crash.body", path=where))
+    box.exec()
+
+
+class CrashHooks:
+    """sys.excepthook and threading.excepthook while the window runs. PySide6 hands a
+    slot's exception to sys.excepthook and goes on with the event loop, a window perhaps
+    half-updated and nothing recorded: the hook reports it once and ends the app (exit 1).
+    A worker thread's error is recorded. The previous hooks come back on close()."""
+
+    def __init__(self, app, lang: str) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.lang, self.crashed = app, lang, False
+        self._previous = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self._on_error
+        threading.excepthook = self._on_thread_error
+
+    def _on_error(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        if self.crashed:  # a second error while the box is up: recorded only
+            from wizard import crashlog
+
+            crashlog.record((exc_type, exc, tb))
+            return
+        self.crashed = True
+        report_crash((exc_type, exc, tb), self.lang)
+        from wizard.outcomes import EXIT_INTERNAL_ERROR
+
+        self.app.exit(EXIT_INTERNAL_ERROR)
+
+    def _on_thread_error(self, args) -> None:  # type: ignore[no-untyped-def]
+        from wizard import crashlog
+
+        if args.exc_type is not SystemExit:
+            crashlog.record((args.exc_type, args.exc_value, args.exc_traceback))
+
+    def close(self) -> None:
+        sys.excepthook, threading.excepthook = self._previous
 
 
 def write_result(target: str, report: dict[str, object]) -> None:
@@ -444,11 +500,17 @@ def main(argv: Sequence[str]) -> int:
         QTimer.singleShot(SMOKE_TIMEOUT_MS, too_slow)
     QTimer.singleShot(COLLECT_AGAIN_AFTER_MS, _collect_again)
     wizard.finished.connect(app.quit)
+    hooks = CrashHooks(app, options.lang)
     wizard.show()
     try:
         app.exec()
     finally:
+        hooks.close()
         wizard.ctx.shutdown()
+    if hooks.crashed:
+        from wizard.outcomes import EXIT_INTERNAL_ERROR
+
+        return EXIT_INTERNAL_ERROR
     if options.smoke_test:
         return 1 if smoke_failed["value"] else 0
     from wizard.ui.context import Ending

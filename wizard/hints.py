@@ -6,6 +6,7 @@ entry and fills its placeholders. Adding a case is adding a catalog entry.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -93,18 +94,34 @@ def _localizer(lang: str, country: Country | None) -> Callable[[str], str]:
     return lambda key: country.words(key, lang)
 
 
+def system_name(platform: str | None = None) -> str:
+    """windows, macos or linux (any other Unix): which of a text's per-system variants."""
+    platform = sys.platform if platform is None else platform
+    return {"win32": "windows", "darwin": "macos"}.get(platform, "linux")
+
+
 def storage_hint(
     reason: str, lang: str = i18n.DEFAULT_LANG, *, country: Country | None = None
 ) -> Hint:
-    """The store's own texts for a StorageError reason (storage.<reason> in store.toml),
-    else the generic storage_error hint."""
+    """The store's own texts for a StorageError reason (storage.<reason> in store.toml;
+    storage.<reason>.<system>.title/.steps where this system needs other words: no
+    Windows or macOS user is told to install gnome-keyring), else the generic
+    storage_error hint."""
     key = f"storage.{reason}"
     local = _localizer(lang, country)
-    if i18n.has(f"{key}.title"):
+
+    def own(part: str) -> str | None:
+        for candidate in (f"{key}.{system_name()}.{part}", f"{key}.{part}"):
+            if i18n.has(candidate):
+                return local(candidate)
+        return None
+
+    title, steps = own("title"), own("steps")
+    if title is not None:
         return Hint(
-            title=i18n.t(local(f"{key}.title"), lang),
+            title=i18n.t(title, lang),
             causes=[],
-            steps=i18n.t_list(local(f"{key}.steps"), lang) if i18n.has(f"{key}.steps") else [],
+            steps=i18n.t_list(steps, lang) if steps else [],
             url=None,
         )
     return hint_for(Code.STORAGE_ERROR, lang, country=country)

@@ -68,7 +68,16 @@ def run_gui(argv: Sequence[str]) -> int:
 
             sys.stderr.write(i18n.both("cli.no_gui_yet") + f" ({exc.name})\n")
             return EXIT_INTERNAL_ERROR
-        return app.main(list(argv))
+        try:
+            return app.main(list(argv))
+        except Exception:
+            # A failure before or around the window: our box and crash log, not a frozen
+            # app's English traceback dialog (PyInstaller's, for an uncaught exception).
+            from wizard import i18n
+            from wizard.outcomes import EXIT_INTERNAL_ERROR
+
+            app.report_crash(sys.exc_info(), i18n.system_lang())
+            return EXIT_INTERNAL_ERROR
     finally:
         gc.enable()
 

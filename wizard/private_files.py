@@ -1,6 +1,7 @@
 """The one way we write a file that may name a client or hold a token (Qt-free, cheap to
 import: settings.json is written by the window, profiles.json by the store, the file
-`credential get --output` names by the CLI, --result-json by the window).
+`credential get --output` names by the CLI, --result-json by the window; and the crash
+log, appended to: open_private_log).
 
 Every such file is written the same way: a temp file in the same folder (mkstemp: O_EXCL,
 so it never opens through a planted link), mode 0600 whatever the umask, fsync, then
@@ -21,6 +22,7 @@ import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import TextIO
 
 # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: what MoveFileEx says
 # while another process holds the target open without delete sharing.
@@ -75,6 +77,25 @@ def _replace(tmp: str, path: Path) -> None:
                 raise FileBusyError(exc.errno, "in use by another program", str(path)) from exc
         time.sleep(pause)
         pause = min(pause * 2, 0.25)
+
+
+def open_private_log(path: Path, max_bytes: int) -> TextIO:
+    """Our log file, for appending lines: 0600 whatever the umask, in folders made 0700,
+    never opened through a symlink; started afresh once it has grown past `max_bytes`.
+    Line-buffered, LF."""
+    make_folders(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
+        if os.fstat(fd).st_size > max_bytes:
+            os.ftruncate(fd, 0)
+        return open(fd, "a", encoding="utf-8", newline="\n", buffering=1)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def make_folders(folder: Path) -> None:

@@ -79,12 +79,30 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Redaction at the formatter: the record as it is written, traceback and stack
+    included (a filter sees the message only, and an exception's text, a local's repr
+    in a chained message, reaches the handler unfiltered). `inner`: a handler's own
+    formatter, whose text is redacted."""
+
+    def __init__(self, fmt: str | None = None, *, inner: logging.Formatter | None = None) -> None:
+        super().__init__(fmt)
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self.inner.format(record) if self.inner else super().format(record)
+        return redact(text)
+
+
 def install_redaction(logger: logging.Logger | None = None) -> None:
-    """Attach the filter to every handler of `logger` (root by default), once."""
+    """Attach the filter to every handler of `logger` (root by default), once, and
+    redact what each writes, tracebacks included (RedactingFormatter)."""
     target = logger or logging.getLogger()
     for handler in target.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+        if not isinstance(handler.formatter, RedactingFormatter):
+            handler.setFormatter(RedactingFormatter(inner=handler.formatter))
 
 
 def configure_logging() -> None:
