@@ -624,7 +624,7 @@ def test_usage_errors_under_json_print_one_json_object(script, args) -> None:  #
 def test_an_internal_error_under_json_prints_one_json_object(cli_env) -> None:  # type: ignore[no-untyped-def]
     code = (
         "import sys, wizard.store as store\n"
-        "def boom():\n    raise RuntimeError('boom')\n"
+        "def boom(*args, **kwargs):\n    raise RuntimeError('boom')\n"
         "store.Store = boom\n"
         "from wizard.launch import main\n"
         "sys.exit(main(sys.argv[1:]))\n"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from wizard.appconfig import AppConfig
     from wizard.cli.options import Command, Context
     from wizard.cli.render import Io
 
@@ -156,7 +157,12 @@ def run_cli(argv: Sequence[str]) -> int:
             sys.stdout.flush()
             return done.code if isinstance(done.code, int) else 0
         io.lang, io.json = args.lang, bool(args.json)
-        ctx = Context(parsers)
+        app = _app_file(args, io)
+        if app is None:
+            from wizard.outcomes import EXIT_USAGE
+
+            return EXIT_USAGE
+        ctx = Context(parsers, app=app)
         if command is None:
             run_help(_no_topic(args), io, ctx)
             sys.stdout.flush()
@@ -171,6 +177,32 @@ def run_cli(argv: Sequence[str]) -> int:
         if io.json:  # even a Ctrl+C leaves the caller its one JSON object
             io.emit_json({"ok": False, "code": "interrupted"})
         return EXIT_INTERRUPTED
+
+
+def _app_file(args: argparse.Namespace, io: Io) -> AppConfig | None:
+    """The app file in effect (wizard.appconfig); None after saying, in Spanish then
+    English, why a file can't be used (the command then exits 2, having changed nothing)."""
+    from wizard import appconfig
+
+    try:
+        return appconfig.load(getattr(args, "app_config", None))
+    except appconfig.AppConfigError as error:
+        io.err(error.both())
+        if io.json:
+            io.emit_json(
+                {
+                    "ok": False,
+                    "code": "usage_error",
+                    "message": error.message(io.lang),
+                    "app_config": {
+                        "path": str(error.path),
+                        "problem": error.problem,
+                        "line": error.line,
+                        "nearest": error.nearest,
+                    },
+                }
+            )
+        return None
 
 
 def _no_topic(args: argparse.Namespace) -> argparse.Namespace:

@@ -216,6 +216,7 @@ class Checked:
         self.matches_stored: bool | None = None
         self.permissions: list[dict[str, Any]] | None = None
         self.profiles: list[str] | None = None  # a profile choice to make
+        self.needs: Any = None  # wizard.needs.NeedsReport, when the app file lists needs
         self.extra: dict[str, Any] = {}  # login's own fields
 
     def json(self, lang: str) -> dict[str, Any]:
@@ -230,7 +231,17 @@ class Checked:
                 permissions=self.permissions,
                 profiles=self.profiles,
             ),
+            **self._needs_json(),
             **self.extra,
+        }
+
+    def _needs_json(self) -> dict[str, Any]:
+        """needs_missing / needs_unchecked, when the app file's needs were checked."""
+        if self.needs is None:
+            return {}
+        return {
+            "needs_missing": self.needs.missing_json(),
+            "needs_unchecked": self.needs.unchecked_json(),
         }
 
 
@@ -253,6 +264,8 @@ def clean_and_check(given: Given, io: Io, ctx: Context, *, use_default: bool) ->
             c.lines.append(msg("warning", lang))
             c.lines += [f"  - {line}" for line in credentials.describe(cleaned.warnings, lang)]
         c.code, c.hint = _check_inputs(given, c, inputs, cleaned, lang)
+        if c.code is Code.CONNECTED and ctx.app.needs:
+            c.code, c.hint = _check_needs(given, c, ctx, cleaned, lang)
     except Outcome as outcome:
         c.code = outcome.code
         c.hint = hint_for(outcome.code, lang)
@@ -328,6 +341,25 @@ def _check_inputs(
             c.lines.append(probe_as_text(found, lang))
         return Code.CONNECTED, None
     return result.code, present.hint_for_result(result, lang)
+
+
+def _check_needs(
+    given: Given, c: Checked, ctx: Context, cleaned: Any, lang: str
+) -> tuple[Code, Hint | None]:
+    """After a good check: the app file's needed resources, and only they (paced as the
+    probe). needs_unmet when one is known missing; what can't be checked never blocks."""
+    from wizard import needs
+
+    report = needs.check_needs(
+        ctx.app, cleaned.email, cleaned.token, c.base_url, given.timeout, ca_bundle=given.ca_bundle
+    )
+    c.needs = report
+    if report is None:
+        return Code.CONNECTED, None
+    c.lines += needs.summary_lines(ctx.app, report, lang)
+    if report.code is Code.NEEDS_UNMET:
+        return Code.NEEDS_UNMET, hint_for(Code.NEEDS_UNMET, lang)
+    return Code.CONNECTED, None
 
 
 def _connected_lines(company: Any, lang: str) -> str:

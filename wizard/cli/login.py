@@ -44,8 +44,10 @@ def run_login(args: argparse.Namespace, io: Io, ctx: Context) -> int:
         ca_bundle=args.ca_bundle,
     )
     c = clean_and_check(given, io, ctx, use_default=False)
-    c.extra = {"profile": None, "saved": False, "verified": c.code is Code.CONNECTED}
-    may_save = c.code is Code.CONNECTED or (
+    # needs_unmet: the token works, the product lacks a resource: saved, marked, exit 20.
+    works = c.code in (Code.CONNECTED, Code.NEEDS_UNMET)
+    c.extra = {"profile": None, "saved": False, "verified": works}
+    may_save = works or (
         args.unverified and c.code in UNVERIFIABLE and c.code is not Code.FORMAT_OK
     )
     if c.result is None or not may_save:
@@ -67,13 +69,13 @@ def run_login(args: argparse.Namespace, io: Io, ctx: Context) -> int:
         render_checked(c, io)
         return exit_code(Code.STORAGE_ERROR)
     c.extra.update(profile=profile.id, saved=True)
-    key = "login_saved" if c.code is Code.CONNECTED else "login_saved_unverified"
+    key = "login_saved" if works else "login_saved_unverified"
     c.lines.append(
         msg(key, io.lang, profile=profile.id, name=present.clean_text(profile.name))
         + ("" if created else " " + msg("login_updated", io.lang))
     )
     render_checked(c, io)
-    return 0
+    return exit_code(Code.NEEDS_UNMET) if c.code is Code.NEEDS_UNMET else 0
 
 
 def _save(st: Store, c: Checked, target: str | None, name: str | None) -> tuple[Profile, bool]:
@@ -96,5 +98,10 @@ def _save(st: Store, c: Checked, target: str | None, name: str | None) -> tuple[
         existing=existing,
         new_id=store.profile_id_for(target) if target else "",
     )
+    if c.needs is not None:  # marked with what the app's needs found missing
+        from dataclasses import replace
+
+        missing = ",".join(need.resource for need in c.needs.missing)
+        profile = replace(profile, needs_missing=missing or None)
     saved = st.save(profile, cleaned.token)
     return saved.profile, saved.created

@@ -11,6 +11,7 @@ from wizard import i18n, present
 from wizard.cli.render import Io, msg
 
 if TYPE_CHECKING:
+    from wizard.appconfig import AppConfig
     from wizard.store import Store
 
 # What --token-stdin reads at most: an email and a token (even a whole pasted "Datos de
@@ -20,12 +21,22 @@ STDIN_CAP_BYTES = 8 * 1024
 
 class Context:
     """What a handler may need beyond `args` and `io`: the store (made when first asked
-    for: most commands never open it, and a test passes its own) and the parsers (help)."""
+    for: most commands never open it, and a test passes its own), the parsers (help) and
+    the app file's product (wizard.appconfig: its id namespaces the store, its needs are
+    checked after a good check)."""
 
-    def __init__(self, parsers: Any = None, store: Callable[[], Store] | None = None) -> None:
+    def __init__(
+        self,
+        parsers: Any = None,
+        store: Callable[[], Store] | None = None,
+        app: AppConfig | None = None,
+    ) -> None:
+        from wizard.appconfig import DEFAULT
+
         self.parsers = parsers
         self._make_store = store
         self._store: Store | None = None
+        self.app = DEFAULT if app is None else app
 
     @property
     def store(self) -> Store:
@@ -33,7 +44,7 @@ class Context:
             if self._make_store is None:
                 from wizard.store import Store
 
-                self._store = Store()
+                self._store = Store(app_id=self.app.id)
             else:
                 self._store = self._make_store()
         return self._store
@@ -114,6 +125,9 @@ def shared_options(parser: argparse.ArgumentParser, lang: str, *, top: bool, net
     )
     group.add_argument(
         "--debug", action="store_true", default=default(False), help=msg("opt.debug", lang)
+    )
+    group.add_argument(
+        "--app-config", metavar="PATH", default=default(None), help=msg("opt.app_config", lang)
     )
     if net:
         group.add_argument(
