@@ -66,6 +66,8 @@ screenshots: system-deps-test $(STAMP)
 		env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots.py
 	bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
 		env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots_connections.py
+	bash scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
+		env QT_QPA_PLATFORM=xcb $(BIN)/python scripts/screenshots_brand.py
 
 bench: system-deps-test $(STAMP)
 	bash scripts/with-keyring.sh $(BIN)/python benchmarks/run_all.py

@@ -127,8 +127,11 @@ def test_the_welcome_page_shows_the_logo_and_names_the_needs(make_wizard) -> Non
     needs = page.findChild(QLabel, "welcomeNeeds")
     assert needs.isVisible()
     assert needs.text() == "Facturador POS necesitará: Facturas, Contactos, Bancos."
+    assert page.title() == "Conectar Facturador POS con Alegra"
+    assert page.findChild(QLabel, "welcomeAppName").text() == "Facturador POS"
     wizard.ctx.set_lang("en")
     assert needs.text() == "Facturador POS will need: Invoices, Contacts, Banks."
+    assert page.title() == "Connect Facturador POS to Alegra"
 
 
 def test_without_an_app_file_page_one_has_no_logo_nor_needs(make_wizard) -> None:  # type: ignore[no-untyped-def]
@@ -167,7 +170,9 @@ def test_a_missing_need_is_said_with_why_and_the_user_may_still_save(
         save_and_finish(qtbot, wizard)
         done = wizard.done_page
         assert done.card.title.text() == "Conexión guardada, pero a Facturador POS le falta algo"
-        assert "Bancos" in done.card.details.text()
+        details = done.card.details.text()
+        assert "Tu plan no incluye Bancos" in details and "NIT" in details  # the company stays
+        assert "soporte@facturador.co" in details
         logo = done.findChild(QLabel, "doneLogo")
         assert logo is not None and logo.isVisible()
         ending = wizard.ctx.ending()

@@ -14,6 +14,7 @@ from wizard import i18n
 
 if TYPE_CHECKING:
     from wizard.appconfig import AppConfig, AppConfigError
+    from wizard.ui.base import BasePage
     from wizard.ui.context import WizardContext
 
 LOGO_HEIGHT = 56  # logical pixels: a header-sized mark, crisp at 2x from a 128 px PNG
@@ -213,29 +214,43 @@ class NeedsView(QFrame):
         self.show()
 
 
-def dress_welcome(page: QWidget, ctx: WizardContext, layout: QVBoxLayout) -> None:
-    """Page one, for a product: its logo at the top and what it will need, named up front
-    («Facturador POS necesitará: Facturas, Contactos, Bancos.»)."""
-    if not ctx.app.branded:
+def dress_welcome(page: BasePage, ctx: WizardContext, layout: QVBoxLayout) -> None:
+    """Page one, for a product: its logo and name at the top, the title «Conectar
+    Facturador POS con Alegra», and what it will need, named up front («Facturador POS
+    necesitará: Facturas, Contactos, Bancos.»)."""
+    app = ctx.app
+    if not app.branded:
         return
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QHBoxLayout
+
     from wizard import needs
 
-    logo = logo_label(page, ctx.app, "welcomeLogo")
+    page.bind(page.setTitle, "brand.title", lambda: {"name": app.name})
+    head = QHBoxLayout()
+    logo = logo_label(page, app, "welcomeLogo")
     if logo is not None:
-        layout.insertWidget(0, logo)
-    line = QLabel(page)
-    line.setObjectName("welcomeNeeds")
-    line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-    line.setWordWrap(True)
-
-    def retranslate(*_: object) -> None:
-        text = needs.up_front(ctx.app, ctx.lang)
-        line.setText(text or "")
-        line.setVisible(bool(text))
-
-    retranslate()
-    ctx.languageChanged.connect(retranslate)
-    layout.insertWidget(1 if logo is not None else 0, line)
+        head.addWidget(logo)
+    name = QLabel(app.name or "", page)
+    name.setObjectName("welcomeAppName")
+    name.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+    font = QFont(name.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    name.setFont(font)
+    head.addWidget(name, 1)
+    layout.insertLayout(0, head)
+    if app.needs:
+        line = QLabel(page)
+        line.setObjectName("welcomeNeeds")
+        line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        line.setWordWrap(True)
+        page.bind(
+            line.setText,
+            "brand.needs.up_front",
+            lambda: {"name": app.name, "resources": needs.names(app.needs, ctx.lang)},
+        )
+        layout.insertWidget(1, line)
 
 
 def dress_done(page: QWidget, ctx: WizardContext, card: Any, state: str) -> None:
@@ -261,7 +276,8 @@ def dress_done(page: QWidget, ctx: WizardContext, card: Any, state: str) -> None
         card.title.setText(ctx.t("brand.done_missing", name=app.name))
         lines = needs.missing_lines(app, report, ctx.lang)
         support = support_line(app, ctx.lang)
-        card.details.setText("\n".join(lines + ([support] if support else [])))
+        shown = card.details.text() if card.details.isVisibleTo(page) else ""
+        card.details.setText("\n".join([shown, *lines, *([support] if support else [])]).strip())
         card.details.setVisible(True)
     elif state == "saved":
         card.title.setText(ctx.t("brand.done", name=app.name))
