@@ -76,9 +76,12 @@ def test_check_says_which_need_is_missing_and_exits_20(run_cli, sandbox) -> None
         "Tu plan no incluye Bancos, que Facturador POS usa para conciliar los pagos."
         in human.stdout
     )
+    assert "¿Necesitas ayuda con Facturador POS? soporte@facturador.co" in human.stdout
     met = run_cli(*args, "--email", "demo@alegra.test", "--json", stdin=DEMO_TOKEN)
     assert met.returncode == 0 and met.json["code"] == "connected"
     assert met.json["needs_missing"] == []
+    wrong = run_cli(*args, "--email", "nadie@alegra.test", stdin=DEMO_TOKEN)
+    assert wrong.returncode == 4 and "soporte@facturador.co" in wrong.stdout
 
 
 def test_without_an_app_file_check_has_no_needs(run_cli, sandbox) -> None:  # type: ignore[no-untyped-def]

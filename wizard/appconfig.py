@@ -108,6 +108,14 @@ class AppConfigError(Exception):
         return "\n\n".join(self.message(lang) for lang in i18n.LANGS)
 
 
+def support_line(app: AppConfig, lang: str) -> str | None:
+    """«¿Necesitas ayuda con Facturador POS? soporte@…», shown with every failure (window and
+    CLI); None when the app file names no support contact."""
+    if app.name is None or not app.support:
+        return None
+    return i18n.t("brand.support", lang, name=app.name, support=app.support)
+
+
 def beside_executable() -> Path | None:
     """Where an installer drops the file: the frozen app's folder (sys.executable's). From
     source, the folder of the `alegra-wizard` console script that started us (a virtual

@@ -217,6 +217,7 @@ class Checked:
         self.permissions: list[dict[str, Any]] | None = None
         self.profiles: list[str] | None = None  # a profile choice to make
         self.needs: Any = None  # wizard.needs.NeedsReport, when the app file lists needs
+        self.support: str | None = None  # the app file's support contact, after a failure
         self.extra: dict[str, Any] = {}  # login's own fields
 
     def json(self, lang: str) -> dict[str, Any]:
@@ -266,6 +267,9 @@ def clean_and_check(given: Given, io: Io, ctx: Context, *, use_default: bool) ->
         c.code, c.hint = _check_inputs(given, c, inputs, cleaned, lang)
         if c.code is Code.CONNECTED and ctx.app.needs:
             c.code, c.hint = _check_needs(given, c, ctx, cleaned, lang)
+        from wizard.appconfig import support_line
+
+        c.support = support_line(ctx.app, lang)
     except Outcome as outcome:
         c.code = outcome.code
         c.hint = hint_for(outcome.code, lang)
@@ -382,6 +386,8 @@ def render_checked(c: Checked, io: Io) -> None:
     lines = list(c.lines)
     if c.hint is not None and c.code not in (Code.CONNECTED, Code.FORMAT_OK, Code.STORAGE_ERROR):
         lines.append(present.hint_text(c.hint))
+        if c.support:
+            lines.append(c.support)
     if lines:
         io.out("\n".join(lines))
 

@@ -54,11 +54,10 @@ def logo_label(parent: QWidget, app: AppConfig, name: str) -> QLabel | None:
 
 
 def support_line(app: AppConfig, lang: str) -> str | None:
-    """«¿Necesitas ayuda con Facturador POS? soporte@…», for every failure card; None when
-    the app file names no support contact."""
-    if app.name is None or not app.support:
-        return None
-    return i18n.t("brand.support", lang, name=app.name, support=app.support)
+    """The app's support contact for a failure card (wizard.appconfig.support_line)."""
+    from wizard.appconfig import support_line as line
+
+    return line(app, lang)
 
 
 def app_file_box(error: AppConfigError, lang: str, parent: QWidget | None = None) -> QMessageBox:
