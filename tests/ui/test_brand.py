@@ -237,3 +237,69 @@ def test_the_support_report_names_the_product(make_wizard) -> None:  # type: ign
     report = support_report(wizard.ctx)
     assert "App: Facturador POS (facturador-pos)" in report
     assert "Soporte de Facturador POS: soporte@facturador.co" in report
+
+
+# The real entry point in a child: the box comes before anything else; a button is pressed.
+MAIN_WITH_A_BAD_FILE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
+
+app = QApplication([sys.argv[0]])
+choice = sys.argv[1]
+
+
+def press():
+    box = QApplication.activeModalWidget()
+    if box is None or box.objectName() != "appFileProblem":
+        QTimer.singleShot(20, press)
+        return
+    windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "alegraWizard"]
+    print("WINDOWS BEFORE", len(windows), flush=True)
+    print("BOX", box.informativeText().splitlines()[0], flush=True)
+    box.findChild(QPushButton, choice).click()
+    if choice == "continueUnbranded":
+        QTimer.singleShot(20, close)
+
+
+def close():
+    for w in QApplication.topLevelWidgets():
+        if w.objectName() == "alegraWizard" and w.isVisible():
+            print("TITLE", w.windowTitle(), flush=True)
+            app.quit()
+            return
+    QTimer.singleShot(20, close)
+
+
+QTimer.singleShot(0, press)
+from wizard import app as gui
+
+sys.exit(gui.main(sys.argv[2:]))
+"""
+
+
+def test_the_real_window_asks_first_and_quits_or_goes_on_unbranded(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
+    env.update(QT_QPA_PLATFORM="offscreen", ALEGRA_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
+    bad = str(bad_file(tmp_path))
+
+    def run(choice: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", MAIN_WITH_A_BAD_FILE, choice, "--app-config", bad],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+
+    quit_run = run("quitAppFile")
+    assert quit_run.returncode == 2, quit_run.stderr
+    assert "WINDOWS BEFORE 0" in quit_run.stdout  # the box comes before any window
+    assert "BOX El archivo de la app" in quit_run.stdout
+    assert "TITLE" not in quit_run.stdout
+    went_on = run("continueUnbranded")
+    assert went_on.returncode == 19, went_on.stderr  # closed without saving: cancelled
+    title = next(x for x in went_on.stdout.splitlines() if x.startswith("TITLE "))
+    assert "Facturador" not in title and "Alegra" in title
+    assert not (tmp_path / "cfg").exists()  # nothing written
