@@ -1,22 +1,19 @@
-"""Shared fixtures: hypothesis profiles, a CLI runner, the sandbox, environments without this
+"""Shared fixtures: hypothesis profiles, the CLI runners, the sandbox, environments without this
 machine's CA bundles or proxies. Shared helpers live in tests/helpers/ (import them from there);
 the wizard's fixtures come from the plugin tests/helpers/gui.py."""
 
 from __future__ import annotations
 
-import compileall
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from tests.helpers import ROOT, cli, secret_service
+from tests.helpers import cli, secret_service
 from tests.helpers.cli import CliResult, isolated_network
 from tests.helpers.secret_service import PrivateSecretService
 
@@ -30,33 +27,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _private_keyring: PrivateSecretService | None = None
-_zygote_folder: str | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Each pytest-xdist worker (make test-fast) gets its own Secret Service and HOME.
-
-    The package is byte-compiled once first: this machine (and CI) sets
-    PYTHONDONTWRITEBYTECODE, so without it every CLI child process the tests start compiles
-    wizard/ from source again (about a third of a `check`'s CPU time). Python checks each
-    .pyc against its source, so an edit is never run stale.
-
-    Then the CLI zygote (tests/helpers/zygote.py), with the environment final; it starts at
-    the first CLI run."""
-    global _private_keyring, _zygote_folder
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        compileall.compile_dir(str(ROOT / "wizard"), quiet=1)
+    """Each pytest-xdist worker (make test-fast) gets its own Secret Service and HOME."""
+    global _private_keyring
     if secret_service.wanted():
         _private_keyring = PrivateSecretService(os.environ["PYTEST_XDIST_WORKER"])
         _private_keyring.start()
-    _zygote_folder = tempfile.mkdtemp(prefix="alegra-zygote-")
-    cli.start_zygote(Path(_zygote_folder))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    cli.stop_zygote()
-    if _zygote_folder is not None:
-        shutil.rmtree(_zygote_folder, ignore_errors=True)
     if _private_keyring is not None:
         _private_keyring.stop()
 
@@ -76,31 +57,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for a CLI subprocess: its own config dir, no inherited Alegra variables."""
+    """The CLI's environment: its own config dir, no inherited Alegra variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
     env["ALEGRA_WIZARD_CONFIG_DIR"] = str(tmp_path / "config")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
 @pytest.fixture
 def run_cli(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """`alegra-wizard ARGS`, in this process through the launcher (tests.helpers.cli); a
+    child process with `process=True`, with `netns=True` (a private network namespace), and
+    where only a process can run it (cli.needs_process: the keyring, the locale or the
+    streams' encoding chosen by the environment; `credential get` into a pipe)."""
+
     def run(
         *args: str,
-        stdin: str | None = None,
+        stdin: str | bytes | None = None,
         env: dict[str, str] | None = None,
         timeout: float = 60,
         netns: bool = False,
+        process: bool = False,
     ) -> CliResult:
+        full_env = {**cli_env, **(env or {})}
+        if not (process or netns or cli.needs_process(args, full_env)):
+            return cli.in_process(args, stdin=stdin or "", env=full_env)
         cmd = [sys.executable, "-m", "wizard", *args]
         if netns:
             cmd = isolated_network(cmd)
-        proc = cli.run(
-            cmd,
-            input=stdin if stdin is not None else "",
-            env={**cli_env, **(env or {})},
-            timeout=timeout,
-        )
+        proc = cli.run(cmd, input=stdin if stdin is not None else "", env=full_env, timeout=timeout)
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run

@@ -306,17 +306,23 @@ class Run:
 
 @pytest.fixture
 def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    """The console script in a child process; stdin given as bytes (any encoding)."""
+    """`alegra-wizard ARGS` through the launcher in this process; the console script in a
+    child process with `process=True` or where only a process can run it
+    (cli.needs_process). stdin as bytes in any encoding."""
 
-    def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None) -> Run:
+    def run(
+        *args: str,
+        stdin: bytes | str = b"",
+        env: dict[str, str] | None = None,
+        process: bool = False,
+    ) -> Run:
+        full_env = {**cli_env, **NO_PROXY_ENV, **(env or {})}
+        if not (process or cli.needs_process(args, full_env)):
+            done = cli.in_process(args, stdin=stdin, env=full_env)
+            return Run(done.returncode, done.stdout, done.stderr)
         data = stdin.encode() if isinstance(stdin, str) else stdin
         proc = cli.run(
-            [SCRIPT, *args],
-            input=data,
-            env={**cli_env, **NO_PROXY_ENV, **(env or {})},
-            timeout=60,
-            cwd=os.getcwd(),
-            text=False,
+            [SCRIPT, *args], input=data, env=full_env, timeout=60, cwd=os.getcwd(), text=False
         )
         # Decoded leniently: what a narrow encoding made of the text is part of the test.
         return Run(
@@ -328,21 +334,18 @@ def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
     return run
 
 
-def test_console_script_is_the_entry_point(cli_env) -> None:  # type: ignore[no-untyped-def]
+def test_console_script_is_the_entry_point(script) -> None:  # type: ignore[no-untyped-def]
     assert Path(SCRIPT).is_file() and os.access(SCRIPT, os.X_OK)
-    # The script itself, started fresh, answers as the zygote's children of it do.
+    # The script itself, started fresh, answers as the launcher does in-process.
     for args in (["--version"], ["status", "--json"], ["chek"]):
-        runs = [
-            cli.run([SCRIPT, *args], input="", env=cli_env, timeout=60, real=real)
-            for real in (True, False)
-        ]
+        runs = [script(*args, process=process) for process in (True, False)]
         assert runs[0].returncode == runs[1].returncode and runs[0].stdout == runs[1].stdout
         assert runs[0].stderr == runs[1].stderr
 
 
 @pytest.mark.parametrize("lang_env", [{}, {"LANG": "es_CO.UTF-8"}])
 def test_top_level_help_lists_commands_and_window_options_in_spanish(script, lang_env) -> None:  # type: ignore[no-untyped-def]
-    result = script("--help", env=lang_env)
+    result = script("--help", env=lang_env, process=bool(lang_env))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("uso: alegra-wizard")
@@ -406,7 +409,7 @@ def test_argparse_errors_in_the_chosen_language(script) -> None:  # type: ignore
     assert es.returncode == 2 and "valor no válido" in es.stderr and "uso:" in es.stderr
     en = script("--lang", "en", "forget")
     assert en.returncode == 2 and "the following arguments are required: --profile" in en.stderr
-    es_missing = script("forget", env={"LANG": "es_CO.UTF-8"})
+    es_missing = script("forget", env={"LANG": "es_CO.UTF-8"}, process=True)
     assert "faltan estos argumentos: --profile" in es_missing.stderr
 
 
@@ -455,23 +458,23 @@ def test_storage_errors_go_to_stderr_for_every_command(script, cli_env) -> None:
     _write_profile(Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]), "roto")
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     for args in (["check", "--profile", "roto"], ["forget", "--profile", "roto"]):
-        result = script(*args, env=env)
+        result = script(*args, env=env, process=True)
         assert result.returncode == 16, (args, result.stdout, result.stderr)
         assert result.stdout == "" and result.stderr.strip(), args
-    as_json = script("check", "--profile", "roto", "--json", env=env)
+    as_json = script("check", "--profile", "roto", "--json", env=env, process=True)
     assert as_json.returncode == 16 and as_json.json["code"] == "storage_error"
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
 def test_any_output_encoding_works(script, sandbox, encoding) -> None:  # type: ignore[no-untyped-def]
     env = {"PYTHONIOENCODING": encoding}
-    doctor = script("doctor", "--offline", env=env)
+    doctor = script("doctor", "--offline", env=env, process=True)
     assert doctor.returncode in (0, 18), doctor.stderr
     assert "Error interno" not in doctor.stderr and "Traceback" not in doctor.stderr
     paste = ' "0123456789abcdef0123" \n'
     human = script(
         "check", "--base-url", sandbox.url, "--email", "nadie@alegra.test", "--token-stdin",
-        "--probe", stdin=paste, env=env,
+        "--probe", stdin=paste, env=env, process=True,
     )  # fmt: skip
     assert human.returncode == 4, human.stderr
     assert "Error interno" not in human.stderr and "Traceback" not in human.stderr
@@ -489,7 +492,7 @@ def test_any_output_encoding_works(script, sandbox, encoding) -> None:  # type: 
         ["status", "--json"],
         ["doctor", "--json", "--offline"],
     ):
-        result = script(*args, stdin=DEMO_TOKEN, env=env)
+        result = script(*args, stdin=DEMO_TOKEN, env=env, process=True)
         assert "Traceback" not in result.stderr, (args, result.stderr)
         data = result.json  # valid JSON whatever the encoding
         assert isinstance(data, dict) and data
@@ -502,7 +505,7 @@ def test_non_ascii_paste_on_an_ascii_stdin(script, sandbox) -> None:  # type: ig
     paste = f"\u00a0{DEMO_TOKEN}\u200b\n".encode()
     result = script(
         "check", "--json", "--base-url", sandbox.url, "--email", "demo@alegra.test",
-        "--token-stdin", stdin=paste, env={"PYTHONIOENCODING": "ascii", "LANG": "C"},
+        "--token-stdin", stdin=paste, env={"PYTHONIOENCODING": "ascii", "LANG": "C"}, process=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.json["code"] == "connected"
@@ -621,28 +624,22 @@ def test_usage_errors_under_json_print_one_json_object(script, args) -> None:  #
     assert result.stderr.startswith("uso:")
 
 
-def test_an_internal_error_under_json_prints_one_json_object(cli_env) -> None:  # type: ignore[no-untyped-def]
-    code = (
-        "import sys, wizard.store as store\n"
-        "def boom(*args, **kwargs):\n    raise RuntimeError('boom')\n"
-        "store.Store = boom\n"
-        "from wizard.launch import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
-    )
+def test_an_internal_error_under_json_prints_one_json_object(script, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import wizard.store
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(wizard.store, "Store", boom)
     for extra in (["--json"], []):
-        proc = subprocess.run(
-            [sys.executable, "-c", code, "status", *extra],
-            capture_output=True, text=True, env=cli_env, check=False,
-        )  # fmt: skip
-        assert proc.returncode == 1, proc.stderr
-        assert "Error interno del programa: RuntimeError" in proc.stderr
-        assert "Traceback" not in proc.stderr
+        result = script("status", *extra)
+        assert result.returncode == 1, result.stderr
+        assert "Error interno del programa: RuntimeError" in result.stderr
+        assert "Traceback" not in result.stderr
         if extra:
-            assert _json.loads(proc.stdout) == {
-                "ok": False, "code": "internal_error", "error": "RuntimeError"
-            }  # fmt: skip
+            assert result.json == {"ok": False, "code": "internal_error", "error": "RuntimeError"}
         else:
-            assert proc.stdout == ""
+            assert result.stdout == ""
 
 
 def test_server_text_is_stripped_of_escapes_and_the_token_masked(script, httpserver) -> None:  # type: ignore[no-untyped-def]
@@ -822,7 +819,7 @@ def test_login_storage_failure_is_exit_16(script, sandbox, cli_env) -> None:  # 
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     result = script(
         "login", "--json", "--email", "demo@alegra.test", "--token-stdin", "--base-url",
-        sandbox.url, stdin=DEMO_TOKEN, env=env,
+        sandbox.url, stdin=DEMO_TOKEN, env=env, process=True,
     )  # fmt: skip
     assert result.returncode == 16, result.stderr
     assert result.json["code"] == "storage_error" and result.json["saved"] is False
@@ -850,7 +847,8 @@ def test_profiles_default_and_rename(script, stored, cli_env) -> None:  # type: 
     assert "Perfil «uno»" in human.stdout and CANARY_TOKEN not in human.stdout + human.stderr
     # Several and no default: a clear message that lists them.
     for args in (["status"], ["check", "--offline"], ["credential", "get"]):
-        result = script(*args)
+        # credential get writes only into a pipe: a child process's stdout
+        result = script(*args, process=args[0] == "credential")
         assert result.returncode == 17, (args, result.stderr)
         assert "uno, dos" in result.stderr and "alegra-wizard default P" in result.stderr
     assert script("status", "--json").json["profiles"] == ["uno", "dos"]
@@ -858,7 +856,7 @@ def test_profiles_default_and_rename(script, stored, cli_env) -> None:  # type: 
     assert script("default", "dos").returncode == 0
     status = script("status", "--json").json
     assert [p["id"] for p in status["profiles"]] == ["dos"] and status["profiles"][0]["default"]
-    got = script("credential", "get")
+    got = script("credential", "get", process=True)
     assert got.returncode == 0 and "profile=dos\n" in got.stdout
     assert script("profiles", "--json").json["default"] == "dos"
     renamed = script("rename", "dos", "Dos Nuevo")

@@ -2,9 +2,9 @@
 sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 
 - tests.helpers          ROOT, CANARY_TOKEN
-- tests.helpers.cli      CliResult, isolated_network, run (a CLI child: through the zygote when
-                         that is the same as a fresh interpreter; run_cli is in tests/conftest.py)
-- tests.helpers.zygote   the fork server behind cli.run; zygote_probe is what its test compares
+- tests.helpers.cli      in_process (the CLI through wizard.launch.main with in-memory streams),
+                         run (a child process), needs_process, CliResult, isolated_network;
+                         the run_cli fixture is in tests/conftest.py
 - tests.helpers.keyrings real_keyring, write_profiles, MemoryBackend and backends that fail on cue
 - tests.helpers.subprocess_keyrings  those backends as KeyringBackend classes, for subprocesses only
 - tests.helpers.faultserver  the raw-socket adversarial server, its behaviours and assertions
@@ -17,7 +17,6 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 - tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
 - tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker
 - tests.helpers.frozen   the frozen app, built once per run (test_frozen.py, test_deb.py)
-- tests.helpers.bytecode a -p plugin loaded before pytest's others: rewritten plugins are cached
 """
 
 from __future__ import annotations

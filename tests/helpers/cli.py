@@ -1,14 +1,17 @@
-"""Running the real console entry point in a child process."""
+"""Running the CLI: in this process through the launcher with in-memory streams (the way gh
+and httpie test theirs), or in a child process where a process is the point (pipes,
+signals, encodings, a terminal, exit codes at shutdown, the console script itself)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import locale
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,14 @@ from typing import Any
 import pytest
 
 from tests.helpers import ROOT
-from tests.helpers.zygote import Zygote
+
+SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))  # the console script
+
+# What only a fresh interpreter reads (its streams' encoding, the locale, the keyring it
+# picks once): a run that sets one of these must be a child process.
+PROCESS_ONLY = frozenset(
+    {"PYTHONIOENCODING", "PYTHONUTF8", "PYTHON_KEYRING_BACKEND", "LANG", "LC_ALL", "LC_CTYPE"}
+)
 
 
 @dataclass
@@ -41,52 +51,54 @@ def isolated_network(cmd: list[str]) -> list[str]:
     return [unshare, "-n", *cmd]
 
 
-# --- CLI children: the zygote where it gives what a fresh interpreter would ---------------
-
-SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))  # the console script
-_zygotes: dict[str, Zygote] = {}  # "cli": the CLI's; "qt": children making a QApplication
-
-
-def start_zygote(folder: Path) -> None:
-    """Called once per test process (tests/conftest.py), with the environment final: the
-    zygotes' start-up environment is cli_env's without a test's own variables. Each starts
-    at its first run."""
-    baseline = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
-    baseline["PYTHONDONTWRITEBYTECODE"] = "1"
-    for preload in ("cli", "qt"):
-        _zygotes[preload] = Zygote(baseline, folder, preload)
+def needs_process(args: Sequence[str], env: Mapping[str, str]) -> bool:
+    """Whether only a child process can run this: `env` sets what a fresh interpreter reads
+    (PROCESS_ONLY), or `credential get` writes to its stdout, which must be a pipe."""
+    if any(env.get(k) != os.environ.get(k) for k in PROCESS_ONLY):
+        return True
+    return "credential" in args and "--output" not in args
 
 
-def stop_zygote() -> None:
-    """Ends the zygotes; with ZYGOTE_STATS=FILE, appends how many runs they served and why
-    the others started a fresh interpreter (to see what still pays for a start-up)."""
-    stats = os.environ.get("ZYGOTE_STATS")
-    for name, zygote in _zygotes.items():
-        zygote.stop()
-        if stats:
-            with open(stats, "a", encoding="utf-8") as out:
-                out.write(f"served {name} {zygote.served}\n")
-                out.writelines(f"declined {name} {line}\n" for line in zygote.declined)
+@contextlib.contextmanager
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """os.environ is exactly `env` inside, as it was after."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
-def _entry(cmd: Sequence[str], gui: bool) -> tuple[str | None, str | None, list[str]] | None:
-    """(module, script, args): the wizard's CLI started the usual way, or with `gui` a
-    test's own Qt program (`python -m MODULE` or `python FILE.py`)."""
-    if gui:
-        if cmd[:2] == [sys.executable, "-m"]:
-            return cmd[2], None, list(cmd[3:])
-        if cmd[:1] == [sys.executable] and cmd[1].endswith(".py"):
-            return None, cmd[1], list(cmd[2:])
-        return None
-    if cmd[:3] == [sys.executable, "-m", "wizard"]:
-        module, script, args = "wizard", None, list(cmd[3:])
-    elif cmd[:1] == [SCRIPT]:
-        module, script, args = None, SCRIPT, list(cmd[1:])
-    else:
-        return None
-    from wizard.launch import wants_gui
+def in_process(
+    args: Sequence[str], *, stdin: str | bytes = b"", env: Mapping[str, str]
+) -> CliResult:
+    """`alegra-wizard ARGS` run by `wizard.launch.main` in this process: stdin, stdout and
+    stderr are in-memory UTF-8 streams, the environment is `env`."""
+    from wizard import launch
 
-    return None if wants_gui(args) else (module, script, args)
+    changed = sorted(k for k in PROCESS_ONLY if env.get(k) != os.environ.get(k))
+    assert not changed, f"{changed}: only a fresh interpreter reads these; run a child process"
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    streams = [
+        io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"),
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True),
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True),
+    ]
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = streams
+    try:
+        with environment(env):
+            try:
+                code = launch.main(list(args))
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    out, err = (s.buffer.getvalue().decode("utf-8", "replace") for s in streams[1:])  # type: ignore[attr-defined]
+    return CliResult(code, out, err)
 
 
 def run(
@@ -97,35 +109,10 @@ def run(
     timeout: float,
     cwd: str | os.PathLike[str] = ROOT,
     text: bool = True,
-    real: bool = False,
-    gui: bool = False,
 ) -> subprocess.CompletedProcess[Any]:
-    """subprocess.run(cmd, input=..., capture_output=True, text=..., env=..., cwd=...,
-    timeout=..., check=False), through a zygote when that is the same thing (see
-    tests/helpers/zygote.py); `real=True` always starts a fresh interpreter (tests of the
-    interpreter's own start-up). `gui=True`: a test's Qt program, through the Qt zygote."""
-    zygote = _zygotes.get("qt" if gui else "cli")
-    entry = None if real or zygote is None else _entry(cmd, gui)
-    why = "real" if entry is None else zygote.why_not(env, cwd)  # type: ignore[union-attr]
-    if why is not None:
-        if zygote is not None:
-            zygote.declined.append(f"{why}: {' '.join(cmd[1:5])}")
-        return subprocess.run(
-            cmd, input=input, capture_output=True, text=text, env=dict(env), cwd=cwd,
-            timeout=timeout, check=False,
-        )  # fmt: skip
-    module, script, args = entry  # type: ignore[misc]
-    encoding = locale.getpreferredencoding(False)
-    data = input.encode(encoding) if isinstance(input, str) else input
-    code, out, err = zygote.run(  # type: ignore[union-attr]
-        module=module, script=script, args=args, stdin=data, env=env, cwd=cwd,
-        timeout=timeout, cmd=cmd,
+    """A child process: subprocess.run with the output captured, never raising for its
+    exit code."""
+    return subprocess.run(
+        cmd, input=input, capture_output=True, text=text, env=dict(env), cwd=cwd,
+        timeout=timeout, check=False,
     )  # fmt: skip
-    if not text:
-        return subprocess.CompletedProcess(cmd, code, out, err)
-    # what subprocess's text mode makes of the bytes: the locale's codec, universal newlines
-    return subprocess.CompletedProcess(cmd, code, _text(out, encoding), _text(err, encoding))
-
-
-def _text(data: bytes, encoding: str) -> str:
-    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")

@@ -236,14 +236,11 @@ def test_qt_binding_keeps_the_reference_counts_of_true_and_none() -> None:
 
 def _drive(scenario: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The real entry point (wizard.app.main) driven through `scenario` in a child process."""
-    # A child of the Qt zygote (tests/helpers/zygote.py), or a fresh interpreter when `env`
-    # changes what one decides at start-up (LANG, LC_*...).
     return cli.run(
         [sys.executable, "-m", "tests.helpers.gui_driver", scenario, *args],
         input="",
         env=_env(QT_QPA_PLATFORM="offscreen", **env),
         timeout=180,
-        gui=True,
     )
 
 

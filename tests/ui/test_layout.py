@@ -60,9 +60,8 @@ def run_case(case: tuple[str, int, tuple[int, int] | None], tmp: Path) -> list[d
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     env["QT_SCALE_FACTOR"] = str(scale)
     env.pop("QT_SCREEN_SCALE_FACTORS", None)
-    # A child of the Qt zygote (tests/helpers/zygote.py): Qt imported, no QApplication yet,
-    # so the screen and scale above are this walk's own.
-    proc = cli.run([sys.executable, str(WALKER), size], input="", env=env, timeout=240, gui=True)
+    # A child process: the screen and scale above are this walk's own.
+    proc = cli.run([sys.executable, str(WALKER), size], input="", env=env, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
