@@ -292,15 +292,18 @@ def _check_inputs(
 ) -> tuple[Code, Hint | None]:
     from pathlib import Path
 
-    from wizard import check, credentials, transport
+    from wizard import check, credentials
+    from wizard.request import DEFAULT_BASE_URL, BadRequest, Request
 
     if cleaned.problems:
         c.lines.append(msg("problem", lang))
         c.lines += [f"  - {line}" for line in credentials.describe(cleaned.problems, lang)]
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
-    base_url = inputs.base_url or transport.DEFAULT_BASE_URL
+    base_url = inputs.base_url or DEFAULT_BASE_URL
     c.base_url = base_url
-    if transport.validate_base_url(base_url) is not None:
+    try:  # the one check of the URL (and timeout): whoever gets the Request may send it
+        request = Request(base_url, cleaned.email, cleaned.token, given.timeout, given.ca_bundle)
+    except BadRequest:
         c.lines.append(msg("bad_url", lang, url=present.clean_text(base_url)))
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
     if given.ca_bundle and not Path(given.ca_bundle).is_file():
@@ -318,13 +321,7 @@ def _check_inputs(
         c.lines.append(msg("format_ok", lang))
         return Code.FORMAT_OK, hint_for(Code.FORMAT_OK, lang)
 
-    result = check.check_connection(
-        cleaned.email,
-        cleaned.token,
-        base_url=base_url,
-        timeout=given.timeout,
-        ca_bundle=given.ca_bundle,
-    )
+    result = check.check(request)
     c.result = result
     if result.code is Code.CONNECTED:
         c.lines.append(_connected_lines(result.company, lang))
@@ -335,12 +332,9 @@ def _check_inputs(
         c.lines += [msg(f"check_warning.{w}", lang) for w in result.warnings]
         if given.probe:
             from wizard.hints import probe_as_text
-            from wizard.probe import probe_permissions
+            from wizard.probe import probe
 
-            found = probe_permissions(
-                cleaned.email, cleaned.token, base_url=base_url, timeout=given.timeout,
-                ca_bundle=given.ca_bundle,
-            )  # fmt: skip
+            found = probe(request)
             c.permissions = found.to_json()
             c.lines.append(probe_as_text(found, lang))
         return Code.CONNECTED, None

@@ -19,12 +19,12 @@ def build_doctor(p: argparse.ArgumentParser, lang: str) -> None:
 
 
 def run_doctor(args: argparse.Namespace, io: Io, ctx: Context) -> int:
-    from wizard import transport
     from wizard.doctor import DEFAULT_TIMEOUT_S, Doctor, Report
+    from wizard.request import DEFAULT_BASE_URL, validate_base_url
 
     lang = io.lang
-    base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or transport.DEFAULT_BASE_URL
-    if transport.validate_base_url(base_url) is not None:
+    base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or DEFAULT_BASE_URL
+    if validate_base_url(base_url) is not None:
         return fail(io, Code.INVALID_INPUT, msg("bad_url", lang, url=present.clean_text(base_url)))
     doctor = Doctor(
         base_url=base_url,

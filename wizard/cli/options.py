@@ -79,8 +79,8 @@ class Command:
 
 def timeout_type(lang: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
-        # The range is the transport's, the one the check and the probe apply too.
-        from wizard.transport import MAX_TIMEOUT_S, validate_timeout
+        # The range is the Request's, the one the check and the probe apply too.
+        from wizard.request import MAX_TIMEOUT_S, validate_timeout
 
         try:
             value = float(text)
