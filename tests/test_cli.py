@@ -949,6 +949,28 @@ def test_credential_get_ends_with_lf_on_a_windows_style_stdout(  # type: ignore[
     assert b"\r" not in written and written.endswith(b"\n")
 
 
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+def test_output_says_what_the_file_s_permissions_really_promise(  # type: ignore[no-untyped-def]
+    stored, cli_env, monkeypatch, tmp_path, capsys, platform
+) -> None:
+    """Issue 26: «solo tú puedes leerlo» is true of a 0600 file (Linux, macOS), not on
+    Windows, where the folder's access rules apply: there it says who can read it."""
+    from wizard import launch
+
+    stored("salida", FILE_TOKEN)
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
+    monkeypatch.setattr(sys, "platform", platform)
+    target = tmp_path / "perfil.env"
+    code = launch.run_cli(["credential", "get", "--profile", "salida", "--output", str(target)])
+    err = " ".join(capsys.readouterr().err.split())  # as one line, however it was wrapped
+    assert code == 0 and f"token={FILE_TOKEN}" in target.read_text()
+    if platform == "win32":
+        assert "solo tú puedes leerlo" not in err
+        assert "quien pueda abrir esa carpeta puede leerlo" in err and "Bórralo" in err
+    else:
+        assert f"Se escribió el perfil en «{target}» (solo tú puedes leerlo)." in err
+
+
 def test_check_says_who_the_token_belongs_to_and_warns_on_another_user(script, httpserver) -> None:  # type: ignore[no-untyped-def]
     httpserver.expect_request("/api/v1/company").respond_with_json(
         {"name": "Panadería La Espiga S.A.S.", "applicationVersion": "colombia"}

@@ -101,3 +101,34 @@ def test_a_token_shaped_run_is_masked_wherever_a_user_or_server_put_it() -> None
     # A long, valid email is no token.
     long_email = "contabilidad.general@panaderialaespiga.com.co"
     assert long_email in build_report(info(email=long_email), "es")
+
+
+@pytest.mark.parametrize(
+    ("reported", "name"),
+    [
+        (("Windows", "10", "10.0.22631", "", "AMD64"), "Windows 11 (build 22631, AMD64)"),
+        (("Windows", "10", "10.0.22000", "", "AMD64"), "Windows 11 (build 22000, AMD64)"),
+        (("Windows", "10", "10.0.19045", "", "AMD64"), "Windows 10 (build 19045, AMD64)"),
+        (("Windows", "11", "10.0.26100", "", "ARM64"), "Windows 11 (build 26100, ARM64)"),
+        (
+            ("Darwin", "23.5.0", "Darwin Kernel Version 23.5.0", "14.5", "arm64"),
+            "macOS 14.5 (arm64)",
+        ),
+        (("Linux", "6.1.0-18-amd64", "#1 SMP", "", "x86_64"), "Linux 6.1.0-18-amd64 (x86_64)"),
+    ],
+)
+def test_the_report_names_the_os_as_its_user_knows_it(
+    reported: tuple[str, str, str, str, str], name: str
+) -> None:
+    """Issue 26: Windows 11 reported itself as "Windows 10", macOS as "Darwin 23"."""
+    from wizard.diagnostics import os_name
+
+    assert os_name(*reported) == name
+
+
+def test_this_machine_s_os_is_described_from_platform() -> None:
+    import platform
+
+    from wizard.diagnostics import system_description
+
+    assert system_description() == f"Linux {platform.release()} ({platform.machine()})"

@@ -108,6 +108,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser().parse_args(list(argv))
 
 
+def os_locale_name() -> str | None:
+    """The OS's own locale ("es_MX") when the environment names none: Windows and macOS
+    keep the user's language and region in their settings, which QLocale.system() reads
+    (Python's locale module does not give the region there). None when it says nothing
+    ("C": a Linux without LANG)."""
+    if i18n.environment_names_a_locale():
+        return None
+    from PySide6.QtCore import QLocale
+
+    name = QLocale.system().name()
+    return name if "_" in name else None
+
+
 def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
     from wizard.ui.context import Options
 
@@ -115,10 +128,11 @@ def parse_options(argv: Sequence[str]):  # type: ignore[no-untyped-def]
     app, app_error = load_app(args.app_config)
     remembered = {} if args.sandbox else settings.load(app.id)
     lang = args.lang or os.environ.get("ALEGRA_WIZARD_LANG") or remembered.get("lang")
-    country = args.country or remembered.get("country") or countries.from_locale().code
+    os_locale = None if lang and (args.country or remembered.get("country")) else os_locale_name()
+    country = args.country or remembered.get("country") or countries.from_locale(os_locale).code
     return (
         Options(
-            lang=i18n.normalize_lang(lang) if lang else i18n.system_lang(),
+            lang=i18n.normalize_lang(lang) if lang else i18n.system_lang(os_locale),
             country=countries.by_code(country).code,
             base_url=args.base_url or os.environ.get("ALEGRA_API_URL") or None,
             sandbox=args.sandbox,

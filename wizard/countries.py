@@ -87,9 +87,10 @@ def by_code(code: str | None) -> Country:
     return _BY_CODE.get((code or "").strip().lower(), _BY_CODE["other"])
 
 
-def from_locale() -> Country:
-    """The country the user's locale names (es_MX → México), else the default."""
-    territory = i18n.system_territory()
+def from_locale(os_locale: str | None = None) -> Country:
+    """The country the user's locale names (es_MX → México), else the default. `os_locale`:
+    the OS's own locale name where the environment has none (i18n.system_territory)."""
+    territory = i18n.system_territory(os_locale)
     if territory and territory.lower() in _BY_CODE and territory.lower() != "other":
         return _BY_CODE[territory.lower()]
     return _BY_CODE[DEFAULT_COUNTRY]

@@ -39,9 +39,30 @@ class SupportInfo:
 
 
 def system_description() -> str:
-    """ "Windows 11 (AMD64)", "Linux 6.1 (x86_64)"…"""
-    release = platform.release()
-    return f"{platform.system()} {release} ({platform.machine()})".replace("  ", " ")
+    """ "Windows 11 (build 22631, AMD64)", "macOS 14.5 (arm64)", "Linux 6.1.0 (x86_64)"…"""
+    return os_name(
+        platform.system(), platform.release(), platform.version(), platform.mac_ver()[0],
+        platform.machine(),
+    )  # fmt: skip
+
+
+# Windows 11 still calls itself "10" (Python 3.11's platform.release() too): its build
+# number says which. The first Windows 11 build was 22000.
+WINDOWS_11_FIRST_BUILD = 22000
+
+
+def os_name(system: str, release: str, version: str, mac_release: str, machine: str) -> str:
+    """The OS as its user knows it, from what `platform` reports: Windows by build number,
+    macOS by its own version (platform.system() says "Darwin" and the kernel's "23.x")."""
+    if system == "Windows":
+        build = version.split(".")[2] if version.count(".") >= 2 else ""
+        if build.isdigit():
+            name = "11" if int(build) >= WINDOWS_11_FIRST_BUILD and release == "10" else release
+            return f"Windows {name} (build {build}, {machine})"
+        return f"Windows {release} ({machine})"
+    if system == "Darwin" and mac_release:
+        return f"macOS {mac_release} ({machine})"
+    return f"{system} {release} ({machine})".replace("  ", " ")
 
 
 def build_report(

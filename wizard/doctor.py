@@ -262,11 +262,22 @@ class Doctor:
     def check_proxy(self) -> list[Item]:
         import urllib.request
 
+        from wizard import autoproxy
+
         proxies = urllib.request.getproxies()  # environment, and the OS settings on Win/mac
         chosen = proxies.get("https" if self.https else "http")
-        if not chosen:
-            return [self.item("proxy", OK, "none")]
-        return [self.item("proxy", OK, "set", proxy=_without_password(chosen))]
+        items = [
+            self.item("proxy", OK, "set", proxy=_without_password(chosen))
+            if chosen
+            else self.item("proxy", OK, "none")
+        ]
+        # A PAC script or WPAD is not followed (getproxies names no proxy for it): "no
+        # proxy" may be untrue on an office network.
+        found = autoproxy.detect()
+        if found is not None:
+            state = "auto_pac" if found.pac_url else "auto_detect"
+            items = [self.item("proxy", WARN, state, url=_pac_shown(found.pac_url or ""))]
+        return items
 
     # --- network items ---
     def _skipped(self, item_id: str) -> list[Item]:
@@ -371,6 +382,12 @@ class Doctor:
             return [self.item("clock", OK, "ok")]
         state = "ahead" if skew > 0 else "behind"
         return [self.item("clock", FAIL, state, minutes=minutes)]
+
+
+def _pac_shown(url: str) -> str:
+    """A PAC script's address fit to show: its path kept, any user:password@ removed."""
+    parts = urlsplit(url)
+    return _without_password(url) + parts.path
 
 
 def _without_password(url: str) -> str:

@@ -139,8 +139,16 @@ def _locale_names() -> list[str]:
     return names
 
 
-def system_lang() -> str:
-    """Spanish unless the environment or OS clearly says English.
+def environment_names_a_locale() -> bool:
+    """Whether LC_ALL, LC_MESSAGES, LANG or LANGUAGE say something about the user's
+    language (on Windows and macOS they usually don't: the OS's settings do)."""
+    return bool(_locale_names())
+
+
+def system_lang(os_locale: str | None = None) -> str:
+    """Spanish unless the environment or OS clearly says English. `os_locale`: the OS's
+    own locale name ("en_US"), from the window's QLocale.system(), asked when the
+    environment names none.
 
     Python's locale.getlocale() is not asked on Linux: under C.UTF-8 (or with no LANG at
     all, which Python coerces to C.UTF-8) it answers "en_US", which is not the user saying
@@ -148,7 +156,7 @@ def system_lang() -> str:
     override = os.environ.get("ALEGRA_WIZARD_LANG")
     if override:
         return normalize_lang(override)
-    names = _locale_names()
+    names = _locale_names() or ([os_locale] if os_locale else [])
     if names:
         return "en" if names[0].lower().startswith("en") else DEFAULT_LANG
     if sys.platform not in ("win32", "darwin"):
@@ -162,9 +170,10 @@ def system_lang() -> str:
     return "en" if loc.lower().startswith("en") else DEFAULT_LANG
 
 
-def system_territory() -> str | None:
-    """The country part of the user's locale ("MX" for es_MX.UTF-8), or None."""
-    for name in _locale_names():
+def system_territory(os_locale: str | None = None) -> str | None:
+    """The country part of the user's locale ("MX" for es_MX.UTF-8), or None. `os_locale`:
+    the OS's own locale name, used when the environment names none (see system_lang)."""
+    for name in _locale_names() or ([os_locale] if os_locale else []):
         base = name.split(".")[0].split("@")[0]
         if "_" in base:
             territory = base.split("_", 1)[1]
