@@ -154,6 +154,7 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
         while wizard.currentPage() is not cred:
             wizard.back()
         cred.emailEdit.setText(email)
+        cred.tokenEdit.setText("0123456789abcdef0123")  # the save let go of it
         cred.apply_cleaning()
         wizard.next()
         if name == "running":
