@@ -203,6 +203,10 @@ def test_needs_met_the_done_page_says_the_product_can_use_alegra(
     assert (
         wizard.test.needs_view.card.title.text() == "Tu cuenta tiene lo que Facturador POS necesita"
     )
+    assert wizard.test.needs_view.card.details.text() == (
+        "Revisamos, sin cambiar nada: Facturas, Contactos, Bancos."
+    )
+    assert not wizard.test.needs_view.support.isVisible()  # no failure, no support line
     wizard.next()
     save_and_finish(qtbot, wizard)
     assert wizard.done_page.card.title.text() == "Facturador POS ya puede usar tu Alegra"

@@ -202,7 +202,12 @@ class NeedsView(QFrame):
         else:
             kind, icon = "ok", "✔"
             title = ctx.t("brand.needs.title_met", name=name)
-            lines, support = needs.summary_lines(app, report, ctx.lang), None
+            met = [n.resource for n in report.needs if not n.unchecked]
+            lines = (
+                [ctx.t("brand.needs.checked", resources=needs.names(met, ctx.lang))] if met else []
+            )
+            lines += needs.unchecked_lines(report, ctx.lang)
+            support = None
         self.card.set_tone(kind, icon)
         style.restyle(self.card.title, tone(style.CARD_TEXT[kind], bold=True))
         self.card.title.setText(title)
