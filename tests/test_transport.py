@@ -280,3 +280,69 @@ def test_proxy_errors_are_told_by_their_types_not_their_texts() -> None:
     assert transport.classify(requests.exceptions.SSLError()) is Code.TLS_ERROR
     dns = urllib3.exceptions.NameResolutionError("x", None, socket.gaierror())  # type: ignore[arg-type]
     assert transport.classify(requests.exceptions.ConnectionError(dns)) is Code.DNS_FAILURE
+
+
+# --- SSL_CERT_FILE / SSL_CERT_DIR: the OS's configuration on Linux -------------------------
+def _doctor_trust(url: str, **kw: object) -> dict[str, object]:
+    from wizard.doctor import Doctor
+
+    doctor = Doctor(base_url=url, store=None, offline=True, **kw)  # type: ignore[arg-type]
+    (item,) = doctor.check_trust()
+    assert item.facts is not None
+    return {**item.facts["trust"], "detail": item.detail}
+
+
+def test_ssl_cert_file_is_honoured_as_the_systems_trust(
+    fault_server, no_env_trust, no_proxy_env, monkeypatch, ca
+) -> None:  # type: ignore[no-untyped-def]
+    """Without a CA bundle the check trusts the OS store, which on Linux SSL_CERT_FILE
+    replaces for every program (an office's inspecting proxy's CA is installed that way);
+    the doctor names it."""
+    authority, pem = ca
+    server = fault_server(respond(200, COMPANY, JSON), tls=tls_context(authority))
+    assert check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T).code is Code.TLS_ERROR
+    assert _doctor_trust(server.url)["store"] == "system"
+    monkeypatch.setenv("SSL_CERT_FILE", pem)
+    assert check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T).code is Code.CONNECTED
+    trust = _doctor_trust(server.url, lang="en")
+    assert (trust["store"], trust["variable"], trust["path"]) == (
+        "environment",
+        "SSL_CERT_FILE",
+        pem,
+    )
+    assert (
+        trust["detail"]
+        == f"We trust the certificates SSL_CERT_FILE names ({pem}), as the rest of the system does."
+    )
+
+
+def test_ssl_cert_dir_is_honoured_too(
+    fault_server, no_env_trust, no_proxy_env, monkeypatch, ca, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import subprocess
+
+    authority, pem = ca
+    server = fault_server(respond(200, COMPANY, JSON), tls=tls_context(authority))
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    shutil.copy(pem, folder / "office.pem")
+    subprocess.run(["openssl", "rehash", str(folder)], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_DIR", str(folder))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "none.pem"))  # no file: the folder
+    assert check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T).code is Code.CONNECTED
+
+
+def test_a_given_ca_bundle_wins_over_ssl_cert_file(
+    fault_server, no_env_trust, no_proxy_env, monkeypatch, ca, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """--ca-bundle means only that bundle: the environment's store is not added to it."""
+    authority, pem = ca
+    server = fault_server(respond(200, COMPANY, JSON), tls=tls_context(authority))
+    other = tmp_path / "other.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    monkeypatch.setenv("SSL_CERT_FILE", pem)
+    result = check_connection(EMAIL, CANARY_TOKEN, server.url, timeout=T, ca_bundle=str(other))
+    assert result.code is Code.TLS_ERROR
+    trust = _doctor_trust(server.url, ca_bundle=str(other))
+    assert (trust["store"], trust["path"]) == ("bundle", str(other))

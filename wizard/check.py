@@ -48,6 +48,7 @@ __all__ = [
     "parse_reset",
     "parse_server_message",
     "parse_user",
+    "refused",
     "validate_base_url",
     "validate_timeout",
 ]
@@ -219,8 +220,13 @@ def check_connection(
     try:
         request = Request(base_url, email, token, timeout, ca_bundle, cancel)
     except BadRequest as exc:
-        return CheckResult(Code.INVALID_INPUT, None, None, None, 0, detail=REFUSED[exc.problem])
+        return refused(exc)
     return check(request)
+
+
+def refused(exc: BadRequest) -> CheckResult:
+    """The result of a check whose inputs broke a Request's rules: nothing was sent."""
+    return CheckResult(Code.INVALID_INPUT, None, None, None, 0, detail=REFUSED[exc.problem])
 
 
 def check(request: Request) -> CheckResult:

@@ -7,8 +7,10 @@ skipped (`offline=True`). Each has a timeout: a doctor that hangs would be no he
 
 from __future__ import annotations
 
+import os
 import socket
 import ssl
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +55,7 @@ ALEGRA_HOST = "api.alegra.com"
 
 @dataclass(frozen=True)
 class Item:
-    id: str  # keyring, config, proxy, dns, https, clock, profile
+    id: str  # keyring, config, proxy, trust, dns, https, clock, profile
     status: str  # ok | warn | fail | skipped
     detail: str
     fix: str | None = None
@@ -123,14 +125,12 @@ class Doctor:
         country: Country | None = None,
     ) -> None:
         """country: say it in that country's words (None: the common ones)."""
-        from wizard.transport import validate_base_url, validate_timeout
+        from wizard.request import Request
 
-        # Validated here too (not only by the CLI): a port of 99999 or a timeout of inf
-        # would otherwise break an item's thread.
-        if validate_base_url(base_url) is not None:
-            raise ValueError("doctor: unusable base URL")
-        if validate_timeout(timeout) is not None:
-            raise ValueError("doctor: timeout out of range")
+        # The doctor's requests carry no credentials. Building it checks the URL and the
+        # timeout (BadRequest, a ValueError): a port of 99999 or a timeout of inf would
+        # otherwise break an item's thread.
+        self.request = Request(base_url, timeout=timeout, ca_bundle=ca_bundle)
         self.base_url = base_url.rstrip("/")
         parts = urlsplit(self.base_url)
         self.host = parts.hostname or ""
@@ -165,7 +165,7 @@ class Doctor:
                 if on_item is not None:
                     on_item(item)
 
-        for local in (self.check_keyring, self.check_config, self.check_proxy):
+        for local in (self.check_keyring, self.check_config, self.check_proxy, self.check_trust):
             add(local())
         # The network items depend on the name resolving: one lookup, handed to each.
         dns = self.resolve()
@@ -279,6 +279,27 @@ class Doctor:
             items = [self.item("proxy", WARN, state, url=_pac_shown(found.pac_url or ""))]
         return items
 
+    def check_trust(self) -> list[Item]:
+        """Which certificates the check trusts: only the CA bundle given, or the OS store.
+        On Linux the OS store is OpenSSL's default file and folder, which SSL_CERT_FILE and
+        SSL_CERT_DIR replace for every program (an office's inspecting proxy is trusted
+        that way): named, so a support call can see it."""
+        if self.ca_bundle:
+            return [self._trust("bundle", path=self.ca_bundle)]
+        if sys.platform in ("win32", "darwin"):  # truststore asks the OS's own verifier
+            return [self._trust("system_os", path=None)]
+        paths = ssl.get_default_verify_paths()
+        for var in (paths.openssl_cafile_env, paths.openssl_capath_env):
+            if os.environ.get(var):
+                return [self._trust("environment", path=os.environ[var], variable=var)]
+        where = paths.cafile or paths.capath or i18n.t("doctor.trust.unknown_place", self.lang)
+        return [self._trust("system", path=where)]
+
+    def _trust(self, store: str, path: str | None, variable: str | None = None) -> Item:
+        item = self.item("trust", OK, store, path=path, variable=variable)
+        facts = {"store": store, "path": path, "variable": variable}
+        return Item(item.id, item.status, item.detail, item.fix, facts={"trust": facts})
+
     # --- network items ---
     def _skipped(self, item_id: str) -> list[Item]:
         return [Item(item_id, SKIPPED, self.t(f"{item_id}.skipped", host=self.host))]
@@ -362,10 +383,8 @@ class Doctor:
         from wizard import transport
 
         def head() -> str | None:
-            answer = transport.fetch(
-                f"{self.base_url}/", method="HEAD", headers={}, timeout=self.timeout,
-                ca_bundle=self.ca_bundle, deadline=time.monotonic() + self.timeout,
-            )  # fmt: skip
+            with transport.Client() as client:
+                answer = client.send(self.request, "/", method="HEAD")
             date = answer.headers.get("Date")
             return str(date) if date else None
 

@@ -301,11 +301,14 @@ def _check_inputs(
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
     base_url = inputs.base_url or DEFAULT_BASE_URL
     c.base_url = base_url
-    try:  # the one check of the URL (and timeout): whoever gets the Request may send it
+    try:  # the one place the check's inputs are checked: the Request carries them on
         request = Request(base_url, cleaned.email, cleaned.token, given.timeout, given.ca_bundle)
-    except BadRequest:
-        c.lines.append(msg("bad_url", lang, url=present.clean_text(base_url)))
-        return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
+    except BadRequest as exc:
+        if exc.problem in ("bad_url", "insecure_url"):
+            c.lines.append(msg("bad_url", lang, url=present.clean_text(base_url)))
+            return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)
+        c.result = check.refused(exc)
+        return Code.INVALID_INPUT, present.hint_for_result(c.result, lang)
     if given.ca_bundle and not Path(given.ca_bundle).is_file():
         c.lines.append(msg("bad_ca_bundle", lang, path=given.ca_bundle))
         return Code.INVALID_INPUT, hint_for(Code.INVALID_INPUT, lang)

@@ -20,20 +20,21 @@ def build_doctor(p: argparse.ArgumentParser, lang: str) -> None:
 
 def run_doctor(args: argparse.Namespace, io: Io, ctx: Context) -> int:
     from wizard.doctor import DEFAULT_TIMEOUT_S, Doctor, Report
-    from wizard.request import DEFAULT_BASE_URL, validate_base_url
+    from wizard.request import DEFAULT_BASE_URL, BadRequest
 
     lang = io.lang
     base_url = args.base_url or os.environ.get("ALEGRA_API_URL") or DEFAULT_BASE_URL
-    if validate_base_url(base_url) is not None:
+    try:  # the timeout is the parser's: only the URL can be refused here
+        doctor = Doctor(
+            base_url=base_url,
+            store=ctx.store,
+            lang=lang,
+            offline=args.offline,
+            timeout=DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout,
+            ca_bundle=args.ca_bundle,
+        )
+    except BadRequest:
         return fail(io, Code.INVALID_INPUT, msg("bad_url", lang, url=present.clean_text(base_url)))
-    doctor = Doctor(
-        base_url=base_url,
-        store=ctx.store,
-        lang=lang,
-        offline=args.offline,
-        timeout=DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout,
-        ca_bundle=args.ca_bundle,
-    )
     if io.json:
         report = doctor.run()
         io.emit_json(report.to_json())

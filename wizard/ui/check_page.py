@@ -181,7 +181,7 @@ class CheckPage(BasePage):
         self.ctx.continue_unverified = False
         self._countdown_used = False
         self._focus_pending = False
-        from wizard.transport import validate_base_url
+        from wizard.request import validate_base_url
 
         problem = validate_base_url(self.ctx.base_url)
         if problem is not None:

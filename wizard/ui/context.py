@@ -227,7 +227,7 @@ class WizardContext(QObject):
             return self._sandbox.url
         if self.options.base_url:
             return self.options.base_url
-        from wizard.transport import DEFAULT_BASE_URL
+        from wizard.request import DEFAULT_BASE_URL
 
         return DEFAULT_BASE_URL
 
