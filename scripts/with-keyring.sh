@@ -17,6 +17,19 @@ chmod 700 "$TEST_HOME/run"
 export TEST_HOME HOME="$TEST_HOME" XDG_CONFIG_HOME="$TEST_HOME/.config" \
   XDG_DATA_HOME="$TEST_HOME/.local/share" XDG_CACHE_HOME="$TEST_HOME/.cache" \
   XDG_RUNTIME_DIR="$TEST_HOME/run"
-dbus-run-session -- bash -c '
-  echo -n test-keyring-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec "$@"' with-keyring "$@"
+# The bus activates nothing (scripts/test-session-bus.conf says why). The daemon stays in the
+# foreground, our child, and the command starts only once it owns org.freedesktop.secrets:
+# started in the background, gnome-keyring returns before it has unlocked login.keyring and
+# claimed the name. Its messages go to TEST_HOME/keyring.log.
+dbus-run-session --config-file="$(dirname "$0")/test-session-bus.conf" -- bash -c '
+  echo -n test-keyring-password |
+    gnome-keyring-daemon --foreground --unlock --components=secrets \
+      >/dev/null 2>"$TEST_HOME/keyring.log" &
+  for _ in $(seq 400); do
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+      grep -q "boolean true" && exec "$@"
+    sleep 0.05
+  done
+  echo "with-keyring: gnome-keyring-daemon did not come up (see $TEST_HOME/keyring.log)" >&2
+  exit 1' with-keyring "$@"

@@ -37,6 +37,11 @@ def pytest_configure(config: pytest.Config) -> None:
         _private_keyring.start()
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _private_keyring is not None:
+        _private_keyring.check_alive()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _private_keyring is not None:
         _private_keyring.stop()

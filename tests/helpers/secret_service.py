@@ -18,6 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.helpers import ROOT
+
+# A session bus that starts no service (the file says why): a Secret Service call while our
+# daemon is gone fails at once instead of starting a locked stock one.
+BUS_CONFIG = ROOT / "scripts" / "test-session-bus.conf"
 PASSWORD = "test-keyring-password"  # the throwaway keyring's, as in scripts/with-keyring.sh
 
 
@@ -44,6 +49,7 @@ class PrivateSecretService:
         self.worker = worker
         self.pids: list[int] = []
         self.keyring: subprocess.Popen[bytes] | None = None
+        self.log: Path | None = None
 
     def start(self) -> None:
         home = Path(os.environ["TEST_HOME"]) / f"worker-{self.worker}"
@@ -63,7 +69,14 @@ class PrivateSecretService:
         )
         tempfile.tempdir = None  # gettempdir() caches its first answer
         bus = subprocess.run(
-            ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+            [
+                "dbus-daemon",
+                f"--config-file={BUS_CONFIG}",
+                f"--address=unix:dir={home / 'run'}",
+                "--fork",
+                "--print-address=1",
+                "--print-pid=1",
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -72,12 +85,14 @@ class PrivateSecretService:
         self.pids.append(int(pid))
         os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
         # --foreground keeps the daemon our child, so we end exactly the one we started.
-        self.keyring = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.log = home / "keyring.log"
+        with self.log.open("wb") as log:
+            self.keyring = subprocess.Popen(
+                ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         assert self.keyring.stdin is not None
         self.keyring.stdin.write(PASSWORD.encode())
         self.keyring.stdin.close()
@@ -86,6 +101,17 @@ class PrivateSecretService:
             if time.monotonic() > deadline or self.keyring.poll() is not None:
                 raise RuntimeError(f"worker {self.worker}: gnome-keyring did not come up")
             time.sleep(0.05)
+
+    def check_alive(self) -> None:
+        """Raise, with how it ended and its last messages, if the daemon is gone: every
+        keyring call would fail from here on, and the test should say why."""
+        if self.keyring is None or self.keyring.poll() is None:
+            return
+        tail = self.log.read_text(errors="replace")[-2000:] if self.log else ""
+        raise RuntimeError(
+            f"worker {self.worker}: the test Secret Service ended (exit {self.keyring.returncode})"
+            f"\n{tail}"
+        )
 
     def stop(self) -> None:
         if self.keyring is not None and self.keyring.poll() is None:
