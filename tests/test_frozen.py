@@ -255,3 +255,31 @@ def test_the_release_workflows_smoke_test_passes_here(bundle: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().endswith("all passed")
     assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 8
+
+
+def test_an_app_file_beside_the_frozen_executable_is_read(
+    bundle: Path, sandbox_url: str, tmp_path: Path
+) -> None:
+    """What an installer does (packaging/README.md): the app file and its logo dropped into
+    the executable's folder; started through a link elsewhere (/usr/bin), as the .deb does.
+    A copy of the bundle: the shared one stays unbranded for the other tests."""
+    copy = tmp_path / "alegra-wizard"
+    shutil.copytree(bundle, copy, symlinks=True)
+    sample = ROOT / "resources" / "samples" / "facturador-pos"
+    for name in ("alegra-wizard.toml", "logo.png"):
+        shutil.copy(sample / name, copy / name)
+    link = tmp_path / "bin" / "facturador-pos-alegra"
+    link.parent.mkdir()
+    link.symlink_to(copy / "alegra-wizard")
+    env = clean_env(ALEGRA_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"))
+    out = run(
+        link, "check", "--json", "--email", "basico@alegra.test", "--token-stdin",
+        "--base-url", sandbox_url, stdin=DEMO_TOKEN, env=env,
+    )  # fmt: skip
+    assert out.returncode == 20, out.stderr
+    data = json.loads(out.stdout)
+    assert data["code"] == "needs_unmet"
+    assert [n["resource"] for n in data["needs_missing"]] == ["bank_accounts"]
+    (copy / "alegra-wizard.toml").write_text('[app]\nname = "X"\nid = "X"\n')
+    bad = run(link, "status", env=env)
+    assert bad.returncode == 2 and "no se puede usar" in bad.stderr
