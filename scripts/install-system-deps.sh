@@ -2,7 +2,8 @@
 # Install the Debian packages the app and the tests need, only those missing.
 # Usage: install-system-deps.sh [run|test]
 #   run:  what the GUI needs to start (Qt's runtime libraries).
-#   test: plus Xvfb (screenshots, frozen-app smoke test) and a real Secret Service.
+#   test: plus Xvfb (screenshots, frozen-app smoke test), a real Secret Service, and
+#         libsecret's secret-tool and Node (README's readers of what we store).
 # Does nothing where apt-get is absent (not Debian) and explains what to do when
 # not root.
 set -euo pipefail
@@ -12,8 +13,8 @@ qt_runtime=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3
   libglib2.0-0 fonts-dejavu-core libxkbcommon-x11-0 libx11-xcb1 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0 libwayland-client0 libwayland-cursor0)
-test_extra=(xvfb xauth gnome-keyring dbus dbus-x11 binutils openssl util-linux
-  at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils)
+test_extra=(xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools nodejs binutils openssl
+  util-linux at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils)
 
 wanted=("${qt_runtime[@]}")
 if [ "$profile" = test ]; then

@@ -12,6 +12,7 @@ from tests.helpers import CANARY_TOKEN, cli
 from tests.helpers.waiting import wait_until
 from wizard.outcomes import EXIT_CODES, Code
 from wizard.sandbox import DEMO_TOKEN
+from wizard.store import keyring_service
 
 JSON_KEYS = {
     "ok",
@@ -770,11 +771,11 @@ def test_login_every_sandbox_scenario(  # type: ignore[no-untyped-def]
         (profile,) = profiles
         assert profile.last_check_code == code.value and profile.email == email
         assert profile.base_url == sandbox.url
-        assert keyring.get_password("alegra-wizard", profile.id) == DEMO_TOKEN
+        assert keyring.get_password(keyring_service(profile.id), profile.id) == DEMO_TOKEN
         assert data["verified"] is (code is Code.CONNECTED)
     else:
         assert profiles == [] and data["profile"] is None
-        assert keyring.get_password("alegra-wizard", "caido") is None
+        assert keyring.get_password(keyring_service("caido"), "caido") is None
 
 
 def test_login_human_output_and_names(script, sandbox, cli_env, keyring_cleanup) -> None:  # type: ignore[no-untyped-def]

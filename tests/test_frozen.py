@@ -26,6 +26,7 @@ import pytest
 from tests.helpers import CANARY_TOKEN, ROOT
 from tests.helpers.frozen import build_bundle, clean_env, run
 from wizard.sandbox import DEMO_TOKEN, Sandbox
+from wizard.store import keyring_service
 
 sys.path.insert(0, str(ROOT / "packaging"))
 import elf
@@ -142,7 +143,7 @@ def test_the_bundle_saves_reads_and_removes_a_secret(bundle: Path) -> None:
     }
     import keyring
 
-    assert keyring.get_password("alegra-wizard", report["profile"]) is None
+    assert keyring.get_password(keyring_service(report["profile"]), report["profile"]) is None
 
 
 def test_a_secret_saved_by_the_bundle_is_in_the_secret_service(
@@ -158,7 +159,7 @@ def test_a_secret_saved_by_the_bundle_is_in_the_secret_service(
     )
     assert report["exit"] == 0 and report["stored"] and report["read_back"], report
     profile = report["profile"]
-    assert keyring.get_password("alegra-wizard", profile) == CANARY_TOKEN
+    assert keyring.get_password(keyring_service(profile), profile) == CANARY_TOKEN
     assert CANARY_TOKEN not in (tmp_path / "config" / "profiles.json").read_text()
 
     env = clean_env(ALEGRA_WIZARD_CONFIG_DIR=config)
@@ -170,7 +171,7 @@ def test_a_secret_saved_by_the_bundle_is_in_the_secret_service(
     assert keyring_item["status"] == "ok", keyring_item
     gone = run(frozen, "forget", "--profile", profile, env=env)
     assert gone.returncode == 0, gone.stderr
-    assert keyring.get_password("alegra-wizard", profile) is None
+    assert keyring.get_password(keyring_service(profile), profile) is None
 
 
 def test_without_a_secret_service_nothing_is_saved(bundle: Path, tmp_path: Path) -> None:

@@ -551,7 +551,11 @@ def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
     assert "packaging\\release_checks.py no-cr" in win
     assert "[Text.Encoding]::Unicode" in win and "'/TOKENFILE=token16.txt'" in win
     assert win.count("release_checks.py hold $profiles") == 2
-    assert "secret-tool lookup username" in scripts["linux"]
+    # Issue 25: other programs find each profile's token by its service name alone.
+    assert 'secret-tool lookup service "alegra-wizard:$profile"' in scripts["linux"]
+    assert "-File docs\\readers\\read-token.ps1 $id" in win
+    assert "node docs\\readers\\read-token.mjs $id" in win
+    assert "Local machine persistence" in win and '"/list:$id@alegra-wizard:$id"' in win
     # Signing is ready for a certificate, and skipped with a warning without one.
     signing = {
         name: [s for s in job["steps"] if "secrets." in str(s.get("env", {}))]

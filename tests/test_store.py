@@ -13,19 +13,19 @@ import pytest
 
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.keyrings import MemoryBackend, real_keyring, write_profiles
-from wizard.store import SERVICE, Profile, StorageError, Store
+from wizard.store import Profile, StorageError, Store, keyring_service
 
 
 def test_load_and_forget_through_the_real_secret_service(tmp_path: Path) -> None:
     backend = real_keyring()
     write_profiles(tmp_path, Profile(id="mi-empresa", email="ana@empresa.co", token_hint="…r9z7"))
-    backend.set_password(SERVICE, "mi-empresa", CANARY_TOKEN)
+    backend.set_password(keyring_service("mi-empresa"), "mi-empresa", CANARY_TOKEN)
     store = Store(config_dir=tmp_path)
     creds = store.load("mi-empresa")
     assert creds.token == CANARY_TOKEN and creds.profile.email == "ana@empresa.co"
     assert CANARY_TOKEN not in repr(creds) and CANARY_TOKEN not in str(creds)
     assert store.forget("mi-empresa") is True
-    assert backend.get_password(SERVICE, "mi-empresa") is None
+    assert backend.get_password(keyring_service("mi-empresa"), "mi-empresa") is None
     assert store.list_profiles() == []
     assert store.forget("mi-empresa") is False
     assert CANARY_TOKEN not in (tmp_path / "profiles.json").read_text()
@@ -41,7 +41,7 @@ def test_a_loaded_token_is_masked_in_server_text_at_once(tmp_path: Path) -> None
     token = "loaded" + uuid.uuid4().hex[:14]
     backend = real_keyring()
     write_profiles(tmp_path, Profile(id="eco", email="ana@empresa.co"))
-    backend.set_password(SERVICE, "eco", token)
+    backend.set_password(keyring_service("eco"), "eco", token)
     store = Store(config_dir=tmp_path)
     try:
         assert redact(f"Ana {token}") == f"Ana {token}"
@@ -55,7 +55,7 @@ def test_cli_credential_get_status_and_forget(tmp_path: Path, cli_env, run_cli) 
     backend = real_keyring()
     config = Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"])
     write_profiles(config, Profile(id="p1", email="ana@empresa.co", token_hint="…r9z7"))
-    backend.set_password(SERVICE, "p1", CANARY_TOKEN)
+    backend.set_password(keyring_service("p1"), "p1", CANARY_TOKEN)
     got = run_cli("credential", "get", "--profile", "p1")  # stdout is a pipe here
     assert got.returncode == 0 and f"token={CANARY_TOKEN}" in got.stdout
     status = run_cli("status", "--json")
@@ -136,7 +136,7 @@ def test_save_then_load_through_the_real_secret_service(tmp_path: Path) -> None:
         Profile(id="", name="Café Núñez S.A.S.", email="a@b.co"), CANARY_TOKEN
     ).profile
     assert saved.id == "cafe-nunez-s-a-s" and saved.token_hint == "…" + CANARY_TOKEN[-4:]
-    assert backend.get_password(SERVICE, saved.id) == CANARY_TOKEN
+    assert backend.get_password(keyring_service(saved.id), saved.id) == CANARY_TOKEN
     again = Store(config_dir=tmp_path / "cfg")  # a restarted app
     assert again.load(saved.id).token == CANARY_TOKEN
     text = again.config_file.read_text()
@@ -188,7 +188,9 @@ def test_a_failed_metadata_write_puts_the_keyring_back(
     with pytest.raises(StorageError) as err:
         store.save(Profile(id="p", name="Después"), CANARY_TOKEN)
     assert err.value.reason == "disk" and CANARY_TOKEN not in str(err.value)
-    assert backend.get_password(SERVICE, "p") == ("old" + "t" * 17 if had_token else None)
+    assert backend.get_password(keyring_service("p"), "p") == (
+        "old" + "t" * 17 if had_token else None
+    )
     assert (store.config_file.read_bytes() if had_token else None) == before
     assert not store.config_file.exists() or CANARY_TOKEN not in store.config_file.read_text()
 
@@ -329,13 +331,16 @@ def test_default_rename_and_resolve_through_the_real_secret_service(tmp_path: Pa
 
     renamed = store.rename("dos", "Panadería La Espiga")
     assert (renamed.id, renamed.name) == ("panaderia-la-espiga", "Panadería La Espiga")
-    assert backend.get_password(SERVICE, "panaderia-la-espiga") == "e" * 20
-    assert backend.get_password(SERVICE, "dos") is None
+    assert (
+        backend.get_password(keyring_service("panaderia-la-espiga"), "panaderia-la-espiga")
+        == "e" * 20
+    )
+    assert backend.get_password(keyring_service("dos"), "dos") is None
     assert store.default_id() == "panaderia-la-espiga"  # the default follows
     assert store.load("panaderia-la-espiga").profile.email == "c@d.co"
     with pytest.raises(ProfileExists):
         store.rename("uno", "Panaderia la espiga")
-    assert backend.get_password(SERVICE, "uno") == CANARY_TOKEN
+    assert backend.get_password(keyring_service("uno"), "uno") == CANARY_TOKEN
     assert store.rename("uno", "UNO").name == "UNO"  # same id: the name only
     assert [p.id for p in store.list_profiles()] == ["uno", "panaderia-la-espiga"]
     assert store.forget("panaderia-la-espiga") and store.default_id() is None
@@ -366,7 +371,7 @@ def test_a_failed_rename_leaves_everything_as_it_was(tmp_path: Path, monkeypatch
     monkeypatch.setattr(store, "_write", crash)
     with pytest.raises(StorageError):
         store.rename("p", "Nuevo")
-    assert backend.secrets == {(SERVICE, "p"): CANARY_TOKEN}
+    assert backend.secrets == {(keyring_service("p"), "p"): CANARY_TOKEN}
     assert store.config_file.read_bytes() == before
 
     class NoDelete(MemoryBackend):
@@ -381,7 +386,7 @@ def test_a_failed_rename_leaves_everything_as_it_was(tmp_path: Path, monkeypatch
     with pytest.raises(StorageError) as err:
         Store(config_dir=tmp_path, backend=stuck).rename("p", "Nuevo")
     assert err.value.reason == "failed"
-    assert backend.secrets == {(SERVICE, "p"): CANARY_TOKEN}
+    assert backend.secrets == {(keyring_service("p"), "p"): CANARY_TOKEN}
     assert json.loads(store.config_file.read_bytes()) == json.loads(before)
 
 
@@ -404,7 +409,7 @@ def test_in_memory_store_writes_nothing_real(tmp_path: Path, monkeypatch) -> Non
     store.set_default(saved.id)
     store.update_last_check(saved.id, "connected")
     assert store.list_profiles()[0].last_check_code == "connected"
-    assert backend.get_password(SERVICE, saved.id) is None
+    assert backend.get_password(keyring_service(saved.id), saved.id) is None
     assert not (tmp_path / "cfg").exists()
     assert Store.in_memory().list_profiles() == []  # each one is its own
     assert store.forget(saved.id) and store.list_profiles() == []
@@ -478,7 +483,10 @@ def test_the_readme_example_for_python_programs_runs(tmp_path: Path, monkeypatch
     Store().save(Profile(id="mi-empresa", name="Mi empresa", email="a@b.co"), CANARY_TOKEN)
     exec(compile(code, "README.md", "exec"), {})
     assert Store().list_profiles() == []
-    assert real_keyring().get_password(SERVICE, "panaderia-la-espiga") is None
+    assert (
+        real_keyring().get_password(keyring_service("panaderia-la-espiga"), "panaderia-la-espiga")
+        is None
+    )
 
 
 def test_the_store_and_settings_json_share_one_config_folder(
@@ -538,15 +546,15 @@ def test_two_products_side_by_side_never_see_each_others_connections(
         plain.save(Profile(id="tienda", name="Tienda", email="b@plain.co"), other)
         assert pos.config_file == tmp_path / "cfg" / "facturador-pos" / "profiles.json"
         assert plain.config_file == tmp_path / "cfg" / "profiles.json"
-        assert backend.get_password("facturador-pos", "tienda") == CANARY_TOKEN
-        assert backend.get_password(SERVICE, "tienda") == other
+        assert backend.get_password("facturador-pos:tienda", "tienda") == CANARY_TOKEN
+        assert backend.get_password(keyring_service("tienda"), "tienda") == other
         assert pos.load("tienda").token == CANARY_TOKEN
         assert plain.load("tienda").token == other
         assert [p.email for p in pos.list_profiles()] == ["a@pos.co"]
         assert [p.email for p in plain.list_profiles()] == ["b@plain.co"]
         assert pos.forget("tienda") is True
         assert plain.load("tienda").token == other  # the other product's stays
-        assert backend.get_password("facturador-pos", "tienda") is None
+        assert backend.get_password("facturador-pos:tienda", "tienda") is None
     finally:
         pos.forget("tienda")
         plain.forget("tienda")

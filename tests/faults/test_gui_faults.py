@@ -38,7 +38,7 @@ from wizard import hints, i18n
 from wizard.check import check_connection
 from wizard.outcomes import Code
 from wizard.sandbox import DEMO_TOKEN
-from wizard.store import SERVICE, Profile, Store
+from wizard.store import Profile, Store, keyring_service
 
 T = 1.5
 MAX_GAP_S = 0.25
@@ -226,12 +226,12 @@ def test_gui_save_fault(
     assert wizard.currentPage() is wizard.save
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()  # retry
     assert (config_dir / "profiles.json").read_bytes() == before
-    assert backend.secrets == {(SERVICE, "antes"): OLD}
+    assert backend.secrets == {(keyring_service("antes"), "antes"): OLD}
     # The fault gone, the same window saves.
     if fault in ("read_only_config", "disk_full"):
         wizard.next()
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=5000)
-        assert backend.secrets[(SERVICE, "antes")] == OLD
+        assert backend.secrets[(keyring_service("antes"), "antes")] == OLD
         assert len(backend.secrets) == 2
 
 
@@ -305,12 +305,12 @@ def test_gui_rotation_with_a_keyring_answering_late_is_undone_then_retried(
         qtbot.waitUntil(lambda: wizard.save.error_title.isVisible(), timeout=5000)
         assert wizard.save.error_title.text().startswith(i18n.t("storage.timeout.title", "es"))
         assert slow.landed.wait(10) and settle(10)
-        assert real.get_password(SERVICE, pid) == OLD
+        assert real.get_password(keyring_service(pid), pid) == OLD
         assert (config_dir / "profiles.json").read_bytes() == before
         wizard.next()  # «Guardar» again: the keyring answers now
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
-        assert settle(10) and real.get_password(SERVICE, pid) == DEMO_TOKEN
+        assert settle(10) and real.get_password(keyring_service(pid), pid) == DEMO_TOKEN
         assert Store(config_dir=config_dir).find(pid).token_hint == "…" + DEMO_TOKEN[-4:]  # type: ignore[union-attr]
     finally:
-        if real.get_password(SERVICE, pid) is not None:
-            real.delete_password(SERVICE, pid)
+        if real.get_password(keyring_service(pid), pid) is not None:
+            real.delete_password(keyring_service(pid), pid)

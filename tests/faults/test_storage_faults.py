@@ -31,7 +31,7 @@ from tests.helpers.keyrings import (
     write_profiles,
 )
 from wizard import i18n
-from wizard.store import SERVICE, Profile, StorageError, Store
+from wizard.store import Profile, StorageError, Store, keyring_service
 
 OLD = "o1d" + "x" * 17  # the secret stored before the fault
 TIMEOUT = 0.5  # the store's keyring timeout in this file
@@ -67,7 +67,7 @@ class Stored:
 
     def assert_intact(self) -> None:
         assert self.config.read_bytes() == self.before
-        assert self.backend.secrets == {(SERVICE, "antes"): OLD}
+        assert self.backend.secrets == {(keyring_service("antes"), "antes"): OLD}
         assert sorted(p.name for p in self.folder.iterdir()) == ["profiles.json", "profiles.lock"]
 
 
@@ -210,7 +210,7 @@ def test_load_fault(stored: Stored, fault: str) -> None:
 
 
 def test_a_secret_deleted_behind_our_back(stored: Stored) -> None:
-    del stored.backend.secrets[(SERVICE, "antes")]
+    del stored.backend.secrets[(keyring_service("antes"), "antes")]
     store = stored.store()
     with pytest.raises(StorageError) as err:
         store.load("antes")
@@ -232,7 +232,9 @@ def test_corrupt_json_is_reported_and_never_overwritten_by_reads(stored: Stored)
             operation()
         assert_clear(err.value, "corrupt_config")
     assert stored.config.read_bytes() == damaged
-    assert stored.backend.secrets == {(SERVICE, "antes"): OLD}  # forget removed nothing
+    assert stored.backend.secrets == {
+        (keyring_service("antes"), "antes"): OLD
+    }  # forget removed nothing
 
 
 def test_config_folder_where_a_file_is(tmp_path: Path) -> None:
@@ -323,8 +325,8 @@ def test_cli_corrupt_config(run_cli, cli_env) -> None:  # type: ignore[no-untype
 def test_cli_secret_deleted_behind_our_back(run_cli, cli_env) -> None:  # type: ignore[no-untyped-def]
     backend = real_keyring()
     config = cli_profile(cli_env)
-    if backend.get_password(SERVICE, "p1") is not None:
-        backend.delete_password(SERVICE, "p1")
+    if backend.get_password(keyring_service("p1"), "p1") is not None:
+        backend.delete_password(keyring_service("p1"), "p1")
     check = run_cli("check", "--json", "--profile", "p1")
     assert check.returncode == 16 and check.json["hint"]["title"] == title("missing_secret")
     got = run_cli("credential", "get", "--profile", "p1")
@@ -355,7 +357,7 @@ _TMPFS_SCRIPT = r"""
 import json, os, subprocess, sys, traceback
 from pathlib import Path
 import keyring
-from wizard.store import SERVICE, Profile, StorageError, Store
+from wizard.store import Profile, StorageError, Store, keyring_service
 from tests.helpers.keyrings import MemoryBackend
 
 mount, mode, pid, old, new = sys.argv[1:6]
@@ -392,11 +394,11 @@ try:
 except StorageError as exc:
     out["reasons"].append(exc.reason)
 out["file_intact"] = store.config_file.read_bytes() == before
-out["secret_intact"] = backend.get_password(SERVICE, pid) == old
-out["no_new_secret"] = backend.get_password(SERVICE, pid + "-2") is None
+out["secret_intact"] = backend.get_password(keyring_service(pid), pid) == old
+out["no_new_secret"] = backend.get_password(keyring_service(pid + "-2"), pid + "-2") is None
 out["leftovers"] = sorted(p.name for p in (mount / "cfg").iterdir())
 out["load"] = store.load(pid).token == old
-backend.delete_password(SERVICE, pid)
+backend.delete_password(keyring_service(pid), pid)
 print(json.dumps(out))
 """
 
@@ -484,15 +486,15 @@ def test_a_keyring_call_that_lands_after_the_timeout_is_undone(
         assert slow.landed.wait(10), "the slow call never landed"
         assert settle(10)
         # As before the call: the old secret, no new one, the file byte for byte.
-        assert real.get_password(SERVICE, pid) == OLD
+        assert real.get_password(keyring_service(pid), pid) == OLD
         for other in (pid + "-2", renamed_id):
-            assert real.get_password(SERVICE, other) is None
+            assert real.get_password(keyring_service(other), other) is None
         assert (folder / "profiles.json").read_bytes() == before
         assert Store(config_dir=folder).load(pid).token == OLD
     finally:
         for username in (pid, pid + "-2", renamed_id):
-            if real.get_password(SERVICE, username) is not None:
-                real.delete_password(SERVICE, username)
+            if real.get_password(keyring_service(username), username) is not None:
+                real.delete_password(keyring_service(username), username)
 
 
 @pytest.mark.keyring
@@ -513,10 +515,10 @@ def test_a_retry_waits_for_the_late_call_instead_of_racing_it(tmp_path: Path) ->
         store.timeout = 3.0  # the retry may wait for the late call to land and be undone
         store.save(Profile(id=pid, name="Antes"), "n3w" + "y" * 17)
         assert settle(10)
-        assert real.get_password(SERVICE, pid) == "n3w" + "y" * 17
+        assert real.get_password(keyring_service(pid), pid) == "n3w" + "y" * 17
         assert Store(config_dir=folder).find(pid).token_hint == "…yyyy"  # type: ignore[union-attr]
     finally:
-        real.delete_password(SERVICE, pid)
+        real.delete_password(keyring_service(pid), pid)
 
 
 @pytest.mark.keyring
@@ -531,13 +533,13 @@ def test_cli_forget_with_a_late_keyring_keeps_the_profile(run_cli, cli_env) -> N
     try:
         forget = run_cli("forget", "--profile", pid, env=backend_env("SlowSecretService"))
         assert forget.returncode == 16 and title("timeout") in forget.stderr, forget
-        assert real.get_password(SERVICE, pid) == OLD
+        assert real.get_password(keyring_service(pid), pid) == OLD
         assert (folder / "profiles.json").read_bytes() == before
         got = run_cli("credential", "get", "--profile", pid)
         assert got.returncode == 0 and f"token={OLD}" in got.stdout
     finally:
-        if real.get_password(SERVICE, pid) is not None:
-            real.delete_password(SERVICE, pid)
+        if real.get_password(keyring_service(pid), pid) is not None:
+            real.delete_password(keyring_service(pid), pid)
 
 
 # --- keyring's ChainerBackend must not get past the plaintext/null refusal (item 7) ------
@@ -658,7 +660,7 @@ def test_a_chainer_over_the_secret_service_stores_there(tmp_path: Path) -> None:
     assert store.backend_kind() == "secretservice"
     saved = store.save(Profile(id="", name="Cadena"), CANARY_TOKEN).profile
     try:
-        assert real.get_password(SERVICE, saved.id) == CANARY_TOKEN
+        assert real.get_password(keyring_service(saved.id), saved.id) == CANARY_TOKEN
         assert store.check_backend() == real.name
     finally:
         assert store.forget(saved.id)

@@ -22,7 +22,7 @@ from tests.helpers.keyrings import real_keyring
 from wizard import i18n
 from wizard.app import build_parser
 from wizard.sandbox import DEMO_TOKEN, Sandbox
-from wizard.store import SERVICE, Store
+from wizard.store import SERVICE, Store, keyring_service
 from wizard.ui.images import StepImage, step_image_path
 
 STEPS = ("sign_in", "open_settings", "manual_api", "copy_credentials")
@@ -393,19 +393,24 @@ def test_test_mode_writes_nothing_real(tmp_path: Path, home: dict[str, str]) -> 
     assert ours == [], ours
     assert not (Path(home["XDG_CONFIG_HOME"]) / "alegra-wizard").exists()
     for name in ("demo-company", "demo", "empresa-demo-s-a-s"):
-        assert keyring.get_password(SERVICE, name) is None
+        assert keyring.get_password(keyring_service(name), name) is None
     items = sorted(_secret_service_items())
     assert items == items_before, items
 
 
 def _secret_service_items() -> list[str]:
-    """Every item of ours in the session's Secret Service (by its service attribute)."""
+    """Every item of ours in the session's Secret Service (by its service attribute:
+    `alegra-wizard:<profile id>`, or the earlier `alegra-wizard`)."""
     import secretstorage
 
     connection = secretstorage.dbus_init()
     try:
-        found = secretstorage.search_items(connection, {"service": SERVICE})
-        return [item.get_label() for item in found]
+        ours = []
+        for item in secretstorage.get_default_collection(connection).get_all_items():
+            service = item.get_attributes().get("service", "")
+            if service == SERVICE or service.startswith(SERVICE + ":"):
+                ours.append(item.get_label())
+        return ours
     finally:
         connection.close()
 

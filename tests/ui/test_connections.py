@@ -43,7 +43,7 @@ from tests.helpers.connections import (
 )
 from tests.helpers.gui import fill, save_and_finish
 from wizard.sandbox import DEMO_TOKEN
-from wizard.store import SERVICE, Profile, StorageError, Store
+from wizard.store import Profile, StorageError, Store, keyring_service
 from wizard.ui.connections import ConnectionsView
 from wizard.ui.wizard import AlegraWizard
 
@@ -181,7 +181,7 @@ def test_renombrar_moves_the_secret_to_the_new_name(make_wizard, qtbot, two, con
     store = Store(config_dir=config_dir)
     assert store.find(good.id) is None
     assert store.load("espiga-centro").token == DEMO_TOKEN
-    assert keyring.get_password(SERVICE, good.id) is None
+    assert keyring.get_password(keyring_service(good.id), good.id) is None
     assert view.selected() is not None and view.selected().id == "espiga-centro"  # type: ignore[union-attr]
     # A clash with another connection's name changes nothing.
     view.rename("espiga-centro", "Tacos El Güero")
@@ -196,12 +196,12 @@ def test_quitar_asks_then_removes_secret_and_metadata(make_wizard, qtbot, two, c
     box = dialog_for(qtbot, view, bad.id, view.remove_button)
     assert "¿Quitar «Tacos El Güero»?" in box.text()  # type: ignore[attr-defined]
     press(box, "backButton")
-    assert keyring.get_password(SERVICE, bad.id) == WRONG_TOKEN
+    assert keyring.get_password(keyring_service(bad.id), bad.id) == WRONG_TOKEN
     view.remove_button.click()
     press(open_box(qtbot, view), "confirmButton")
     qtbot.waitUntil(lambda: len(items(view)) == 1, timeout=10_000)
     assert view.status.text() == "Quitamos «Tacos El Güero»."
-    assert keyring.get_password(SERVICE, bad.id) is None
+    assert keyring.get_password(keyring_service(bad.id), bad.id) is None
     assert Store(config_dir=config_dir).find(bad.id) is None
     assert Store(config_dir=config_dir).load(good.id).token == DEMO_TOKEN
     press(dialog_for(qtbot, view, good.id, view.remove_button), "confirmButton")
@@ -467,7 +467,7 @@ def test_test_mode_leaves_the_real_connections_alone(make_wizard, qtbot, config_
             view.ask_rename()
             view.ask_rotate()
             assert view.dialog is None and not view.check_worker.busy
-    assert keyring.get_password(SERVICE, real.id) == DEMO_TOKEN
+    assert keyring.get_password(keyring_service(real.id), real.id) == DEMO_TOKEN
     stored = Store(config_dir=config_dir).find(real.id)
     assert stored is not None and stored.last_check_at is None and stored.name == "Mi empresa real"
     # Leaving test mode shows the real ones, usable.

@@ -18,7 +18,7 @@ from tests.helpers.files import files_written_since
 from tests.helpers.gui import fill, go_to, save_and_finish
 from tests.helpers.keyrings import MemoryBackend
 from wizard.sandbox import DEMO_TOKEN
-from wizard.store import SERVICE, Profile, Store
+from wizard.store import Profile, Store, keyring_service
 
 
 def connected_to_save_page(qtbot, wizard, email: str = "demo@alegra.test", token: str = DEMO_TOKEN):  # type: ignore[no-untyped-def]
@@ -79,7 +79,9 @@ def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
     assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()  # retry
     save_and_finish(qtbot, wizard)
-    assert backend.secrets[(SERVICE, "mi-nombre-elegido")] == DEMO_TOKEN
+    assert (
+        backend.secrets[(keyring_service("mi-nombre-elegido"), "mi-nombre-elegido")] == DEMO_TOKEN
+    )
 
 
 def test_no_keyring_lets_the_user_finish_without_saving(alegra_url, make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
@@ -154,7 +156,7 @@ def test_a_duplicate_is_updated_not_copied(alegra_url, make_wizard, qtbot, confi
     save_and_finish(qtbot, wizard)
     profiles = Store(config_dir=config_dir, backend=backend).list_profiles()
     assert [p.id for p in profiles] == ["mia"]
-    assert backend.secrets[(SERVICE, "mia")] == DEMO_TOKEN
+    assert backend.secrets[(keyring_service("mia"), "mia")] == DEMO_TOKEN
 
 
 def test_update_mode_replaces_the_token_only_after_it_works(
@@ -187,7 +189,7 @@ def test_update_mode_replaces_the_token_only_after_it_works(
     wizard.next()
     assert wizard.save.profileNameEdit.text() == "La mía"
     save_and_finish(qtbot, wizard)
-    assert backend.secrets[(SERVICE, "mia")] == DEMO_TOKEN
+    assert backend.secrets[(keyring_service("mia"), "mia")] == DEMO_TOKEN
     assert [p.id for p in store().list_profiles()] == ["mia"]
 
 

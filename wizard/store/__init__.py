@@ -24,6 +24,7 @@ Python"): `load`, `list_profiles`, `default_profile`, `set_default`, `rename`, `
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,7 @@ from wizard.store.keyrings import (
     Keyring,
     MemoryKeyring,
     effective_backend_of,
+    keyring_service,
     settle,
 )
 from wizard.store.model import (
@@ -64,6 +66,8 @@ from wizard.store.model import (
     with_last_check,
 )
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "FORMAT_VERSION",
@@ -87,6 +91,7 @@ __all__ = [
     "default_profile",
     "effective_backend_of",
     "forget",
+    "keyring_service",
     "list_profiles",
     "load",
     "merge_for_save",
@@ -256,7 +261,16 @@ class Store:
         profile = self.find(profile_id)
         if profile is None:
             raise StorageError(StorageReason.NOT_CONFIGURED)
-        token = self._keyring.get(self._keyring.usable(), profile_id)
+        keys = self._keyring
+        backend = keys.usable()
+        legacy = keys.call(backend.get_password, keys.service, profile_id)
+        if legacy is not None:  # stored under the earlier naming: moved now
+            try:
+                with self._locked():
+                    keys.move_legacy(backend, profile_id)
+            except StorageError as exc:  # the next use finishes it; the token still serves
+                log.warning("could not move a token to its own keyring entry: %s", exc.reason)
+        token = keys.get(backend, profile_id) or legacy
         if not token:
             raise StorageError(StorageReason.MISSING_SECRET)
         from wizard.redact import register_secret
@@ -289,9 +303,10 @@ class Store:
             profile = replace(profile, token_hint=mask_token(token))
             created = data.find(profile.id) is None
             backend = keys.usable()
+            keys.move_legacy(backend, profile.id)
             previous = keys.get(backend, profile.id)
             undo = self._undo(backend, profile.id, token, previous, data.find(profile.id))
-            keys.write(backend, backend.set_password, profile.id, token, undo=undo)
+            keys.write(backend, keys.setter(backend), profile.id, token, undo=undo)
             set_aside = None
             try:
                 if damaged:
@@ -316,6 +331,7 @@ class Store:
             data = self._read()
             removed = False
             backend = keys.usable()
+            keys.move_legacy(backend, profile_id)  # then one entry to remove
             # Read first: if the delete times out and lands later, the secret goes back.
             previous = keys.get(backend, profile_id)
             undo = self._undo(backend, profile_id, None, previous, data.find(profile_id))
@@ -355,11 +371,12 @@ class Store:
             if data.find(new_id) is not None:
                 raise ProfileExists(new_id, data.profiles)
             backend = keys.usable()
+            keys.move_legacy(backend, profile_id)
             token = keys.get(backend, profile_id)
             if not token:
                 raise StorageError(StorageReason.MISSING_SECRET)
             undo_new = self._undo(backend, new_id, token, None, None)
-            keys.write(backend, backend.set_password, new_id, token, undo=undo_new)
+            keys.write(backend, keys.setter(backend), new_id, token, undo=undo_new)
             try:
                 self._write(moved)
             except BaseException:

@@ -3,8 +3,10 @@ every call under a timeout (a hung Secret Service must not freeze us), keyring e
 kind only (a backend's message could quote what it was given), and the undo of a write
 that timed out but lands later (`LateCalls`), so the stored state ends up as we reported it.
 
-Keyring: service = the app id (wizard.appconfig; "alegra-wizard" by default), username =
-profile id, so programs in any language can read it."""
+Keyring: one entry per profile, service `<app id>:<profile id>` (wizard.appconfig's id,
+"alegra-wizard" by default), username = the profile id, so each OS's own tools find it by
+the service alone. Entries under the earlier naming (service = the app id) are moved on
+first use (`Keyring.move_legacy`)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,18 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+from wizard.store import windows
 from wizard.store.model import StorageError, StorageReason
 from wizard.timeouts import CallTimedOut, call_with_timeout
 
 SERVICE = "alegra-wizard"  # the default app id
+
+
+def keyring_service(profile_id: str, app_id: str = SERVICE) -> str:
+    """The keyring service a profile's token is stored under: `<app id>:<profile id>`."""
+    return f"{app_id}:{profile_id}"
+
+
 DEFAULT_TIMEOUT = 5.0
 LATE_GRACE = 10.0  # at exit: how long a late keyring write may take to land, be undone
 # Backends that would keep the token in a plain file, or nowhere: never used, even if
@@ -194,7 +204,7 @@ class Keyring:
     def __init__(
         self, backend: Any = None, timeout: float = DEFAULT_TIMEOUT, service: str = SERVICE
     ) -> None:
-        self.service = service  # the app id
+        self.service = service  # the app id: each profile's service is `<service>:<id>`
         self._backend = backend
         self._effective: Any = None
         self.timeout = timeout
@@ -251,6 +261,7 @@ class Keyring:
             raise StorageError(StorageReason.NO_BACKEND) from None
         if is_unsafe(backend) or chain_members(backend) is not None:
             raise StorageError(StorageReason.NO_BACKEND)
+        windows.prepare(backend)  # on Windows: this computer only, not roamed
         return backend
 
     def call(self, fn: Any, *args: Any) -> Any:
@@ -262,8 +273,21 @@ class Keyring:
         except BaseException as exc:
             raise storage_error_for(exc) from None
 
+    def service_of(self, username: str) -> str:
+        return keyring_service(username, self.service)
+
     def get(self, backend: Any, username: str) -> str | None:
-        return self.call(backend.get_password, self.service, username)  # type: ignore[no-any-return]
+        return self.call(backend.get_password, self.service_of(username), username)  # type: ignore[no-any-return]
+
+    def setter(self, backend: Any) -> Callable[[str, str, str], None]:
+        """`backend.set_password`, then (Windows) the removal of the copy of the previous
+        token keyring's Windows backend leaves at `<username>@<service>`."""
+
+        def set_password(service: str, username: str, password: str) -> None:
+            backend.set_password(service, username, password)
+            windows.drop_leftover_copy(backend, service, username)
+
+        return set_password
 
     def write(
         self,
@@ -277,10 +301,13 @@ class Keyring:
         and lands later, `undo` runs then (see LateCalls)."""
         key = (id(backend), username)
         try:
-            self.call(fn, self.service, username, *args)
+            self.call(fn, self.service_of(username), username, *args)
         except TimedOut as exc:
             LATE.track(key, exc.late, undo)
             raise StorageError(StorageReason.TIMEOUT) from None
+
+    def delete(self, backend: Any, username: str) -> None:
+        self.call(backend.delete_password, self.service_of(username), username)
 
     def put_back(
         self, backend: Any, username: str, landed: str | None, before: str | None
@@ -293,9 +320,9 @@ class Keyring:
                 return
             if before is None:
                 with contextlib.suppress(StorageError):
-                    self.call(backend.delete_password, self.service, username)
+                    self.delete(backend, username)
             else:
-                self.call(backend.set_password, self.service, username, before)
+                self.call(self.setter(backend), self.service_of(username), username, before)
 
         return undo
 
@@ -303,9 +330,29 @@ class Keyring:
         """Best effort: `username` back to `previous` after the step that followed failed."""
         with contextlib.suppress(StorageError):
             if previous is None:
-                self.call(backend.delete_password, self.service, username)
+                self.delete(backend, username)
             else:
-                self.call(backend.set_password, self.service, username, previous)
+                self.call(self.setter(backend), self.service_of(username), username, previous)
+
+    def move_legacy(self, backend: Any, username: str) -> bool:
+        """Move a token stored under the earlier naming (service = the app id, username =
+        the profile id) to the profile's own service: read, written under the new name,
+        read back, the old entry removed. Nothing is lost at any step; a move cut short
+        (written, not yet removed) is finished by the next call, and a token already under
+        the new name wins over the old one. True when an old entry was found."""
+        old = self.call(backend.get_password, self.service, username)
+        if old is None:
+            return False
+        if self.get(backend, username) is None:
+            self.call(self.setter(backend), self.service_of(username), username, old)
+            if self.get(backend, username) != old:
+                raise StorageError(StorageReason.FAILED)
+        try:
+            self.call(backend.delete_password, self.service, username)
+        except StorageError as exc:
+            if exc.reason is not StorageReason.MISSING_SECRET:
+                raise
+        return True
 
     def settle_late(self) -> None:
         """Before a write: wait for this backend's late calls (LateCalls.wait_clear)."""

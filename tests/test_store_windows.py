@@ -1,0 +1,159 @@
+"""Windows Credential Manager (wizard/store/windows.py), without Windows: keyring's own
+WinVaultKeyring runs over a Credential Manager kept here (`CredentialManager`: CredRead,
+CredWrite, CredDelete and their errors as pywin32-ctypes' win32cred gives them), so its
+compound-target copy (`<username>@<service>`) happens exactly as on a real computer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from keyring.backends import Windows
+
+from wizard.store import MemoryKeyring, Profile, Store, keyring_service
+from wizard.store import windows as wincred
+
+A_TOKEN, B_TOKEN, NEW_TOKEN = "a" * 20, "b" * 20, "c" * 20
+
+
+class WinError(Exception):
+    """pywintypes.error: (winerror, funcname, strerror)."""
+
+    def __init__(self, winerror: int, funcname: str, strerror: str) -> None:
+        super().__init__(winerror, funcname, strerror)
+        self.winerror, self.funcname, self.strerror = winerror, funcname, strerror
+
+
+class PyWinTypes:
+    error = WinError
+
+
+class CredentialManager:
+    """Generic credentials by target name, with win32cred's calls and constants."""
+
+    CRED_TYPE_GENERIC = 1
+    CRED_PERSIST_SESSION = 1
+    CRED_PERSIST_LOCAL_MACHINE = 2
+    CRED_PERSIST_ENTERPRISE = 3
+
+    def __init__(self) -> None:
+        self.targets: dict[str, dict[str, Any]] = {}
+        self.fail_with: int | None = None  # a winerror every call raises (e.g. 5: denied)
+
+    def _check(self, funcname: str) -> None:
+        if self.fail_with is not None:
+            raise WinError(self.fail_with, funcname, "Access is denied.")
+
+    def CredRead(self, Type: int, TargetName: str, Flags: int = 0) -> dict[str, Any]:
+        self._check("CredRead")
+        if (Type, TargetName) not in {(self.CRED_TYPE_GENERIC, t) for t in self.targets}:
+            raise WinError(1168, "CredRead", "Element not found.")
+        return dict(self.targets[TargetName])
+
+    def CredWrite(self, Credential: dict[str, Any], Flags: int = 0) -> None:
+        self._check("CredWrite")
+        blob = Credential["CredentialBlob"].encode("utf-16-le")  # as Windows keeps it
+        self.targets[Credential["TargetName"]] = {**Credential, "CredentialBlob": blob}
+
+    def CredDelete(self, Type: int, TargetName: str, Flags: int = 0) -> None:
+        self._check("CredDelete")
+        if TargetName not in self.targets:
+            raise WinError(1168, "CredDelete", "Element not found.")
+        del self.targets[TargetName]
+
+    def secret(self, target: str) -> str:
+        return bytes(self.targets[target]["CredentialBlob"]).decode("utf-16-le")
+
+
+@pytest.fixture
+def manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[CredentialManager]:
+    """keyring's Windows backend module bound to this Credential Manager, and our module's
+    win32cred too (what pywin32-ctypes would give on Windows)."""
+    cred = CredentialManager()
+    monkeypatch.setattr(Windows, "win32cred", cred, raising=False)
+    monkeypatch.setattr(Windows, "pywintypes", PyWinTypes, raising=False)
+    monkeypatch.setattr(wincred, "credential_api", lambda: (cred, PyWinTypes))
+    yield cred
+
+
+def test_keyring_leaves_the_previous_token_behind_on_a_resave(manager) -> None:  # type: ignore[no-untyped-def]
+    """What the module exists for: keyring's own Windows backend, saving the same user
+    twice under one service, copies the first token to `<user>@<service>`."""
+    vault = Windows.WinVaultKeyring()
+    vault.set_password("alegra-wizard:mia", "mia", A_TOKEN)
+    vault.set_password("alegra-wizard:mia", "mia", NEW_TOKEN)
+    assert manager.secret("mia@alegra-wizard:mia") == A_TOKEN  # the old token, left over
+    assert wincred.drop_leftover_copy(vault, "alegra-wizard:mia", "mia") is True
+    assert set(manager.targets) == {"alegra-wizard:mia"}
+    assert vault.get_password("alegra-wizard:mia", "mia") == NEW_TOKEN
+    assert wincred.drop_leftover_copy(vault, "alegra-wizard:mia", "mia") is False  # none now
+
+
+def test_one_service_for_two_profiles_moves_the_first_aside(manager) -> None:  # type: ignore[no-untyped-def]
+    """Today's naming (one service, username = id): the target `alegra-wizard` holds the
+    last profile saved; a reader of that target gets whichever was saved last."""
+    vault = Windows.WinVaultKeyring()
+    vault.set_password("alegra-wizard", "a", A_TOKEN)
+    vault.set_password("alegra-wizard", "b", B_TOKEN)
+    assert manager.secret("alegra-wizard") == B_TOKEN
+    assert manager.secret("a@alegra-wizard") == A_TOKEN
+    # The same two with a service each: each target holds its own, nothing else.
+    for profile, token in (("a", A_TOKEN), ("b", B_TOKEN)):
+        vault.set_password(keyring_service(profile), profile, token)
+    assert manager.secret("alegra-wizard:a") == A_TOKEN
+    assert manager.secret("alegra-wizard:b") == B_TOKEN
+
+
+def test_a_copy_of_another_user_is_left_alone(manager) -> None:  # type: ignore[no-untyped-def]
+    vault = Windows.WinVaultKeyring()
+    manager.CredWrite(
+        {"Type": 1, "TargetName": "mia@alegra-wizard:mia", "UserName": "otro",
+         "CredentialBlob": B_TOKEN, "Persist": 2},
+    )  # fmt: skip
+    assert wincred.drop_leftover_copy(vault, "alegra-wizard:mia", "mia") is False
+    assert manager.secret("mia@alegra-wizard:mia") == B_TOKEN
+
+
+def test_other_errors_are_not_swallowed(manager) -> None:  # type: ignore[no-untyped-def]
+    manager.fail_with = 5
+    with pytest.raises(WinError):
+        wincred.drop_leftover_copy(Windows.WinVaultKeyring(), "alegra-wizard:mia", "mia")
+
+
+def test_other_backends_are_not_touched(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_windows_here() -> tuple[Any, Any]:
+        raise AssertionError("win32cred asked for off Windows")
+
+    monkeypatch.setattr(wincred, "credential_api", no_windows_here)
+    memory = MemoryKeyring()
+    assert wincred.drop_leftover_copy(memory, "alegra-wizard:mia", "mia") is False
+    wincred.prepare(memory)
+    assert not hasattr(memory, "persist")
+
+
+def test_credentials_stay_on_this_computer(manager) -> None:  # type: ignore[no-untyped-def]
+    vault = Windows.WinVaultKeyring()
+    vault.set_password("x", "x", A_TOKEN)
+    assert manager.targets["x"]["Persist"] == manager.CRED_PERSIST_ENTERPRISE  # keyring's default
+    wincred.prepare(vault)
+    vault.set_password("alegra-wizard:mia", "mia", A_TOKEN)
+    assert manager.targets["alegra-wizard:mia"]["Persist"] == manager.CRED_PERSIST_LOCAL_MACHINE
+
+
+def test_the_store_on_windows_keeps_one_credential_per_profile(manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through the store: save, rotate, a second profile, rename, forget. Credential Manager
+    holds exactly one target per profile, `alegra-wizard:<id>`, on this computer only."""
+    store = Store(config_dir=tmp_path, backend=Windows.WinVaultKeyring())
+    store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), A_TOKEN)
+    store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)  # rotation
+    store.save(Profile(id="otra", name="Otra", email="luis@empresa.co"), B_TOKEN)
+    assert set(manager.targets) == {"alegra-wizard:mia", "alegra-wizard:otra"}
+    assert manager.secret("alegra-wizard:mia") == NEW_TOKEN
+    assert {t["UserName"] for t in manager.targets.values()} == {"mia", "otra"}
+    assert {t["Persist"] for t in manager.targets.values()} == {2}
+    store.rename("mia", "Panadería")
+    assert set(manager.targets) == {"alegra-wizard:panaderia", "alegra-wizard:otra"}
+    assert store.load("panaderia").token == NEW_TOKEN
+    store.forget("otra")
+    assert set(manager.targets) == {"alegra-wizard:panaderia"}
