@@ -307,3 +307,13 @@ def test_the_real_window_asks_first_and_quits_or_goes_on_unbranded(tmp_path: Pat
     title = next(x for x in went_on.stdout.splitlines() if x.startswith("TITLE "))
     assert "Facturador" not in title and "Alegra" in title
     assert not (tmp_path / "cfg").exists()  # nothing written
+
+
+def test_a_saved_connection_says_what_the_product_lacks(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    from wizard.store import Profile
+    from wizard.ui.connections import describe
+
+    wizard = make_wizard("--app-config", str(SAMPLE), "--lang", "es")
+    marked = Profile(id="caja", name="Caja", email="a@b.co", needs_missing="bank_accounts")
+    assert describe(wizard.ctx, marked, False)[-1] == "A Facturador POS le falta: Bancos"
+    assert len(describe(wizard.ctx, Profile(id="caja", name="Caja"), False)) == 3

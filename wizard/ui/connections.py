@@ -141,7 +141,13 @@ def describe(ctx: WizardContext, profile: Profile, is_default: bool) -> list[str
     else:
         words = result_words(ctx, profile.last_check_code)
         last = ctx.t("gui.connections.last_check", when=when, result=words)
-    return [title, " · ".join(f for f in facts if f), last]
+    lines = [title, " · ".join(f for f in facts if f), last]
+    if profile.needs_missing and ctx.app.name:  # saved while the product lacked a need
+        from wizard.needs import names
+
+        missing = names(profile.needs_missing.split(","), ctx.lang)
+        lines.append(ctx.t("brand.connection_missing", name=ctx.app.name, resources=missing))
+    return lines
 
 
 def hint_html(ctx: WizardContext, result: CheckResult) -> tuple[str, str]:
