@@ -153,6 +153,8 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
     ):
         while wizard.currentPage() is not cred:
             wizard.back()
+        # After the done page the window has let go of the token: type it in again.
+        cred.use_demo_account()
         cred.emailEdit.setText(email)
         cred.tokenEdit.setText("0123456789abcdef0123")  # the save let go of it
         cred.apply_cleaning()
