@@ -133,6 +133,22 @@ def test_two_app_ids_side_by_side_never_see_each_other(run_cli, sandbox) -> None
             == 0
         )
         assert run_cli("status", "--json").json["profiles"][0]["id"] == "oficina"
+        # Another program, in C, finds each product's token by its own service name alone.
+        import shutil
+        import subprocess
+
+        tool = shutil.which("secret-tool")
+        assert tool, "secret-tool is installed by scripts/install-system-deps.sh"
+
+        def lookup(service: str) -> str:
+            done = subprocess.run(
+                [tool, "lookup", "service", service], capture_output=True, timeout=30
+            )
+            return done.stdout.decode()
+
+        assert lookup("facturador-pos:caja") == DEMO_TOKEN
+        assert lookup("alegra-wizard:oficina") == DEMO_TOKEN
+        assert lookup("alegra-wizard:caja") == "" and lookup("facturador-pos:oficina") == ""
     finally:
         run_cli("forget", "--profile", "caja", "--app-config", SAMPLE)
         run_cli("forget", "--profile", "oficina")
