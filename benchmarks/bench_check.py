@@ -1,4 +1,4 @@
-"""`alegra-wizard check --json` against the sandbox vs a raw requests script (goal ≤ 1.15×).
+"""`alegra-wizard check --json` against the sandbox vs a raw requests script (goal ≤ 1.10×).
 
 Two requests floors: the historical one (GET /company only) and one doing the same two
 requests check now makes (GET /company, then GET /users/self for who the token belongs to).

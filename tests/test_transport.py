@@ -39,6 +39,7 @@ from wizard import transport
 from wizard.check import check_connection
 from wizard.outcomes import Code
 from wizard.request import BadRequest, Request
+from wizard.tls import certificate_issuer
 
 T = 1.5
 BOUND = T + 1.0
@@ -165,8 +166,8 @@ def test_a_given_ca_bundle_is_the_only_trust(fault_server, no_env_trust, no_prox
 def test_the_issuer_is_read_from_the_certificate(fault_server, no_env_trust, ca) -> None:  # type: ignore[no-untyped-def]
     authority, _ = ca
     server = fault_server(respond(200, COMPANY, JSON), tls=tls_context(authority))
-    assert transport.certificate_issuer("127.0.0.1", server.port) == ISSUER
-    assert transport.certificate_issuer("127.0.0.1", closed_port()) is None
+    assert certificate_issuer("127.0.0.1", server.port) == ISSUER
+    assert certificate_issuer("127.0.0.1", closed_port()) is None
 
 
 # --- proxies ------------------------------------------------------------------------------

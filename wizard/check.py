@@ -32,6 +32,7 @@ from wizard.request import (
     validate_base_url,
     validate_timeout,
 )
+from wizard.tls import certificate_issuer
 from wizard.transport import MAX_BODY
 
 __all__ = [
@@ -257,7 +258,7 @@ def _check(request: Request, client: transport.Client, start: float) -> CheckRes
         issuer = None
         if code is Code.TLS_ERROR:
             parts = urlsplit(request.base_url)
-            issuer = transport.certificate_issuer(parts.hostname or "", parts.port or 443)
+            issuer = certificate_issuer(parts.hostname or "", parts.port or 443)
         return result(code, detail=type(exc).__name__, tls_issuer=issuer)
 
     status, headers, body = answer.status, answer.headers, answer.body

@@ -333,7 +333,7 @@ class Doctor:
     def _tls_context(self) -> ssl.SSLContext:
         # The check's own TLS rules (TLS 1.2+, the OS store unless a CA bundle): what this
         # item reports is what the check will meet.
-        from wizard.transport import tls_context
+        from wizard.tls import tls_context
 
         return tls_context(self.ca_bundle or None)
 
@@ -357,7 +357,7 @@ class Doctor:
         try:
             issuer = call_with_timeout(handshake, timeout=self.timeout + 1, name="doctor-tls")
         except ssl.SSLError:
-            from wizard.transport import certificate_issuer
+            from wizard.tls import certificate_issuer
 
             seen = certificate_issuer(self.host, self.port, self.timeout)
             seen = seen or self.t("unknown_issuer")

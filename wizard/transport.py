@@ -1,27 +1,21 @@
-"""The HTTP layer: a hardened requests Session for every call to Alegra (or the doctor's
-host). Qt-free.
-
-requests speaks HTTP; this module turns off what it would otherwise read or do on its own
-and adds the two things it lacks (an overall deadline and a body cap). Whatever the
-environment says:
+"""The HTTP layer (Qt-free): a hardened requests Session for every call. requests speaks
+HTTP; this module turns off what it would read or do on its own and adds what it lacks (an
+overall deadline, a body cap). Whatever the environment says:
 - exactly the headers we pass go on the wire: `trust_env` is off, so a `~/.netrc`, `$NETRC`
   or a netrc `default` entry never replaces an Authorization header, and
   REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE never replace the trust store;
 - plain http only to loopback, never through a proxy: an IP literal, or `localhost` when
   every address it resolves to is loopback (resolved once; the connection goes to those
   checked addresses, never to a second lookup that could differ);
-- https goes through the proxies of the environment and the OS (urllib.request's
-  getproxies, NO_PROXY and the OS bypass list), passed explicitly: http:// and https://
-  proxies; any other kind (SOCKS) is a ProxyError, not a guess;
-- TLS 1.2 or later with the host name checked, trusting the OS store (truststore: on
-  Linux that is OpenSSL's default paths, which SSL_CERT_FILE / SSL_CERT_DIR set, so an
-  office's inspecting proxy CA installed that way is honoured) or only the CA bundle given;
+- https goes through the environment's and the OS's proxies (getproxies, NO_PROXY, the OS
+  bypass list), passed explicitly: http:// and https:// ones; SOCKS is a ProxyError;
+- TLS 1.2 or later with the host name checked, trusting what wizard.tls says;
 - no redirect followed, no cookie kept, one overall deadline (a watchdog shuts the
   connection down, also while a TLS handshake, a status line or headers drip in) and a
   body size cap on a streamed read.
-A Client's session keeps one connection per host between requests (one check's GET
-/company and GET /users/self share it). The window imports this module only after its
-first paint; the light rules (URL, timeout, the request object) live in wizard.request.
+A Client's session keeps one connection per host (one check's GET /company and GET
+/users/self share it). Imported only after the window's first paint: the light rules (URL,
+timeout, the request object) live in wizard.request.
 """
 
 from __future__ import annotations
@@ -42,7 +36,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import requests.utils
-import truststore
 import urllib3
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
@@ -50,49 +43,22 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from wizard.outcomes import Code
-from wizard.request import (
-    DEFAULT_BASE_URL,
-    LOOPBACK_NAMES,
-    MAX_TIMEOUT_S,
-    BadRequest,
-    Request,
-    auth_headers,
-    basic_header,
-    is_loopback_literal,
-    validate_base_url,
-    validate_timeout,
-)
+
+# The rules every request obeys, for callers that hold the transport.
+from wizard.request import DEFAULT_BASE_URL as DEFAULT_BASE_URL
+from wizard.request import LOOPBACK_NAMES, BadRequest, Request, is_loopback_literal
+from wizard.request import MAX_TIMEOUT_S as MAX_TIMEOUT_S
+from wizard.request import auth_headers as auth_headers
+from wizard.request import basic_header as basic_header
+from wizard.request import validate_base_url as validate_base_url
+from wizard.request import validate_timeout as validate_timeout
+from wizard.tls import tls_context
 from wizard.version import USER_AGENT
 
-__all__ = [
-    "DEFAULT_BASE_URL",
-    "MAX_BODY",
-    "MAX_TIMEOUT_S",
-    "Answer",
-    "BadRequest",
-    "Cancelled",
-    "Client",
-    "NotLoopback",
-    "ProxyError",
-    "Request",
-    "auth_headers",
-    "basic_header",
-    "certificate_issuer",
-    "classify",
-    "fetch",
-    "proxies_for",
-    "resolve_loopback",
-    "tls_context",
-    "validate_base_url",
-    "validate_timeout",
-]
-
 MAX_BODY = 2 * 1024 * 1024
-# Every request's own headers; the caller adds its Authorization (or nothing). identity:
-# the body is read and capped as it comes, never inflated.
+# Every request's headers, plus the caller's Authorization; identity: never inflated.
 HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "identity"}
-# One debug line per request (method, where, status, new or kept connection): never a
-# header, a body or the user info (a Request refuses URLs with one).
+# One debug line per request (method, URL, status, new or kept): never a header or body.
 log = logging.getLogger(__name__)
 
 
@@ -105,8 +71,7 @@ class NotLoopback(Exception):
 
 
 class ProxyError(Exception):
-    """The proxy the environment names is of a kind we don't speak (only http:// and
-    https:// proxies)."""
+    """The proxy named is of a kind we don't speak (only http:// and https:// proxies)."""
 
 
 class _Stale(Exception):
@@ -134,8 +99,7 @@ def resolve_loopback(host: str, port: int) -> list[str]:
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
-    """`exc` and what it wraps: causes, contexts, urllib3's `reason` and the exceptions
-    requests passes as arguments."""
+    """`exc` and all it wraps: causes, contexts, urllib3's `reason`, requests' arguments."""
     seen: list[BaseException] = []
     todo: list[object] = [exc]
     while todo and len(seen) < 32:
@@ -174,11 +138,9 @@ _SOCKETS = threading.Lock()
 
 
 class Watchdog:
-    """Shuts down the connections of one exchange once its deadline has passed. A socket
-    timeout is per read and never trips on a server that drips a byte a second; while a
-    TLS handshake, a status line or headers are read the caller can't look at its clock:
-    this can. It keeps shutting down until the exchange stops (a connection still being
-    opened at the deadline has no socket yet)."""
+    """Shuts down one exchange's connections at its deadline, and keeps at it until the
+    exchange stops: a socket timeout is per read and never trips on a server dripping a byte
+    a second, and during a handshake, status line or headers the caller can't look."""
 
     def __init__(self, deadline: float) -> None:
         self.fired = False
@@ -227,13 +189,12 @@ class Watchdog:
 def _shut_down(sock: Any) -> None:
     """Ends the TCP connection under `sock` (a plain, TLS or TLS-in-TLS socket) through a
     duplicate descriptor: the reading thread's own socket objects stay untouched."""
-    if sock is None:
-        return
-    with contextlib.suppress(OSError, ValueError):
-        fd = sock.fileno()
-        if fd >= 0:
-            with socket.socket(fileno=os.dup(fd)) as dup:
-                dup.shutdown(socket.SHUT_RDWR)
+    # AttributeError: no socket yet; OSError, ValueError: closed meanwhile.
+    with (
+        contextlib.suppress(OSError, ValueError, AttributeError),
+        socket.socket(fileno=os.dup(sock.fileno())) as dup,
+    ):
+        dup.shutdown(socket.SHUT_RDWR)
 
 
 _WATCHDOG: contextvars.ContextVar[Watchdog | None] = contextvars.ContextVar(
@@ -276,17 +237,11 @@ class _Watched(HTTPConnection):
 
 
 def _quick_ack(sock: Any) -> None:
-    """ACK what arrived now (Linux), once the headers are read. A server that writes an
-    answer's headers and body in two sends with Nagle on (the sandbox's http.server does)
-    holds the body until the headers are ACKed, and past a connection's first exchanges
-    Linux delays that ACK: the second request on a kept connection would wait for it."""
+    """ACK the headers at once (Linux): a server that writes headers and body in two sends
+    with Nagle on holds the body until then, and Linux delays that ACK on a kept connection."""
     if hasattr(socket, "TCP_QUICKACK") and isinstance(sock, socket.socket):
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-
-
-class _WatchedHTTP(_Watched):
-    pass
 
 
 class _WatchedHTTPS(_Watched, HTTPSConnection):
@@ -294,7 +249,7 @@ class _WatchedHTTPS(_Watched, HTTPSConnection):
 
 
 class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTP
+    ConnectionCls = _Watched
 
 
 class _HTTPSPool(HTTPSConnectionPool):
@@ -305,25 +260,6 @@ _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 # --- TLS, proxies and the session ---------------------------------------------------------
-def tls_context(ca_bundle: str | None) -> ssl.SSLContext:
-    """TLS 1.2 or later, the host name checked, and the OS trust store (truststore), or
-    only `ca_bundle` when one is given."""
-    context: ssl.SSLContext
-    if ca_bundle is None:
-        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        if os.path.isdir(ca_bundle):
-            context.load_verify_locations(capath=ca_bundle)
-        else:
-            context.load_verify_locations(cafile=ca_bundle)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.check_hostname = True
-    context.verify_mode = ssl.CERT_REQUIRED
-    context.set_alpn_protocols(["http/1.1"])
-    return context
-
-
 class _Adapter(HTTPAdapter):
     """One connection per host, no retries, our TLS context for servers and https://
     proxies alike, and watched connections."""
@@ -398,9 +334,8 @@ class Answer:
 
 
 class Client:
-    """The hardened sessions of one check or probe (one per CA choice): a connection is
-    kept for the next request to the same host and port. Use as a context manager; `fetch`
-    without a client opens and closes its own."""
+    """The hardened sessions of one check or probe (one per CA choice), keeping a connection
+    for the next request to the same host and port. A context manager."""
 
     def __init__(self) -> None:
         self._sessions: dict[str | None, requests.Session] = {}
@@ -503,7 +438,21 @@ def _exchange(
             "%s %s -> %s (%s connection)", method, url, response.status_code,
             "kept" if dog.reused else "new",
         )  # fmt: skip
-        body = _read(response, method, dog, request, deadline, max_body)
+        # The body as it arrives (read1), the clock and the cancel looked at between
+        # reads; None once it grows past max_body.
+        chunks: list[bytes] = []
+        size = 0
+        while method != "HEAD":
+            if request.cancelled():
+                raise Cancelled
+            if time.monotonic() > deadline or dog.fired:
+                raise TimeoutError("overall deadline")
+            chunk = response.raw.read1(8192)
+            size += len(chunk)
+            if not chunk or size > max_body:
+                break
+            chunks.append(chunk)
+        body = None if size > max_body else b"".join(chunks)
         if dog.fired:  # the end of the body was the watchdog's doing
             raise TimeoutError("overall deadline")
         if body is not None:
@@ -520,33 +469,6 @@ def _exchange(
         _WATCHDOG.reset(token)
         if response is not None:
             response.close()  # after release_conn: nothing left to close
-
-
-def _read(
-    response: requests.Response,
-    method: str,
-    dog: Watchdog,
-    request: Request,
-    deadline: float,
-    max_body: int,
-) -> bytes | None:
-    """The body, read as it arrives (read1) with the clock and the cancel looked at between
-    reads; None once it grows past `max_body`."""
-    chunks: list[bytes] = []
-    size = 0
-    while method != "HEAD":
-        if request.cancelled():
-            raise Cancelled
-        if time.monotonic() > deadline or dog.fired:
-            raise TimeoutError("overall deadline")
-        chunk = response.raw.read1(8192)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > max_body:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def fetch(
@@ -566,43 +488,13 @@ def fetch(
     rules, before anything is sent."""
     base, mark, query = url.partition("?")
     request = Request(base, timeout=timeout, ca_bundle=ca_bundle, cancel=cancel)
-    if client is None:
-        with Client() as own:
-            return own.send(
-                request, mark + query, method=method, headers=headers or {}, deadline=deadline,
-                max_body=max_body,
-            )  # fmt: skip
-    return client.send(
-        request, mark + query, method=method, headers=headers or {}, deadline=deadline,
-        max_body=max_body,
-    )  # fmt: skip
-
-
-def certificate_issuer(host: str, port: int, timeout: float = 3.0) -> str | None:
-    """Who issued the server's certificate (its organisation, else its common name), read
-    on a separate connection that sends nothing (no HTTP at all: only a TLS handshake)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    own = client is None
+    client = client or Client()
     try:
-        with (
-            socket.create_connection((host, port), timeout=timeout) as raw,
-            context.wrap_socket(raw, server_hostname=host) as tls,
-        ):
-            der = tls.getpeercert(binary_form=True)
-    except (OSError, ValueError):
-        return None
-    if not der:
-        return None
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
-    try:
-        issuer = x509.load_der_x509_certificate(der).issuer
-    except ValueError:
-        return None
-    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
-        found = issuer.get_attributes_for_oid(oid)
-        if found:
-            return str(found[0].value)
-    return None
+        return client.send(
+            request, mark + query, method=method, headers=headers or {}, deadline=deadline,
+            max_body=max_body,
+        )  # fmt: skip
+    finally:
+        if own:
+            client.close()
