@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.helpers import CANARY_TOKEN, cli
 from tests.helpers.waiting import wait_until
+from wizard import i18n
 from wizard.outcomes import EXIT_CODES, Code
 from wizard.sandbox import DEMO_TOKEN
 from wizard.store import keyring_service
@@ -1090,13 +1091,27 @@ def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> Non
 
 
 def test_doctor_offline_never_says_all_is_in_order(script) -> None:  # type: ignore[no-untyped-def]
-    """--offline skips the network items: the verdict says so, as the window's does."""
+    """--offline skips the network items: the verdict says so, as the window's does. The
+    test run has what the offline items need (a Secret Service, a config folder): exit 0."""
     for lang, all_ok, skipped in (
         ("es", "Todo lo necesario está en orden", "no se revisaron"),
         ("en", "Everything needed is in order", "were not checked"),
     ):
         result = script("doctor", "--offline", "--lang", lang)
-        assert result.returncode in (0, 18), result.stderr
-        if result.returncode == 0:
-            assert all_ok not in result.stdout, result.stdout
-            assert skipped in result.stdout, result.stdout
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert all_ok not in result.stdout, result.stdout
+        assert skipped in result.stdout, result.stdout
+
+
+def test_doctor_offline_with_a_problem_says_so(script) -> None:  # type: ignore[no-untyped-def]
+    """Exit 18: the verdict names the problems, never «todo en orden» nor only «skipped»."""
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    for lang, problems, all_ok, skipped in (
+        ("es", i18n.t("doctor.has_problems", "es"), "en orden", "no se revisaron"),
+        ("en", i18n.t("doctor.has_problems", "en"), "in order", "were not checked"),
+    ):
+        result = script("doctor", "--offline", "--lang", lang, env=env)
+        assert result.returncode == 18, result.stdout + result.stderr
+        last = result.stdout.strip().splitlines()[-1]
+        assert last == problems, result.stdout
+        assert all_ok not in last and skipped not in last
