@@ -321,7 +321,7 @@ def hint_body_html(ctx: WizardContext, hint: Hint, detail: str) -> str:
     if detail:
         text = html.escape(ctx.t("gui.test.detail", detail=detail))
         parts.append(f'<p style="font-size:small">{text}</p>')
-    from wizard.ui.brand import support_line  # the app file's contact, on every failure
+    from wizard.appconfig import support_line  # the app file's contact, on every failure
 
     support = support_line(ctx.app, ctx.lang)
     if support:

@@ -150,12 +150,12 @@ class WelcomePage(BasePage):
             wizard.next()
 
     def _rotate(self, profile_id: str) -> None:
-        from wizard.ui.wizard import AlegraWizard
-
+        # The wizard's own start_update (ui.wizard imports this page: no import back).
         wizard = self.wizard()
-        if isinstance(wizard, AlegraWizard):
-            wizard.start_update(profile_id)
-            if wizard.ctx.updating is not None:
+        start_update = getattr(wizard, "start_update", None)
+        if wizard is not None and start_update is not None:
+            start_update(profile_id)
+            if self.ctx.updating is not None:
                 wizard.restart()  # to the credentials page, the stored email filled in
 
     def show_notice(self, text: str) -> None:
