@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from tests.helpers import ROOT
@@ -68,7 +68,7 @@ def test_the_support_line() -> None:
 
 def bad_file(tmp_path: Path) -> Path:
     path = tmp_path / "alegra-wizard.toml"
-    path.write_text('[app]\nname = "Facturador POS"\nid = "Facturador POS"\n', encoding="utf-8")
+    path.write_text('[app]\nname = "Facturador POS"\nid = "<b>Facturador</b>"\n', encoding="utf-8")
     return path
 
 
@@ -79,10 +79,11 @@ def test_a_bad_file_is_shown_first_in_spanish_and_the_window_goes_on_unbranded(
     assert options.app == appconfig.DEFAULT and options.app_error is not None
     box = app_file_box(options.app_error, "es")
     qtbot.addWidget(box)
-    text = box.informativeText()
+    text = box.text()
     assert text.startswith("El archivo de la app")
     assert text.index("No se cambió nada") < text.index("Nothing was changed")
-    assert "Facturador POS" in text and "a-z" in text
+    assert "<b>Facturador</b>" in text and "a-z" in text
+    assert box.textFormat() == Qt.TextFormat.PlainText  # the file's words are never markup
 
     def press(name: str) -> None:
         modal = QApplication.activeModalWidget()
@@ -246,7 +247,7 @@ def test_the_support_report_names_the_product(make_wizard) -> None:  # type: ign
 # The real entry point in a child: the box comes before anything else; a button is pressed.
 MAIN_WITH_A_BAD_FILE = """
 import sys
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 app = QApplication([sys.argv[0]])
@@ -260,7 +261,7 @@ def press():
         return
     windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "alegraWizard"]
     print("WINDOWS BEFORE", len(windows), flush=True)
-    print("BOX", box.informativeText().splitlines()[0], flush=True)
+    print("BOX", box.text().splitlines()[0], flush=True)
     box.findChild(QPushButton, choice).click()
     if choice == "continueUnbranded":
         QTimer.singleShot(20, close)

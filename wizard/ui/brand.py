@@ -68,9 +68,10 @@ def app_file_box(error: AppConfigError, lang: str, parent: QWidget | None = None
     box.setObjectName("appFileProblem")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(i18n.t("brand.unbranded.title", lang))
+    # All of it as plain text: the message quotes the file (an informative text would be
+    # rendered as rich text if it looked like some).
     box.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-    box.setText(i18n.t("brand.unbranded.title", lang))
-    box.setInformativeText(error.both())
+    box.setText(error.both())
     go_on = box.addButton(
         i18n.t("brand.unbranded.continue", lang), QMessageBox.ButtonRole.AcceptRole
     )
