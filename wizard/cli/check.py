@@ -32,10 +32,15 @@ def build_check(p: argparse.ArgumentParser, lang: str) -> None:
     profile_option(p, lang)
     p.add_argument("--offline", action="store_true", help=msg("opt.offline", lang))
     p.add_argument("--probe", action="store_true", help=msg("opt.probe", lang))
+    p.add_argument("--all", action="store_true", help=msg("opt.all", lang))
     ca_option(p, lang)
 
 
 def run_check(args: argparse.Namespace, io: Io, ctx: Context) -> int:
+    if args.all:
+        from wizard.cli.check_all import run_check_all
+
+        return run_check_all(args, io, ctx)
     given = Given.from_args(args)
     c = clean_and_check(given, io, ctx, use_default=True)
     inputs = c.inputs
