@@ -82,12 +82,12 @@ def recheck_all(
         if last and _paused(last + pace_s - time.monotonic(), cancel):
             rows.append(Row(profile))  # stopped while waiting its turn
             continue
-        last = time.monotonic()
         try:
             creds = store.load(profile.id)
         except StorageError as exc:
             row = Row(profile, storage_reason=str(exc.reason))
         else:
+            last = time.monotonic()  # the pace is between requests to Alegra
             result = check(creds.profile.email, creds.token, profile.base_url, cancel)
             if result.code is Code.CANCELLED:
                 rows.append(Row(profile))
