@@ -5,8 +5,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
+import re
+import signal
 import socket
 import ssl
+import struct
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -14,6 +20,7 @@ import urllib.request
 
 import pytest
 
+from tests.helpers import ROOT
 from tests.helpers.waiting import wait_until
 from wizard.sandbox import DEMO_TOKEN, SCENARIOS, Sandbox
 
@@ -223,3 +230,58 @@ def test_stop_does_not_sit_out_the_servers_poll() -> None:
     started = time.monotonic()
     box.stop()
     assert time.monotonic() - started < 0.3
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with a TCP reset, as a cancelled check or a killed program does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def _request(email: str) -> bytes:
+    auth = base64.b64encode(f"{email}:{DEMO_TOKEN}".encode()).decode()
+    return (
+        f"GET /api/v1/company HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {auth}\r\n\r\n"
+    ).encode()
+
+
+def test_a_client_that_goes_away_mid_answer_leaves_no_traceback(capfd) -> None:  # type: ignore[no-untyped-def]
+    box = Sandbox(slow_seconds=0.3).start()
+    try:
+        port = int(box.url.split(":")[2].split("/")[0])
+        for payload in (_request("lento@alegra.test"), b"GET /api/v1/company HTTP/1.1\r\nHo"):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(payload)
+            wait_until(lambda: len(box.requests_seen) >= 1)
+            _reset(sock)  # before the slow answer is written / mid-request
+        time.sleep(0.6)  # the slow answer's write, into the reset connection
+        assert get(f"{box.url}/company", "demo@alegra.test")[0] == 200  # still serving
+    finally:
+        box.stop()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "ConnectionResetError" not in err, err
+    assert "BrokenPipeError" not in err, err
+
+
+def test_the_sandbox_command_prints_no_traceback_when_clients_go_away() -> None:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "sandbox", "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        url = re.search(r"http://\S+/api/v1", child.stdout.readline())
+        assert url, "the sandbox did not say where it runs"
+        port = int(url.group(0).split(":")[2].split("/")[0])
+        for payload in (_request("demo@alegra.test"), b"GET /api/v1/company HTTP/1.1\r\nHo", b""):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if payload:
+                sock.sendall(payload)
+            _reset(sock)
+        assert get(url.group(0) + "/company", "demo@alegra.test")[0] == 200
+    finally:
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=15)
+    assert child.returncode == 0, err
+    assert "Traceback" not in err and "Error" not in err, err

@@ -16,6 +16,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -281,6 +282,15 @@ class _Server(ThreadingHTTPServer):
             self.budgets[account] = (started, used)
         reset = max(1, math.ceil(started + RATE_WINDOW_S - now))
         return max(0, RATE_LIMIT - used), reset
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that goes away mid-request or mid-answer (a cancelled check, a closed
+        window) is normal: a debug line, never socketserver's traceback on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | ssl.SSLError | TimeoutError):
+            log.debug("sandbox: client went away (%s)", type(error).__name__)
+            return
+        log.error("sandbox: request failed", exc_info=error)
 
 
 def _make_certificate(folder: Path) -> tuple[Path, Path, Path]:
