@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.keyrings import MemoryBackend
-from wizard.doctor import FAIL, OK, SKIPPED, WARN, Doctor, Report
+from wizard.doctor import FAIL, OK, SKIPPED, WARN, Doctor, Item, Report
 from wizard.outcomes import EXIT_DOCTOR_FOUND_PROBLEMS
 from wizard.store import Profile, Store
 
@@ -43,10 +43,13 @@ def test_a_healthy_machine_offline(tmp_path: Path) -> None:
         store.forget("panaderia")
     got = items(report)
     assert got["keyring"][0] == OK and "SecretService" in got["keyring"][1].replace(" ", "")
-    assert got["config"][0] == OK and "1 perfiles" in got["config"][1]
+    assert got["config"][0] == OK and "(1 perfil guardado)" in got["config"][1]
     assert got["profile"][0] == OK and "Panadería" in got["profile"][1]
     assert {got[k][0] for k in ("dns", "https", "clock")} == {SKIPPED}
     assert report.ok
+    assert report.verdict("es") == (
+        "Lo que pudimos revisar está en orden, pero 3 puntos no se revisaron (los marcados con –)."
+    )
     assert CANARY_TOKEN not in json.dumps(report.to_json()) + report.as_text()
 
 
@@ -256,3 +259,29 @@ def test_offline_checks_open_no_network_socket(cli_env: dict[str, str]) -> None:
         assert calls, "the audit hook must notice network calls"
     finally:  # the session's Secret Service is shared: leave no secret behind
         store.forget("tienda")
+
+
+@pytest.mark.parametrize(
+    ("skipped", "es", "en"),
+    [
+        (1, "un punto no se revisó (el marcado", "one item was not checked (the one marked"),
+        (2, "2 puntos no se revisaron (los marcados", "2 items were not checked (the ones"),
+    ],
+)
+def test_the_verdict_counts_in_words_without_parenthesised_plurals(
+    skipped: int, es: str, en: str
+) -> None:
+    report = Report([Item("keyring", OK, "x")] + [Item("dns", SKIPPED, "-")] * skipped)
+    assert es in report.verdict("es") and en in report.verdict("en")
+    assert "(s)" not in report.verdict("es") + report.verdict("en")
+
+
+@pytest.mark.parametrize(
+    ("count", "es"), [(0, "ningún perfil"), (1, "1 perfil guardado"), (2, "2 perfiles guardados")]
+)
+def test_the_config_item_counts_profiles_in_words(tmp_path: Path, count: int, es: str) -> None:
+    store = Store(config_dir=tmp_path, backend=MemoryBackend())
+    for n in range(count):
+        store.save(Profile(id="", name=f"Empresa {n}", email="a@b.co"), CANARY_TOKEN)
+    got = items(offline_doctor(store, lang="es").run())
+    assert es in got["config"][1]

@@ -86,7 +86,8 @@ class Report:
         if not self.ok:
             return i18n.t("doctor.has_problems", lang)
         if skipped:
-            return i18n.t("doctor.ok_but_skipped", lang, n=skipped)
+            key = "doctor.ok_but_skipped_one" if skipped == 1 else "doctor.ok_but_skipped"
+            return i18n.t(key, lang, n=skipped)
         return i18n.t("doctor.all_ok", lang)
 
     def as_text(self) -> str:
@@ -201,7 +202,8 @@ class Doctor:
             profiles = self.store.list_profiles()
         except StorageError as exc:
             return [self._storage_failure("config", exc.reason)]
-        items = [self.item("config", OK, "ok", count=len(profiles))]
+        state = {0: "ok_none", 1: "ok_one"}.get(len(profiles), "ok")  # «1 perfil guardado»
+        items = [self.item("config", OK, state, count=len(profiles))]
         for profile in profiles:
             items.append(self._profile_item(profile))
         return items
