@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from wizard.probe import ProbeResult
 
 DEFAULT_WAIT_SECONDS = RATE_WAIT_DEFAULT_S
+DEFAULT_HOST = "api.alegra.com"
 
 
 def sane_wait(seconds: int | None) -> int:
@@ -48,6 +49,7 @@ class Hint:
     causes: list[str]
     steps: list[str]
     url: str | None
+    fix: str = ""  # the most likely fix, one sentence (the window shows it first)
 
 
 def hint_key(code: Code | str, variant: str | None = None) -> str:
@@ -65,13 +67,15 @@ def hint_for(
     seconds: int | None = None,
     issuer: str | None = None,
     country: Country | None = None,
+    host: str | None = None,
 ) -> Hint:
     """The hint for an outcome code in `lang`.
 
     variant: a sharper entry when the client knows more (e.g. "user" after a
     403 whose /users/self answered 200). seconds: how long to wait (429).
     issuer: the TLS certificate's issuer (tls_error). country: say it in that
-    country's words («computador», «ordenador»); None: the common words.
+    country's words («computador», «ordenador»); None: the common words. host: the
+    server's host name, for «allow this program to connect to …» (default Alegra's).
     """
     key = hint_key(code, variant)
     local = _localizer(lang, country)
@@ -79,13 +83,21 @@ def hint_for(
         "seconds": sane_wait(seconds),
         "wait": wait_words(seconds, lang),
         "issuer": issuer or i18n.t("hint.unknown_issuer", lang),
+        "host": host or DEFAULT_HOST,
     }
+    steps = i18n.t_list(local(f"{key}.steps"), lang, **fmt)
+    fix_key = next((k for k in (f"{key}.fix", f"{base_key(code)}.fix") if i18n.has(k)), None)
     return Hint(
         title=i18n.t(local(f"{key}.title"), lang, **fmt),
         causes=i18n.t_list(local(f"{key}.causes"), lang, **fmt),
-        steps=i18n.t_list(local(f"{key}.steps"), lang, **fmt),
+        steps=steps,
         url=i18n.t(f"{key}.url", lang) if i18n.has(f"{key}.url") else None,
+        fix=i18n.t(local(fix_key), lang, **fmt) if fix_key else (steps[0] if steps else ""),
     )
+
+
+def base_key(code: Code | str) -> str:
+    return f"hint.{Code(code).value}"
 
 
 def _localizer(lang: str, country: Country | None) -> Callable[[str], str]:
@@ -142,6 +154,24 @@ def probe_advice(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> list[str
     if result.rate_limited:
         advice.append(i18n.t("probe.fix.rate_limited", lang, wait=wait_words(result.reset_s, lang)))
     return advice
+
+
+def probe_summary(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> list[str]:
+    """The plan check's verdict, a line per kind of gap (what the plan does not include
+    first, then what the user may not use, then what could not be checked) naming the
+    resources and what to do; one line when everything checked is there."""
+    lines = []
+    for status in ("not_in_plan", "no_permission", "error"):
+        names = [
+            i18n.t(f"probe.resource.{row.key}", lang) for row in result.rows if row.status == status
+        ]
+        if names:
+            lines.append(i18n.t(f"probe.summary.{status}", lang, names=", ".join(names)))
+    if result.rate_limited:
+        lines.append(i18n.t("probe.summary.rate_limited", lang, seconds=sane_wait(result.reset_s)))
+    elif result.cancelled:
+        lines.append(i18n.t("probe.summary.cancelled", lang))
+    return lines or [i18n.t("probe.summary.all_available", lang)]
 
 
 def probe_as_text(result: ProbeResult, lang: str = i18n.DEFAULT_LANG) -> str:

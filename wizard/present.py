@@ -81,19 +81,38 @@ def server_message(result: CheckResult) -> str | None:
 
 
 def hint_for_result(
-    result: CheckResult, lang: str, country: countries.Country | None = None
+    result: CheckResult,
+    lang: str,
+    country: countries.Country | None = None,
+    *,
+    base_url: str | None = None,
+    live: bool = False,
 ) -> Hint | None:
-    """The hint a check result shows (in the country's words): None when connected."""
+    """The hint a check result shows (in the country's words): None when connected.
+    base_url: the server checked (its host name is named where the hint says what to
+    allow). live: the window's texts, where a wait is a live countdown."""
     if result.code is Code.CONNECTED:
         return None
     return hint_for(
         result.code,
         lang,
-        variant="user" if result.can_read_company is False else None,
+        variant="user" if result.can_read_company is False else ("live" if live else None),
         seconds=wait_seconds(result),
         issuer=clean_optional(result.tls_issuer),
         country=country,
+        host=host_of(base_url),
     )
+
+
+def host_of(base_url: str | None) -> str | None:
+    """A server address's host name, cleaned; None when there is none to name."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(base_url or "").hostname
+    except ValueError:
+        return None
+    return clean_text(host) if host else None
 
 
 def hint_json(hint: Hint | None) -> dict[str, Any] | None:

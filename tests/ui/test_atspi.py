@@ -94,10 +94,15 @@ def test_a_hidden_success_table_says_nothing_after_a_401(lang: str) -> None:
 
 @LANGS
 def test_the_hint_area_is_named_for_what_it_holds(lang: str) -> None:
-    title = hints.hint_for(Code.UNAUTHORIZED, lang).title
-    shown = [n for n in read(lang)["failure"] if n["showing"]]
-    area = [n for n in shown if n["name"] == t("gui.a11y.hint", lang)]
-    assert area and area[0]["description"] == title, area
+    hint = hints.hint_for(Code.UNAUTHORIZED, lang)
+    nodes = read(lang)["failure"]
+    shown = [n for n in nodes if n["showing"]]
+    # Verdict first: the fix is read out; the causes and steps wait behind «Ver más causas».
+    assert any(n["name"] == hint.fix for n in shown), shown
+    more = t("gui.test.more_causes", lang).replace("&", "")
+    assert any(n["name"] == more for n in shown), shown
+    area = [n for n in nodes if n["name"] == t("gui.a11y.hint", lang)]
+    assert area and area[0]["description"] == hint.title, area
     assert not [n for n in shown if n["name"] == t("gui.test.steps", lang)]
     assert any(n["name"] == t("gui.a11y.icon_error", lang) for n in shown)
 

@@ -166,8 +166,12 @@ def test_every_failing_scenario_shows_its_hint(make_wizard, qtbot, email, code, 
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
     assert wizard.ctx.result.code == code
+    # The window's texts: a 429's wait is its live countdown (variant "live").
+    variant = variant or ("live" if code is Code.RATE_LIMITED else None)
     hint = hints.hint_for(code, lang, variant=variant, seconds=30)
     assert wizard.test.statusLabel.text() == hint.title
+    assert not wizard.test.hintView.isVisible()  # behind «Ver más causas»
+    wizard.test.more_toggle.click()
     shown = wizard.test.hintView.toPlainText()
     for step in hint.steps:
         assert step in shown
@@ -611,7 +615,9 @@ def test_tab_leaves_the_plan_table(make_wizard, qtbot) -> None:  # type: ignore[
     fill(wizard, "demo@alegra.test", DEMO_TOKEN)
     wizard.next()
     table = wizard.test.probe_view.table
-    qtbot.waitUntil(lambda: table.isVisible() and table.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=10_000)
+    wizard.test.probe_view.details_toggle.click()  # «Ver detalle»
+    assert table.isVisible()
     table.setFocus(Qt.FocusReason.TabFocusReason)
     assert focus_widget() is table
     key(qtbot, wizard, Qt.Key.Key_Tab)

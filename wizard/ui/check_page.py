@@ -25,6 +25,7 @@ from wizard.ui.base import (
     ResultCard,
     announce,
     company_lines,
+    disclosure,
     hint_body_html,
     make_label,
     tone,
@@ -32,7 +33,8 @@ from wizard.ui.base import (
 from wizard.ui.brand import NeedsView
 from wizard.ui.context import WizardContext
 from wizard.ui.fit_browser import FitBrowser
-from wizard.ui.support import DoctorDialog, ProbeView
+from wizard.ui.probe_view import ProbeView
+from wizard.ui.support import DoctorDialog
 from wizard.ui.worker import CheckRunner
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ SLOW_AFTER_S = 5
 # may arrive under a key meant for «Cancelar la prueba», so it never moves it onto a button.
 FOCUS_NEXT_WITHIN_MS = 1000
 PLAIN_STYLE = "QLabel { font-weight: bold; }"
+# A failure's one primary action: fixing what was typed, or trying again (the default).
+BACK_FIRST = frozenset({Code.UNAUTHORIZED, Code.FORBIDDEN, Code.INVALID_INPUT, Code.NOT_FOUND})
 
 
 class CheckPage(BasePage):
@@ -91,6 +95,14 @@ class CheckPage(BasePage):
         # Named for all it holds (causes, steps, link); its description is the title.
         self.bind(self.hintView.setAccessibleName, "gui.a11y.hint")
         self.countdown_label = make_label(self, name="countdownLabel")
+        # A failure, verdict first: the most likely fix in one sentence, the token's last
+        # four (after a 401) and what the server said; the rest behind «Ver más causas».
+        self.fix_label = make_label(self, name="fixLabel", selectable=True)
+        self.token_tail = make_label(self, name="tokenTailLabel", selectable=True)
+        self.server_said = make_label(self, name="serverMessageLabel", selectable=True)
+        self.more_toggle = disclosure(
+            self, "moreCausesToggle", "gui.test.more_causes", self.hintView.setVisible
+        )
 
         buttons = QHBoxLayout()
         buttons.setSpacing(style.S)
@@ -105,6 +117,7 @@ class CheckPage(BasePage):
         self.bind(self.doctorButton.setText, "doctor.button")
         self.doctorButton.clicked.connect(self.open_doctor)
         self.doctor_dialog: DoctorDialog | None = None
+        self.primary_button: QPushButton | None = None  # a failure's one filled button
         self.bind(self.cancelButton.setText, "gui.test.cancel")
         self.bind(self.testButton.setText, "gui.test.retry")
         self.bind(self.backButton.setText, "gui.test.back_to_data")
@@ -127,15 +140,16 @@ class CheckPage(BasePage):
         self.continue_note = make_label(self, name="continueUnverifiedNote")
         self.continue_note.setIndent(24)
 
-        for widget in (self.checked_label, self.countdown_label, self.progress, self.hintView):
-            self.result_card.rows.addWidget(widget)
-        self.body.addWidget(self.result_card)
-        self.probe_view = ProbeView(ctx, self)
-        self.body.addSpacing(style.S)
+        self.probe_view = ProbeView(self)
         self.needs_view = NeedsView(ctx, self)  # the app file's needs, probed alone
         self.needs_view.finished.connect(self.completeChanged)
-        self.body.addWidget(self.needs_view)
-        self.body.addWidget(self.probe_view)
+        for widget in (
+            self.fix_label, self.token_tail, self.server_said, self.countdown_label,
+            self.progress, self.needs_view, self.probe_view, self.more_toggle, self.hintView,
+            self.checked_label,
+        ):  # fmt: skip
+            self.result_card.rows.addWidget(widget)
+        self.body.addWidget(self.result_card)
         self.body.addWidget(self.continueCheck)
         self.body.addWidget(self.continue_note)
         self.body.addStretch(1)
@@ -271,10 +285,12 @@ class CheckPage(BasePage):
         self.testButton.setEnabled(self._wait_left == 0)
         for widget in (
             self.companyLabel, self.company_details, self.hintView, self.continueCheck,
-            self.continue_note,
-            self.doctorButton,
+            self.continue_note, self.doctorButton, self.fix_label, self.token_tail,
+            self.server_said, self.more_toggle,
         ):  # fmt: skip
             widget.hide()
+        self.more_toggle.setChecked(False)
+        self._set_primary(None)
         self.countdown_label.setVisible(self._countdown_used)
         self.statusLabel.setText("")
 
@@ -309,6 +325,7 @@ class CheckPage(BasePage):
         self.company_details.setVisible(bool(details))
         self._card("ok", "✔")
         self.checked_label.show()
+        self._set_primary(None)
         wizard = self.wizard()
         if wizard is None:
             return
@@ -324,16 +341,28 @@ class CheckPage(BasePage):
     ) -> None:
         self._show_idle()
         seconds = present.wait_seconds(result)
-        country = self.ctx.country
-        hint = (present.hint_for_result(result, self.ctx.lang, country) if result else None) or (
-            hints.hint_for(code, self.ctx.lang, country=country)
-        )
+        ctx, country = self.ctx, self.ctx.country
+        hint = (
+            present.hint_for_result(result, ctx.lang, country, base_url=ctx.base_url, live=True)
+            if result
+            else None
+        ) or hints.hint_for(code, ctx.lang, country=country, host=present.host_of(ctx.base_url))
         style.restyle(self.statusLabel, tone("error", bold=True))
         self.statusLabel.setText(hint.title)
         self._card("error", "!")
+        # A 429's first thing to do is its live countdown (no static wait beside it).
+        self.fix_label.setText(hint.fix)
+        self.fix_label.setVisible(bool(hint.fix) and code is not Code.RATE_LIMITED)
+        if code is Code.UNAUTHORIZED and ctx.token:
+            tail = present.mask_token(ctx.token)
+            self.token_tail.setText(ctx.t("gui.test.token_tail", tail=tail))
+            self.token_tail.show()
+        said = present.server_message(result) if result is not None else None
+        self.server_said.setText(ctx.t("gui.test.server_said", message=said) if said else "")
+        self.server_said.setVisible(bool(said))
         self.hintView.setHtml(self._hint_html(hint, detail or (result.detail if result else "")))
         self.hintView.setAccessibleDescription(hint.title)
-        self.hintView.show()
+        self.more_toggle.show()
         self.doctorButton.show()
         problem = self.ctx.save_problem
         key = f"gui.test.save_anyway.{problem}" if problem else "gui.test.continue_unverified"
@@ -347,7 +376,17 @@ class CheckPage(BasePage):
         if seconds is not None and self._wait_left == 0 and self._state == "done":
             self._start_countdown(seconds)
         self.testButton.setEnabled(self._wait_left == 0)
-        (self.testButton if self._wait_left == 0 else self.backButton).setFocus()
+        primary = self.backButton if code in BACK_FIRST else self.testButton
+        self._set_primary(primary)
+        (primary if primary.isEnabled() else self.backButton).setFocus()
+
+    def _set_primary(self, primary: QPushButton | None) -> None:
+        """One filled button: a failure's most likely fix; the others outlined."""
+        from wizard.ui.base import PRIMARY_STYLE
+
+        self.primary_button = primary
+        for button in (self.testButton, self.backButton):
+            style.restyle(button, PRIMARY_STYLE if button is primary else "")
 
     def _hint_html(self, hint: hints.Hint, detail: str) -> str:
         return hint_body_html(self.ctx, hint, detail)

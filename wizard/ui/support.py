@@ -1,133 +1,26 @@
-"""What helps support staff and a stuck user: the plan probe's table (test page), the
-Diagnóstico dialog (doctor) and the support report dialog (support-safe mode)."""
+"""What helps support staff and a stuck user: the Diagnóstico dialog (doctor) and the
+support report dialog (support-safe mode)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from wizard import hints
 from wizard.ui import style
-from wizard.ui.base import make_label, tone, tone_colour
+from wizard.ui.base import make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
-
-if TYPE_CHECKING:
-    from wizard.probe import ProbeResult
-
-
-class ProbeView(QWidget):
-    """After a successful test: which resources this connection can read, and what to do
-    about the ones it can't. Runs on a Worker; Back or a new test drops a stale answer."""
-
-    def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("probeView")
-        self.worker = Worker(self)
-        self.worker.done.connect(self._done)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.heading = make_label(self, name="probeHeading")
-        self.heading.setStyleSheet("QLabel { font-weight: bold; }")
-        self.status = make_label(self, name="probeStatus")
-        self.table = QTableWidget(0, 2, self)
-        self.table.setObjectName("permissionsTable")
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        # Tab walks the page's controls, not the table's cells (no keyboard trap).
-        self.table.setTabKeyNavigation(False)
-        # One line per row, every row the same height, the whole table shown: the page
-        # scrolls, not the table (rows sized to a not-yet-laid-out column were erratic).
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustIgnored)
-        self.advice = make_label(self, name="probeAdvice", selectable=True)
-        for widget in (self.heading, self.status, self.table, self.advice):
-            layout.addWidget(widget)
-        self.reset()
-
-    def reset(self) -> None:
-        self.worker.cancel()
-        self.ctx.probe_result = None
-        # Emptied, not only hidden: a screen reader walks a hidden table's cells too, and
-        # must not read an earlier «✔ disponible» after a later failure.
-        self.table.setRowCount(0)
-        self.table.hide()
-        self.advice.clear()
-        self.hide()
-
-    def start(self) -> None:
-        email, token, base_url, probe = (
-            self.ctx.email, self.ctx.token, self.ctx.base_url, self.ctx.probe,
-        )  # fmt: skip
-        self.ctx.probe_result = None
-        self.worker.run(lambda cancel: probe(email, token, base_url, cancel), name="probe")
-        self.show_result()
-        self.show()
-
-    def _done(self, outcome: Outcome) -> None:
-        if outcome.error is None:
-            self.ctx.probe_result = outcome.value
-        self.show_result(failed=outcome.error is not None)
-
-    def show_result(self, *, failed: bool = False) -> None:
-        t = self.ctx.t
-        self.heading.setText(t("probe.title"))
-        self.table.setAccessibleName(t("probe.title"))
-        result = self.ctx.probe_result
-        if result is None:
-            self.table.hide()
-            self.advice.hide()
-            self.status.setText(t("probe.fix.error") if failed else t("probe.running_short"))
-            return
-        self.status.setText(t("probe.intro"))
-        self._fill(result)
-        advice = hints.probe_advice(result, self.ctx.lang)
-        self.advice.setText("\n\n".join(advice))
-        self.advice.setVisible(bool(advice))
-        self.table.show()
-
-    def _fill(self, result: ProbeResult) -> None:
-        self.table.setRowCount(len(result.rows))
-        colours = {"available": "ok", "not_in_plan": "error", "no_permission": "error"}
-        for row_index, row in enumerate(result.rows):
-            name = QTableWidgetItem(self.ctx.t(f"probe.resource.{row.key}"))
-            status = QTableWidgetItem(hints.probe_status_text(row.status, self.ctx.lang))
-            if row.status in colours:
-                status.setForeground(QColor(tone_colour(colours[row.status])))
-            self.table.setItem(row_index, 0, name)
-            self.table.setItem(row_index, 1, status)
-        row_height = self.table.fontMetrics().height() + 10
-        self.table.verticalHeader().setDefaultSectionSize(row_height)
-        self.table.verticalHeader().setMinimumSectionSize(row_height)
-        height = row_height * self.table.rowCount()
-        self.table.setFixedHeight(height + 2 * self.table.frameWidth())
 
 
 def dialog_size(widget: QWidget, width: int, height: int) -> QSize:
