@@ -293,20 +293,24 @@ def _set_icon(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def _show_version(app, wizard) -> None:  # type: ignore[no-untyped-def]
-    """The version in the title bar, in either language: the first thing support asks.
-    (The support report names it too.) After the paint: finding it reads metadata."""
+    """The version in the title bar in support mode only (the first thing support asks; a
+    shop owner has no use for it), in either language. The support report and «Para
+    programadores» name it too. After the paint: finding it reads metadata."""
     from wizard.version import __version__
 
     app.setApplicationVersion(__version__)
 
     def retitle(*_: object) -> None:
-        title = f"{wizard.ctx.window_title()} {__version__}"
+        title = wizard.ctx.window_title()
+        if wizard.ctx.support:
+            title = f"{title} {__version__}"
         # Qt appends the display name to every window title that doesn't end with it.
         app.setApplicationDisplayName(title)
         wizard.setWindowTitle(title)
 
     retitle()
     wizard.ctx.languageChanged.connect(retitle)  # after the wizard's own retranslation
+    wizard.ctx.supportChanged.connect(retitle)
 
 
 def _smoke_done(app) -> None:  # type: ignore[no-untyped-def]

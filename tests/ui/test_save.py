@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 
 from tests.helpers import CANARY_TOKEN
 from tests.helpers.files import files_written_since
@@ -258,3 +258,43 @@ def test_after_a_save_the_window_lets_go_of_the_token(alegra_url, make_wizard, q
     assert wizard.done_page.facts["token"][1].text() == hint
     assert wizard.ctx.ending().report["token_hint"] == hint
     Store(config_dir=config_dir).forget(wizard.ctx.saved_profile.id)
+
+
+def test_updating_a_saved_connection_keeps_its_name(alegra_url, make_wizard, qtbot, config_dir):  # type: ignore[no-untyped-def]
+    backend = MemoryBackend()
+    store = Store(config_dir=config_dir, backend=backend)
+    store.save(
+        Profile(
+            id="principal",
+            name="Panadería (principal)",
+            email="demo@alegra.test",
+            identification="900123456-7",
+        ),
+        "old" + "x" * 17,
+    )
+    wizard = make_wizard(
+        "--base-url", alegra_url, "--lang", "es",
+        store=lambda: Store(config_dir=config_dir, backend=backend),
+    )  # fmt: skip
+    connected_to_save_page(qtbot, wizard)
+    page = wizard.save
+    assert page.profileNameEdit.text() == "Panadería (principal)"
+    page.new_copy.setChecked(True)  # a new connection is named after the company
+    assert page.profileNameEdit.text() == "Panadería La Espiga S.A.S."
+    page.new_copy.setChecked(False)
+    assert page.profileNameEdit.text() == "Panadería (principal)"
+    save_and_finish(qtbot, wizard)
+    profiles = Store(config_dir=config_dir, backend=backend).list_profiles()
+    assert [(p.id, p.name) for p in profiles] == [("principal", "Panadería (principal)")]
+
+
+@pytest.mark.parametrize("support", [False, True])
+def test_the_server_address_shows_on_the_save_page_only_in_support_mode(
+    make_wizard, qtbot, support: bool
+) -> None:  # type: ignore[no-untyped-def]
+    wizard = make_wizard("--sandbox", "--lang", "es", *(["--support"] if support else []))
+    connected_to_save_page(qtbot, wizard)
+    value = wizard.save.values["server"]
+    assert value.isVisible() is support
+    shown = [w.text() for w in wizard.save.findChildren(QLabel) if w.isVisible()]
+    assert any("127.0.0.1" in text for text in shown) is support

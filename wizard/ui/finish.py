@@ -73,7 +73,7 @@ class SavePage(BasePage):
         name_label = make_label(self, wrap=False)
         name_label.setBuddy(self.profileNameEdit)
         self.bind(name_label.setText, "gui.save.name")
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         form.addRow(name_label, self.profileNameEdit)
         self.values: dict[str, QLabel] = {}
         for key in SUMMARY_ROWS:
@@ -93,7 +93,7 @@ class SavePage(BasePage):
         self.new_copy = QCheckBox(self)
         self.new_copy.setObjectName("saveAsNewCheck")
         self.bind(self.new_copy.setText, "gui.save.duplicate_keep")
-        self.new_copy.toggled.connect(self._refresh)
+        self.new_copy.toggled.connect(self._copy_toggled)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
         self.progress.setMaximumHeight(10)
@@ -128,21 +128,29 @@ class SavePage(BasePage):
 
     # --- Qt wizard hooks ---
     def initializePage(self) -> None:
-        ctx = self.ctx
-        company = ctx.result.company if ctx.result else None
-        if ctx.updating is not None:
-            suggested = ctx.updating.name
-        else:
-            suggested = (company.name if company and company.name else "") or ctx.email
-        # Keep a name the user typed; replace only our own earlier suggestion.
-        if self.profileNameEdit.text() in ("", self._suggested):
-            self.profileNameEdit.setText(suggested)
-        self._suggested = suggested
-        self._existing = ctx.updating or self._find_duplicate()
+        self._existing = self.ctx.updating or self._find_duplicate()
+        self._suggest_name()
         self._reset_outcome()
         self._fill()
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
+
+    def _suggest_name(self) -> None:
+        """The connection being updated keeps its own name («Panadería (principal)»); a new
+        one is named after the company. A name the user typed stays."""
+        ctx = self.ctx
+        company = ctx.result.company if ctx.result else None
+        if self._existing is not None and not self.new_copy.isChecked():
+            suggested = self._existing.name
+        else:
+            suggested = (company.name if company and company.name else "") or ctx.email
+        if self.profileNameEdit.text() in ("", self._suggested):
+            self.profileNameEdit.setText(suggested)
+        self._suggested = suggested
+
+    def _copy_toggled(self) -> None:
+        self._suggest_name()
+        self._refresh()
 
     def cleanupPage(self) -> None:
         self.worker.cancel()
@@ -306,6 +314,8 @@ class SavePage(BasePage):
         self.duplicate.setVisible(show_duplicate)
         self.new_copy.setVisible(show_duplicate)
         self.test_mode_notice.setVisible(ctx.demo)
+        # The server's address is for support staff, not for a shop owner.
+        self.form.setRowVisible(self.values["server"], ctx.support)
 
 
 class DonePage(BasePage):
