@@ -106,3 +106,34 @@ def test_no_keyring_steps_are_this_systems(
         assert hint.title  # the common (or the country's) title
     english = " ".join(present.storage_texts("no_backend", "en").steps)
     assert never not in english
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("code", list(Code))
+def test_every_hint_has_one_first_fix_sentence(code: Code, lang: str) -> None:
+    """The window shows it first, under the title; the rest sits behind «Ver más causas»."""
+    fix = hint_for(code, lang).fix
+    assert fix.strip() and "{" not in fix
+    assert fix.count(". ") == 0, f"{code}: one sentence, not several: {fix}"
+
+
+@pytest.mark.parametrize(
+    "code", [Code.DNS_FAILURE, Code.CONNECTION_FAILED, Code.UNEXPECTED_RESPONSE]
+)
+def test_network_hints_name_the_server_checked_not_alegras_by_default(code: Code) -> None:
+    from wizard import countries
+
+    for lang in i18n.LANGS:
+        for country in (None, *countries.COUNTRIES):
+            hint = hint_for(code, lang, country=country, host="erp.mi-empresa.co")
+            text = " ".join([hint.fix, *hint.causes, *hint.steps])
+            assert "api.alegra.com" not in text.replace("https://api.alegra.com/api/v1", "")
+            assert "erp.mi-empresa.co" in text
+            default = hint_for(code, lang, country=country)
+            assert "api.alegra.com" in " ".join([default.fix, *default.causes, *default.steps])
+
+
+def test_the_window_s_429_has_no_static_wait() -> None:
+    for lang in i18n.LANGS:
+        live = hint_for(Code.RATE_LIMITED, lang, variant="live", seconds=30)
+        assert "30" not in " ".join([live.title, live.fix, *live.causes, *live.steps])
