@@ -137,7 +137,7 @@ def run_setting(screen: tuple[int, int], scale: float, tmp: Path) -> list[dict]:
     env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     env["QT_SCALE_FACTOR"] = str(scale)
     env.pop("QT_SCREEN_SCALE_FACTORS", None)
-    proc = cli.run([sys.executable, str(WALKER)], input="", env=env, timeout=240, gui=True)
+    proc = cli.run([sys.executable, str(WALKER)], input="", env=env, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
