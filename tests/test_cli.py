@@ -1048,15 +1048,6 @@ def test_one_default_timeout_for_every_front_end(script) -> None:  # type: ignor
     assert f"predeterminado {int(present.DEFAULT_TIMEOUT_S)}" in text
 
 
-def test_present_cleans_server_text() -> None:
-    from wizard import present
-
-    assert present.clean_text("\x1b[31mRoja\x1b[0m\x07 \u202eS.A.S\u202c\r\nx") == "Roja S.A.S  x"
-    assert present.clean_text("\x1b]0;title\x07ok") == "ok"
-    assert present.mask_token("0123456789abcdef0123") == "…0123" and present.mask_token("") == ""
-    assert present.clean_block("a\n\x1b[2Jb") == "a\nb"
-
-
 def test_ctrl_c_under_json_still_prints_one_json_object(sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
     import signal
 

@@ -443,22 +443,19 @@ def remember_choices(ctx) -> None:  # type: ignore[no-untyped-def]
 
 def _without_display(options) -> int:  # type: ignore[no-untyped-def]
     from wizard.outcomes import Code, exit_code
+    from wizard.present import window_report
 
     sys.stderr.write(i18n.both("gui.no_display") + "\n")
+    code = exit_code(Code.CANCELLED)  # nothing was saved
+    report = window_report(Code.CANCELLED.value, code, test_mode=options.sandbox, app=options.app)
+    return _ended(options, code, report)
+
+
+def _ended(options, code: int, report: dict[str, object]) -> int:  # type: ignore[no-untyped-def]
+    """The window's exit code, after the one write of --result-json."""
     if options.result_json:
-        report = {
-            "ok": False,
-            "code": Code.CANCELLED.value,
-            "saved": False,
-            "verified": False,
-            "profile": None,
-            "company": None,
-            "email": None,
-            "token_hint": None,
-            "test_mode": options.sandbox,
-        }
         write_result(options.result_json, report)
-    return exit_code(Code.CANCELLED)  # nothing was saved
+    return code
 
 
 def main(argv: Sequence[str]) -> int:
@@ -535,6 +532,4 @@ def main(argv: Sequence[str]) -> int:
 
     ending: Ending = wizard.ctx.ending()
     remember_choices(wizard.ctx)
-    if options.result_json:
-        write_result(options.result_json, ending.report)
-    return int(ending.exit_code)
+    return _ended(options, int(ending.exit_code), ending.report)

@@ -303,6 +303,42 @@ def check_json(
     return report
 
 
+def window_report(
+    code: str,
+    exit_code: int,
+    *,
+    saved: bool = False,
+    verified: bool = False,
+    profile_id: str | None = None,
+    company: Company | None = None,
+    email: str | None = None,
+    token_hint: str | None = None,
+    test_mode: bool = False,
+    app: Any = None,
+    needs: Any = None,
+) -> dict[str, object]:
+    """DESIGN's --result-json report of the window (never the token): how it ended, what was
+    saved. `app` (wizard.appconfig.AppConfig) adds the product and its needs' outcome
+    (`needs`: wizard.needs.NeedsReport, None when they were not checked)."""
+    report: dict[str, object] = {
+        "ok": exit_code == 0,
+        "code": code,
+        "saved": saved,
+        "verified": verified,
+        "profile": profile_id,
+        "company": company_json(company),
+        "email": email or None,
+        "token_hint": token_hint or None,
+        "test_mode": test_mode,
+    }
+    if app is not None and app.branded:
+        report["app"] = {"id": app.id, "name": app.name}
+    if app is not None and app.needs:
+        report["needs_missing"] = needs.missing_json() if needs is not None else []
+        report["needs_unchecked"] = needs.unchecked_json() if needs is not None else []
+    return report
+
+
 PROFILE_FIELDS = (
     "id",
     "name",

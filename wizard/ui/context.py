@@ -298,7 +298,7 @@ class WizardContext(QObject):
         """How the window ended, for its exit code and --result-json (never the token)."""
         from wizard.outcomes import Code
         from wizard.outcomes import exit_code as exit_code_for
-        from wizard.present import company_json  # after the first paint
+        from wizard.present import window_report  # after the first paint
 
         result, profile = self.result, self.saved_profile
         company = result.company if result is not None else None
@@ -312,22 +312,19 @@ class WizardContext(QObject):
         needs = self.needs_report if profile is not None else None
         if needs is not None and needs.missing:  # saved, but the product lacks something
             code, exit_code = Code.NEEDS_UNMET.value, exit_code_for(Code.NEEDS_UNMET)
-        report: dict[str, object] = {
-            "ok": exit_code == 0,
-            "code": code,
-            "saved": saved,
-            "verified": profile is not None and self.verified,
-            "profile": profile.id if saved and profile is not None else None,
-            "company": company_json(company),
-            "email": self.email or None,
-            "token_hint": self.token_hint or None,
-            "test_mode": self.demo,
-        }
-        if self.app.branded:
-            report["app"] = {"id": self.app.id, "name": self.app.name}
-        if self.app.needs:
-            report["needs_missing"] = needs.missing_json() if needs is not None else []
-            report["needs_unchecked"] = needs.unchecked_json() if needs is not None else []
+        report = window_report(
+            code,
+            exit_code,
+            saved=saved,
+            verified=profile is not None and self.verified,
+            profile_id=profile.id if saved and profile is not None else None,
+            company=company,
+            email=self.email,
+            token_hint=self.token_hint,
+            test_mode=self.demo,
+            app=self.app,
+            needs=needs,
+        )
         return Ending(exit_code=exit_code, report=report)
 
     def shutdown(self) -> None:
