@@ -141,7 +141,7 @@ def _quiet_stdout() -> None:
 
 
 def run_cli(argv: Sequence[str]) -> int:
-    from wizard import hardening
+    from wizard import hardening, i18n
     from wizard.cli import parser
     from wizard.cli.help import run_help
     from wizard.cli.options import Context
@@ -163,6 +163,7 @@ def run_cli(argv: Sequence[str]) -> int:
 
             return EXIT_USAGE
         ctx = Context(parsers, app=app)
+        ctx.on_keyring_consent = lambda: io.err(i18n.t("storage.consent_wait", io.lang))
         if command is None:
             run_help(_no_topic(args), io, ctx)
             sys.stdout.flush()

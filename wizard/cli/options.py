@@ -37,6 +37,8 @@ class Context:
         self._make_store = store
         self._store: Store | None = None
         self.app = DEFAULT if app is None else app
+        # Said while macOS asks the user to let us read the Keychain (Store.on_keyring_consent).
+        self.on_keyring_consent: Callable[[], None] | None = None
 
     @property
     def store(self) -> Store:
@@ -47,6 +49,7 @@ class Context:
                 self._store = Store(app_id=self.app.id)
             else:
                 self._store = self._make_store()
+            self._store.on_keyring_consent = self.on_keyring_consent
         return self._store
 
 

@@ -128,6 +128,16 @@ class Store:
         return store
 
     @property
+    def on_keyring_consent(self) -> Callable[[], None] | None:
+        """Called when a macOS Keychain call waits for the user's permission (see
+        keyrings.Keyring): the CLI says «Esperando el permiso del llavero de macOS…»."""
+        return self._keyring.on_consent_wait
+
+    @on_keyring_consent.setter
+    def on_keyring_consent(self, notify: Callable[[], None] | None) -> None:
+        self._keyring.on_consent_wait = notify
+
+    @property
     def timeout(self) -> float:
         """How long one keyring call may take."""
         return self._keyring.timeout

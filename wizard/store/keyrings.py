@@ -11,6 +11,7 @@ first use (`Keyring.move_legacy`)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -31,6 +32,13 @@ def keyring_service(profile_id: str, app_id: str = SERVICE) -> str:
 
 
 DEFAULT_TIMEOUT = 5.0
+# macOS asks the user before an app reads a Keychain item it did not create (after every
+# update of an ad-hoc signed build): a call past DEFAULT_TIMEOUT there is a dialog waiting
+# for an answer, not a hung service. How long the user may take to answer it.
+CONSENT_WAIT_S = 300.0
+# CredWrite's ERROR_NO_SUCH_LOGON_SESSION: the session has no credential store (a login
+# over SSH or WinRM, a service).
+ERROR_NO_SUCH_LOGON_SESSION = 1312
 LATE_GRACE = 10.0  # at exit: how long a late keyring write may take to land, be undone
 # Backends that would keep the token in a plain file, or nowhere: never used, even if
 # installed or named by PYTHON_KEYRING_BACKEND / keyringrc.cfg (modules, then classes).
@@ -188,6 +196,8 @@ def storage_error_for(exc: BaseException) -> StorageError:
 
     if isinstance(exc, StorageError):
         return exc
+    if getattr(exc, "winerror", None) == ERROR_NO_SUCH_LOGON_SESSION:
+        return StorageError(StorageReason.NO_SESSION)
     if isinstance(exc, errors.NoKeyringError):
         return StorageError(StorageReason.NO_BACKEND)
     if isinstance(exc, errors.PasswordDeleteError):
@@ -197,9 +207,21 @@ def storage_error_for(exc: BaseException) -> StorageError:
     return StorageError(StorageReason.FAILED)
 
 
+def running_as_windows_system() -> bool:
+    """Windows' SYSTEM account (an installer or management tool running as a service): a
+    token saved there lands in SYSTEM's Credential Manager, where the user's programs never
+    find it."""
+    if sys.platform != "win32":
+        return False
+    profile = os.environ.get("USERPROFILE", "").rstrip("\\").lower()
+    return profile.endswith("\\systemprofile") or os.environ.get("USERNAME", "").endswith("$")
+
+
 class Keyring:
     """One keyring backend (the system's, found when first needed, or the one given) under
-    the policy above. Every method raises StorageError, never a keyring exception."""
+    the policy above. Every method raises StorageError, never a keyring exception.
+    `on_consent_wait`: called (once per wait) when a macOS Keychain call outlives the
+    timeout, i.e. the system is asking the user (the CLI says «Esperando el permiso…»)."""
 
     def __init__(
         self, backend: Any = None, timeout: float = DEFAULT_TIMEOUT, service: str = SERVICE
@@ -208,6 +230,8 @@ class Keyring:
         self._backend = backend
         self._effective: Any = None
         self.timeout = timeout
+        self.consent_wait = CONSENT_WAIT_S
+        self.on_consent_wait: Callable[[], None] | None = None
 
     def backend(self) -> Any:
         if self._backend is None:
@@ -255,6 +279,8 @@ class Keyring:
         """The backend the secret will go to, called directly (not through a chainer, so
         it can't fall through to another member). Plaintext, null, fail and an empty
         chainer are refused: no_backend."""
+        if running_as_windows_system():
+            raise StorageError(StorageReason.NO_SESSION)
         try:
             backend = self.effective_backend()
         except Exception:
@@ -264,12 +290,35 @@ class Keyring:
         windows.prepare(backend)  # on Windows: this computer only, not roamed
         return backend
 
+    def asks_for_consent(self) -> bool:
+        """Whether a slow call may be the system asking the user: keyring's macOS backend
+        (or a subclass of it)."""
+        try:
+            kinds = type(self.effective_backend()).__mro__
+        except Exception:
+            return False
+        return any(kind.__module__.startswith("keyring.backends.macOS") for kind in kinds)
+
     def call(self, fn: Any, *args: Any) -> Any:
-        """A keyring call with a timeout: a hung Secret Service must not freeze us."""
+        """A keyring call with a timeout: a hung Secret Service must not freeze us. On
+        macOS a call past the timeout is waited for (up to `consent_wait`), the user told
+        through `on_consent_wait`: the Keychain's permission dialog is up."""
         try:
             return call_with_timeout(fn, *args, timeout=self.timeout, name="keyring-call")
         except CallTimedOut as late:
-            raise TimedOut(late.late) from None
+            if not self.asks_for_consent():
+                raise TimedOut(late.late) from None
+            return self._wait_for_consent(late.late)
+        except BaseException as exc:
+            raise storage_error_for(exc) from None
+
+    def _wait_for_consent(self, late: Future[Any]) -> Any:
+        if self.on_consent_wait is not None:
+            self.on_consent_wait()
+        try:
+            return late.result(self.consent_wait)
+        except TimeoutError:
+            raise TimedOut(late) from None
         except BaseException as exc:
             raise storage_error_for(exc) from None
 

@@ -25,6 +25,7 @@ class StorageReason(StrEnum):
     CORRUPT_CONFIG = "corrupt_config"
     NEWER_FORMAT = "newer_format"
     BUSY = "busy"
+    NO_SESSION = "no_session"  # Windows: SYSTEM, or a session with no credential store
     MISSING_SECRET = "missing_secret"  # noqa: S105 (a reason, not a password)
     NOT_CONFIGURED = "not_configured"
 
