@@ -298,3 +298,28 @@ def test_the_server_address_shows_on_the_save_page_only_in_support_mode(
     assert value.isVisible() is support
     shown = [w.text() for w in wizard.save.findChildren(QLabel) if w.isVisible()]
     assert any("127.0.0.1" in text for text in shown) is support
+
+
+def test_the_macos_keychain_prompt_is_said_and_waited_for(
+    alegra_url, make_wizard, qtbot, config_dir, tmp_path
+):  # type: ignore[no-untyped-def]
+    """Issue 26: after an update, macOS asks the user before we may use the Keychain item.
+    The save page says so while the dialog is up, past the store's deadline (scaled down:
+    0.3 s against a 1.5 s dialog), and the save goes through when the user answers."""
+    from tests.helpers.platform_keyrings import PromptingKeychain
+
+    keychain = PromptingKeychain(prompt_s=1.5, path=tmp_path / "keychain.json")
+    wizard = make_wizard(
+        "--base-url", alegra_url, "--lang", "es",
+        store=lambda: Store(config_dir=config_dir, backend=keychain, timeout=0.3),
+    )  # fmt: skip
+    connected_to_save_page(qtbot, wizard)
+    wizard.next()
+    label = wizard.save.progress_label
+    qtbot.waitUntil(
+        lambda: label.text().startswith("Esperando el permiso del llavero de macOS…"),
+        timeout=10_000,
+    )
+    assert label.isVisible() and wizard.currentPage() is wizard.save
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
+    assert keychain.prompts == 1 and wizard.ctx.saved_profile is not None

@@ -10,7 +10,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -61,6 +61,7 @@ def storage_hint_html(
 class SavePage(BasePage):
     title_key = "gui.save.title"
     subtitle_key = "gui.save.subtitle"
+    keychain_prompt = Signal()  # Store.on_keyring_consent: macOS asks the user
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "savePage", parent)
@@ -122,6 +123,7 @@ class SavePage(BasePage):
 
         self.worker = Worker(self)
         self.worker.done.connect(self._saved)
+        self.keychain_prompt.connect(self._waiting_for_keychain)
         self._suggested = ""
         self._existing: Profile | None = None
         self._reset_outcome()
@@ -228,12 +230,20 @@ class SavePage(BasePage):
         # have it after the save (the done page, or the error, would open unfocused).
         self.profileNameEdit.setReadOnly(True)
 
+        # From the save's thread, while macOS asks the user (a signal: queued to this one).
+        store.on_keyring_consent = self.keychain_prompt.emit
+
         def save(_cancel: object) -> tuple[Profile, object, str]:
             saved = store.save(profile, token)
             return saved.profile, saved.set_aside, store.backend_kind()
 
         self.worker.run(save, "save")
         self.completeChanged.emit()
+
+    def _waiting_for_keychain(self) -> None:
+        """macOS's Keychain is asking the user whether we may use the key: say so (the
+        dialog may be behind the window) instead of a «Guardando…» that seems stuck."""
+        self.progress_label.setText(self.ctx.t("storage.consent_wait"))
 
     def _saved(self, outcome: Outcome) -> None:
         value, error = outcome.value, outcome.error
