@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,9 @@ import pytest
 from hypothesis import settings
 
 from tests.helpers import cli, secret_service
-from tests.helpers.cli import CliResult, isolated_network
+from tests.helpers.cli import NO_PROXY_ENV, SCRIPT, CliResult, Run, isolated_network, store_for
 from tests.helpers.secret_service import PrivateSecretService
+from wizard.sandbox import DEMO_TOKEN
 
 pytest_plugins = ["tests.helpers.gui"]
 
@@ -116,3 +118,72 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.delenv("all_proxy", raising=False)
+
+
+# --- the CLI tests' fixtures (tests/cli/) ---------------------------------------------
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    yield port
+
+
+@pytest.fixture
+def script(cli_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """`alegra-wizard ARGS` through the launcher in this process; the console script in a
+    child process with `process=True` or where only a process can run it
+    (cli.needs_process). stdin as bytes in any encoding."""
+
+    def run(
+        *args: str,
+        stdin: bytes | str = b"",
+        env: dict[str, str] | None = None,
+        process: bool = False,
+    ) -> Run:
+        full_env = {**cli_env, **NO_PROXY_ENV, **(env or {})}
+        if not (process or cli.needs_process(args, full_env)):
+            done = cli.in_process(args, stdin=stdin, env=full_env)
+            return Run(done.returncode, done.stdout, done.stderr)
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        proc = cli.run(
+            [SCRIPT, *args], input=data, env=full_env, timeout=60, cwd=os.getcwd(), text=False
+        )
+        # Decoded leniently: what a narrow encoding made of the text is part of the test.
+        return Run(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
+
+    return run
+
+
+@pytest.fixture
+def stored(cli_env):  # type: ignore[no-untyped-def]
+    """Save profiles in the real Secret Service (scripts/with-keyring.sh) and the test's
+    config folder; removed afterwards."""
+    from wizard.store import Profile, Store
+
+    st = Store(config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]))
+    saved: list[str] = []
+
+    def save(profile_id: str, token: str = DEMO_TOKEN, **fields: object) -> Store:
+        fields.setdefault("email", "demo@alegra.test")
+        st.save(Profile(id=profile_id, name=profile_id, **fields), token)  # type: ignore[arg-type]
+        saved.append(profile_id)
+        return st
+
+    yield save
+    for profile_id in saved:
+        st.forget(profile_id)
+
+
+@pytest.fixture
+def keyring_cleanup(cli_env):  # type: ignore[no-untyped-def]
+    yield
+    st = store_for(cli_env)
+    for profile in st.list_profiles():
+        st.forget(profile.id)

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ROOT
+from wizard.outcomes import EXIT_CODES, Code
 
 SCRIPT = str(Path(sys.executable).with_name("alegra-wizard"))  # the console script
 
@@ -116,3 +117,120 @@ def run(
         cmd, input=input, capture_output=True, text=text, env=dict(env), cwd=cwd,
         timeout=timeout, check=False,
     )  # fmt: skip
+
+
+# --- what the CLI tests share (tests/cli/) ---------------------------------------------
+
+JSON_KEYS = {
+    "ok",
+    "code",
+    "http_status",
+    "email",
+    "token_hint",
+    "company",
+    "fixes",
+    "warnings",
+    "hint",
+    "elapsed_ms",
+    "rate_limit",
+}
+
+
+def check(run_cli, base_url: str, email: str, token: str, *extra: str, **kw):  # type: ignore[no-untyped-def]
+    return run_cli(
+        "check",
+        "--json",
+        "--base-url",
+        base_url,
+        "--email",
+        email,
+        "--token-stdin",
+        *extra,
+        stdin=token,
+        **kw,
+    )
+
+
+def assert_outcome(result, code: Code, token: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    assert result.returncode == EXIT_CODES[code], (result.stdout, result.stderr)
+    data = result.json
+    assert data["code"] == code.value
+    assert data.keys() >= JSON_KEYS
+    assert data["ok"] is (code in (Code.CONNECTED, Code.FORMAT_OK))
+    if token:
+        assert token not in result.stdout and token not in result.stderr
+        assert data["token_hint"] == "…" + token[-4:]
+    if code is Code.CONNECTED:
+        assert data["hint"] is None
+    else:
+        assert data["hint"]["title"] and data["hint"]["steps"]
+    return data
+
+
+FILE_TOKEN = "f1l3t0k3nw4nt3d0ut9q"
+
+
+NO_PROXY_ENV = {
+    var: ""
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+}
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict:  # type: ignore[type-arg]
+        return json.loads(self.stdout)
+
+
+def write_profile(config: Path, profile_id: str, **fields: object) -> None:
+    config.mkdir(parents=True, exist_ok=True)
+    entry = {"id": profile_id, "name": profile_id, "email": "demo@alegra.test", **fields}
+    (config / "profiles.json").write_text(json.dumps({"format": 1, "profiles": [entry]}))
+
+
+def closed_pipe(cli_env: dict[str, str], *args: str, stdin: bytes = b"") -> tuple[int, str]:
+    """Run with stdout a pipe whose reader has already gone (`… | head -c0`)."""
+    proc = subprocess.Popen(
+        [SCRIPT, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**cli_env, **NO_PROXY_ENV},
+    )
+    assert proc.stdout is not None and proc.stdin is not None and proc.stderr is not None
+    proc.stdout.close()
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    return proc.wait(timeout=60), err
+
+
+def store_for(cli_env):  # type: ignore[no-untyped-def]
+    from wizard.store import Store
+
+    return Store(config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]))
+
+
+def read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
+    import select
+    import time
+
+    seen = b""
+    end = time.monotonic() + timeout
+    while needle not in seen:
+        ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        if not ready:
+            raise AssertionError(f"no {needle!r} in {seen!r}")
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
