@@ -569,3 +569,39 @@ def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
     uses = [s["uses"] for job in jobs.values() for s in job["steps"] if "uses" in s]
     assert uses and all(re.fullmatch(r"actions/[\w-]+@v\d+", u) for u in uses)
     assert all(job["timeout-minutes"] <= 60 for job in jobs.values())
+
+
+# --- packaging/release_checks.py: the workflow's Windows checks, their logic run here ----
+
+RELEASE_CHECKS = ROOT / "packaging" / "release_checks.py"
+
+
+@pytest.mark.parametrize(
+    ("piped", "code"), [(b"token=abc\n", 0), (b"token=abc\r\n", 1), (b"", 1), (b"abc", 1)]
+)
+def test_the_cr_reader_rejects_what_windows_text_mode_would_send(piped: bytes, code: int) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(RELEASE_CHECKS), "no-cr"], input=piped, capture_output=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == code, proc.stdout
+    assert b"abc" not in proc.stdout  # what was piped (a token) is never echoed
+
+
+def test_hold_runs_the_command_while_the_file_is_open_and_checks_its_exit(tmp_path: Path) -> None:
+    held = tmp_path / "profiles.json"
+    held.write_text("{}")
+    # The command sees the file held (a /proc link to it from the holder), exits 16.
+    probe = (
+        "import os, sys; fds = f'/proc/{os.getppid()}/fd';"
+        "links = [os.path.realpath(os.path.join(fds, fd)) for fd in os.listdir(fds)];"
+        "sys.exit(16 if sys.argv[1] in links else 3)"
+    )
+    command = [sys.executable, "-c", probe, str(held)]
+    for expected, code in ((16, 0), (0, 1)):
+        proc = subprocess.run(
+            [sys.executable, str(RELEASE_CHECKS), "hold", str(held), "0.2", str(expected), "--",
+             *command], capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert proc.returncode == code, proc.stdout + proc.stderr
+        assert f"held profiles.json for 0.2 s: exit 16 (expected {expected})" in proc.stdout
