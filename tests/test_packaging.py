@@ -551,6 +551,7 @@ def test_the_release_workflow_builds_and_tests_on_each_platform() -> None:
     assert "packaging\\release_checks.py no-cr" in win
     assert "[Text.Encoding]::Unicode" in win and "'/TOKENFILE=token16.txt'" in win
     assert win.count("release_checks.py hold $profiles") == 2
+    assert "'/ALLUSERS','/EMAIL=demo@alegra.test'" in win  # elevated: the result still read
     # Issue 25: other programs find each profile's token by its service name alone.
     assert 'secret-tool lookup service "alegra-wizard:$profile"' in scripts["linux"]
     assert "-File docs\\readers\\read-token.ps1 $id" in win
