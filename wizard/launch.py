@@ -2,7 +2,7 @@
 commands (wizard.cli.parser.COMMANDS), and this runs it through to an exit code.
 
 Decided before anything else is imported, so opening the window does not pay for the
-CLI's modules (the window's first paint is a benchmarked figure): the window takes no
+CLI's modules (the window's first paint is the start-up users wait for): the window takes no
 words, only options, so any word on the command line (a command, or a mistyped one the
 CLI will name) means the CLI, and so do -h/--help/--version.
 """
@@ -56,8 +56,8 @@ def wants_gui(argv: Sequence[str]) -> bool:
 
 def run_gui(argv: Sequence[str]) -> int:
     # Until the window has painted, Python's cyclic garbage collector only walks what
-    # start-up builds to keep (Qt's enums, modules, page one): ~20 collections that find
-    # nothing, ~5 ms of the first paint. app.main freezes what exists then and turns it
+    # start-up builds to keep (Qt's enums, modules, page one): collections that find
+    # nothing, paid by the first paint. app.main freezes what exists then and turns it
     # back on (gc.freeze: later collections skip those long-lived objects too).
     gc.disable()
     try:
