@@ -87,6 +87,12 @@ def test_doctor_says_a_macos_pac_may_be_in_use(programs, tmp_path, monkeypatch) 
     item = _proxy_item(tmp_path, monkeypatch)
     assert item.status == WARN and PAC in item.detail and "script automático" in item.detail
     assert item.fix is not None and "HTTPS_PROXY" in item.fix
+    # A proxy named outright is the one used: that is what doctor shows then.
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.oficina.local:3128")
+    store = Store(config_dir=tmp_path / "config", backend=MemoryBackend())
+    report = Doctor(base_url="https://api.alegra.com/api/v1", store=store, offline=True).run()
+    named = next(item for item in report.items if item.id == "proxy")
+    assert named.status == OK and "proxy.oficina.local:3128" in named.detail
 
 
 def test_doctor_says_gnome_wpad_and_direct_when_none(programs, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

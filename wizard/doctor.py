@@ -274,8 +274,8 @@ class Doctor:
             else self.item("proxy", OK, "none")
         ]
         # A PAC script or WPAD is not followed (getproxies names no proxy for it): "no
-        # proxy" may be untrue on an office network.
-        found = autoproxy.detect()
+        # proxy" may be untrue on an office network. (A proxy named outright is used.)
+        found = None if chosen else autoproxy.detect()
         if found is not None:
             state = "auto_pac" if found.pac_url else "auto_detect"
             items = [self.item("proxy", WARN, state, url=_pac_shown(found.pac_url or ""))]
