@@ -34,6 +34,7 @@ WINDOWS = os.name == "nt"
 def run(binary: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
     clean.update(env)
+    clean = {k: v for k, v in clean.items() if v}  # "": unset (QT_QPA_PLATFORM: Qt's default)
     return subprocess.run(
         [str(binary), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
         env=clean, timeout=120, check=False,
