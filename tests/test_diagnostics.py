@@ -114,12 +114,14 @@ def test_a_token_shaped_run_is_masked_wherever_a_user_or_server_put_it() -> None
             ("Darwin", "23.5.0", "Darwin Kernel Version 23.5.0", "14.5", "arm64"),
             "macOS 14.5 (arm64)",
         ),
-        (("Linux", "6.1.0-18-amd64", "#1 SMP", "", "x86_64"), "Linux 6.1.0-18-amd64 (x86_64)"),
+        (("Linux", "6.1.0-18-amd64", "#1 SMP", "", "x86_64"), "Linux (x86_64)"),
+        (
+            ("Linux", "6.1.0-18-amd64", "#1 SMP", "", "x86_64", "Debian GNU/Linux 12 (bookworm)"),
+            "Debian GNU/Linux 12 (bookworm) (x86_64)",
+        ),
     ],
 )
-def test_the_report_names_the_os_as_its_user_knows_it(
-    reported: tuple[str, str, str, str, str], name: str
-) -> None:
+def test_the_report_names_the_os_as_its_user_knows_it(reported: tuple[str, ...], name: str) -> None:
     """Issue 26: Windows 11 reported itself as "Windows 10", macOS as "Darwin 23"."""
     from wizard.diagnostics import os_name
 
@@ -129,6 +131,27 @@ def test_the_report_names_the_os_as_its_user_knows_it(
 def test_this_machine_s_os_is_described_from_platform() -> None:
     import platform
 
-    from wizard.diagnostics import system_description
+    from wizard.diagnostics import linux_distribution, system_description
 
-    assert system_description() == f"Linux {platform.release()} ({platform.machine()})"
+    described = system_description()
+    assert described == f"{linux_distribution() or 'Linux'} ({platform.machine()})"
+    assert platform.release() not in described  # no kernel build string
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_outcome_is_in_words_and_its_code_only_on_the_technical_line(lang: str) -> None:
+    from wizard import i18n
+
+    report = build_report(info(last_code="unauthorized"), lang)
+    lines = report.splitlines()
+    outcome = next(line for line in lines if line.startswith(("Último resultado", "Last outcome")))
+    assert outcome.endswith(i18n.t("hint.unauthorized.title", lang))
+    coded = [line for line in lines if "unauthorized" in line]
+    assert coded == [i18n.t("support.technical", lang, code="unauthorized")]
+
+
+def test_a_server_other_than_alegras_is_named() -> None:
+    other = build_report(info(server="https://alegra.proxy.miempresa.co/api/v1"), "es")
+    assert "Servidor (no es el de Alegra): https://alegra.proxy.miempresa.co/api/v1" in other
+    alegra = build_report(info(server="https://api.alegra.com/api/v1/"), "es")
+    assert "Servidor" not in alegra

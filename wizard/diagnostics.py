@@ -36,14 +36,24 @@ class SupportInfo:
     test_mode: bool = False
     app_version: str = __version__
     os: str = ""
+    server: str = ""  # the API address checked: named when it is not Alegra's
 
 
 def system_description() -> str:
-    """ "Windows 11 (build 22631, AMD64)", "macOS 14.5 (arm64)", "Linux 6.1.0 (x86_64)"…"""
+    """ "Windows 11 (build 22631, AMD64)", "macOS 14.5 (arm64)", "Debian GNU/Linux 12
+    (bookworm) (x86_64)"…"""
     return os_name(
         platform.system(), platform.release(), platform.version(), platform.mac_ver()[0],
-        platform.machine(),
+        platform.machine(), linux_distribution(),
     )  # fmt: skip
+
+
+def linux_distribution() -> str:
+    """The distribution's own name (os-release's PRETTY_NAME), "" where there is none."""
+    try:
+        return platform.freedesktop_os_release().get("PRETTY_NAME", "")
+    except OSError:
+        return ""
 
 
 # Windows 11 still calls itself "10" (Python 3.11's platform.release() too): its build
@@ -51,9 +61,12 @@ def system_description() -> str:
 WINDOWS_11_FIRST_BUILD = 22000
 
 
-def os_name(system: str, release: str, version: str, mac_release: str, machine: str) -> str:
+def os_name(
+    system: str, release: str, version: str, mac_release: str, machine: str, distro: str = ""
+) -> str:
     """The OS as its user knows it, from what `platform` reports: Windows by build number,
-    macOS by its own version (platform.system() says "Darwin" and the kernel's "23.x")."""
+    macOS by its own version (platform.system() says "Darwin" and the kernel's "23.x"),
+    Linux by its distribution (never the kernel's build string, "6.1.0-18-amd64")."""
     if system == "Windows":
         build = version.split(".")[2] if version.count(".") >= 2 else ""
         if build.isdigit():
@@ -62,6 +75,8 @@ def os_name(system: str, release: str, version: str, mac_release: str, machine: 
         return f"Windows {release} ({machine})"
     if system == "Darwin" and mac_release:
         return f"macOS {mac_release} ({machine})"
+    if system == "Linux":
+        return f"{distro or 'Linux'} ({machine})"
     return f"{system} {release} ({machine})".replace("  ", " ")
 
 
@@ -81,13 +96,12 @@ def build_report(
         return i18n.t(f"support.{key}", lang, **fmt)
 
     dash = "—"
-    outcome = dash
-    if info.last_code:
+    outcome = dash  # in words; the code itself only on the technical line at the end
+    if info.last_code == "connected":
+        outcome = t("connected")
+    elif info.last_code:
         title_key = f"hint.{info.last_code}.title"
-        title = i18n.t(title_key, lang) if i18n.has(title_key) else ""
-        outcome = f"{info.last_code}" + (f" ({title})" if title else "")
-        if info.last_code == "connected":
-            outcome = f"connected ({t('connected')})"
+        outcome = i18n.t(title_key, lang) if i18n.has(title_key) else info.last_code
     # What a user typed or a server said may hold a token (pasted into the wrong field,
     # glued to an email): every token-shaped run in it is masked. Ours (the version, the
     # system, the keyring's name, the app file's lines) are left as they are.
@@ -99,6 +113,7 @@ def build_report(
         ("country", info.country or dash),
         ("token", info.token_hint or dash),
         ("last_outcome", outcome),
+        *((("server", info.server),) if not_alegra(info.server) else ()),
         ("version", info.app_version),
         ("os", info.os or system_description()),
         ("keyring", info.keyring_backend or dash),
@@ -125,8 +140,17 @@ def build_report(
         lines.append(t("doctor_heading"))
         lines += [f"{marks[item.status]} {mask_token_shaped(item.detail)}" for item in doctor.items]
     lines.append("")
+    if info.last_code:
+        lines.append(t("technical", code=info.last_code))
     lines.append(t("footer"))
     return _scrub("\n".join(lines), secrets)
+
+
+def not_alegra(server: str) -> bool:
+    """A server address other than Alegra's own API (a proxy, a test server, a typo)."""
+    from wizard.request import DEFAULT_BASE_URL
+
+    return bool(server) and server.rstrip("/") != DEFAULT_BASE_URL
 
 
 def _scrub(text: str, secrets: Iterable[str]) -> str:

@@ -172,5 +172,6 @@ def support_report(ctx: WizardContext) -> str:
         keyring_backend=backend,
         last_code=result.code.value if result is not None else None,
         test_mode=ctx.demo,
+        server=ctx.base_url,
     )
     return build_report(info, ctx.lang, probe=ctx.probe_result, secrets=[ctx.token], app=ctx.app)
