@@ -33,9 +33,9 @@ EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
 
 def _gui_option_takes_value(option: str) -> bool:
     """Whether the window's parser reads the next word as this option's value."""
-    from wizard import app
+    from wizard.app_options import build_parser
 
-    action = app.build_parser()._option_string_actions.get(option)
+    action = build_parser()._option_string_actions.get(option)
     return action is not None and action.nargs != 0
 
 

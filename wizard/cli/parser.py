@@ -128,14 +128,10 @@ def top_names() -> list[str]:
 
 
 def _window_options_help(lang: str) -> str:
-    """The window's own options (wizard.app's parser) in the top-level --help. wizard.app
-    imports Qt only when the window is built, so this costs no Qt."""
-    import inspect
+    """The window's own options (wizard.app_options: Qt-free) in the top-level --help."""
+    from wizard.app_options import build_parser as window_parser
 
-    from wizard import app
-
-    build: Any = app.build_parser  # the window's parser takes the language once it can
-    gui = build(lang) if inspect.signature(build).parameters else build()
+    gui = window_parser(lang)
     formatter = gui._get_formatter()
     formatter.start_section(msg("help.window_options", lang))
     formatter.add_text(msg("help.window_usage", lang))
