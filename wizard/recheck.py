@@ -64,15 +64,17 @@ def recheck_all(
     pace_s: float = PACE_S,
     cancel: threading.Event | None = None,
     on_row: Callable[[Row], None] | None = None,
+    profiles: list[Profile] | None = None,
 ) -> Report:
-    """Re-check `store`'s profiles in order with `check`, each with its own stored email,
-    token and server; record each result on its profile. On a 429 the rest are left
-    unchecked and Report.wait_s says how long Alegra asked to wait."""
+    """Re-check `store`'s profiles (or those given) in order with `check`, each with its
+    own stored email, token and server; record each result on its profile. On a 429 the
+    rest are left unchecked and Report.wait_s says how long Alegra asked to wait."""
     from wizard import present
     from wizard.store import StorageError
 
     rows: list[Row] = []
-    profiles = store.list_profiles()
+    if profiles is None:
+        profiles = store.list_profiles()
     wait_s = None
     last = 0.0
     for profile in profiles:

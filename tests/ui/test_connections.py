@@ -122,6 +122,36 @@ def test_revisar_checks_live_and_records_the_result(make_wizard, qtbot, two, con
     assert view.dialog is None  # a success needs no window of its own
 
 
+def test_revisar_todas_checks_every_connection_and_records_each(  # type: ignore[no-untyped-def]
+    make_wizard, qtbot, two, config_dir
+) -> None:
+    """«Revisar todas» (issue 25): the same run as `check --all`, in the window: every
+    connection re-checked live, each row showing its result, a summary; Stop works."""
+    good, bad = two
+    view = view_of(qtbot, make_wizard("--lang", "es"))
+    button = view.findChild(QPushButton, "checkAllButton")
+    assert button.text() == "Revisa&r todas" and button.isEnabled()
+    button.click()
+    assert button.text() == "Detene&r todas"
+    assert view.status.text() == "Revisando 2 conexiones con Alegra, una tras otra…"
+    assert not view.check_button.isEnabled() and not view.remove_button.isEnabled()
+    qtbot.waitUntil(lambda: not view.check_all_worker.busy, timeout=15_000)
+    assert view.status.text() == ("Conexiones revisadas: 2 · funcionan: 1 · con problemas: 1.")
+    stored = {p.id: p.last_check_code for p in Store(config_dir=config_dir).list_profiles()}
+    assert stored == {good.id: "connected", bad.id: "unauthorized"}
+    qtbot.waitUntil(lambda: "La conexión funcionó." in items(view)[0], timeout=5_000)
+    assert "Alegra no reconoce ese correo con ese token." in items(view)[1]
+    assert button.text() == "Revisa&r todas" and view.check_button.isEnabled()
+    # Stop: the run ends at once; what was not checked yet stays as it was.
+    button.click()
+    button.click()
+    assert view.status.text() == (
+        "Revisión detenida. Las conexiones ya revisadas muestran su resultado."
+    )
+    qtbot.waitUntil(lambda: not view.check_all_worker.busy, timeout=10_000)
+    assert button.text() == "Revisa&r todas"
+
+
 def test_a_failed_recheck_shows_the_hint_and_offers_a_new_token(
     make_wizard, qtbot, two, config_dir
 ) -> None:  # type: ignore[no-untyped-def]
@@ -299,7 +329,8 @@ def test_every_button_has_a_mnemonic_unique_on_the_page(make_wizard, qtbot, two,
     clashes = {k: v for k, v in found.items() if len(v) > 1}
     assert not clashes, clashes
     for button in (view.new_button, *(getattr(view, a) for a in (
-        "check_button", "rotate_button", "rename_button", "remove_button", "default_button"
+        "check_all_button", "check_button", "rotate_button", "rename_button", "remove_button",
+        "default_button",
     ))):  # fmt: skip
         assert mnemonic(button.text()), button.text()
         assert button.accessibleDescription(), button.objectName()

@@ -23,7 +23,7 @@ EXPECTED = {
     "test_mode": ("✔", "Prueba terminada", False, False),
     "not_saved": ("!", "no se guardó", False, False),
 }
-TECHNICAL = ("credential get", "wizard.store.load", "Secret Service", "servicio «alegra-wizard»")
+TECHNICAL = ("credential get", "wizard.store.load", "Secret Service", "servicio «alegra-wizard")
 
 
 def shown_texts(page) -> str:  # type: ignore[no-untyped-def]
@@ -71,6 +71,10 @@ def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
     if programs:
         page.programs_toggle.click()
         assert "credential get --profile panaderia-la-espiga-s-a-s" in shown_texts(page)
+        assert (  # the one name other programs look it up by
+            "servicio «alegra-wizard:panaderia-la-espiga-s-a-s», usuario"
+            " «panaderia-la-espiga-s-a-s»" in shown_texts(page)
+        )
     if state == "not_saved":
         assert page.title() == "Terminado sin guardar"
     # Every text here follows the language.

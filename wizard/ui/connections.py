@@ -47,6 +47,7 @@ from wizard.ui.worker import Outcome, Worker
 
 if TYPE_CHECKING:
     from wizard.check import CheckResult
+    from wizard.recheck import Report
     from wizard.store import Profile
 
 MAX_VISIBLE_ROWS = 2  # more scroll inside the list: page one must fit a 1280×720 laptop
@@ -266,6 +267,11 @@ class ConnectionsView(QFrame):
         self.new_button.setObjectName("newConnectionButton")
         self.new_button.clicked.connect(self.newRequested)
         header.addWidget(self.new_button)
+        self.check_all_button = QPushButton(self)  # «Revisar todas»: every connection, live
+        self.check_all_button.setObjectName("checkAllButton")
+        self.check_all_button.setAutoDefault(False)
+        self.check_all_button.clicked.connect(self.check_all)
+        header.addWidget(self.check_all_button)
         layout.addLayout(header)
 
         self.list = ConnectionsList(self)
@@ -313,6 +319,8 @@ class ConnectionsView(QFrame):
         self._pending: str = "list"
         self.check_worker = Worker(self)
         self.check_worker.done.connect(self._checked)
+        self.check_all_worker = Worker(self)
+        self.check_all_worker.done.connect(self._checked_all)
 
         self.retranslate()
         ctx.languageChanged.connect(self.retranslate)
@@ -322,6 +330,7 @@ class ConnectionsView(QFrame):
 
     # --- state ---
     check_button: QPushButton
+    check_all_button: QPushButton
     rotate_button: QPushButton
     rename_button: QPushButton
     remove_button: QPushButton
@@ -409,6 +418,8 @@ class ConnectionsView(QFrame):
         self.new_button.setText(t("gui.connections.new"))
         self.new_button.setAccessibleDescription(t("gui.connections.new_help"))
         self.new_button.setToolTip(t("gui.connections.new_help"))
+        self.check_all_button.setAccessibleDescription(t("gui.connections.check_all_help"))
+        self.check_all_button.setToolTip(t("gui.connections.check_all_help"))
         self.list.setAccessibleName(t("gui.connections.list_name"))
         for attribute, key, _name in ACTIONS:
             button: QPushButton = getattr(self, attribute)
@@ -446,14 +457,19 @@ class ConnectionsView(QFrame):
         profile = self.selected()
         idle = not self.store_worker.busy
         usable = profile is not None and idle and self.touchable(profile)
-        checking = self.check_worker.busy
+        one, every = self.check_worker.busy, self.check_all_worker.busy  # re-checks running
         for button in (self.rotate_button, self.rename_button, self.remove_button):
-            button.setEnabled(usable and not checking)
+            button.setEnabled(usable and not (one or every))
         is_default = profile is not None and profile.id == self.listing.default_id
-        self.default_button.setEnabled(usable and not checking and not is_default)
-        key = "gui.connections.stop" if checking else "gui.connections.check"
+        self.default_button.setEnabled(usable and not (one or every) and not is_default)
+        key = "gui.connections.stop" if one else "gui.connections.check"
         self.check_button.setText(self.ctx.t(key))
-        self.check_button.setEnabled(checking or usable)
+        self.check_button.setEnabled((one or usable) and not every)
+        key = "gui.connections.stop_all" if every else "gui.connections.check_all"
+        self.check_all_button.setText(self.ctx.t(key))
+        self.check_all_button.setEnabled(
+            every or (idle and not one and any(map(self.touchable, self.profiles)))
+        )
 
     def _say(self, text: str, kind: str | None = None) -> None:
         style.restyle(self.status, tone(kind, bold=True) if kind else "")
@@ -535,6 +551,55 @@ class ConnectionsView(QFrame):
         title, body = hint_html(self.ctx, result)
         self._say(self.ctx.t("gui.connections.check_failed", name=name, problem=title), "error")
         self._open_result(name, title, body, profile_id, result.code in ROTATE_FIXES)
+
+    # --- Revisar todas: every connection, live, one after another ---
+    def check_all(self) -> None:
+        if self.check_all_worker.busy:
+            self.check_all_worker.cancel()
+            self._say(self.ctx.t("gui.connections.check_all_stopped"))
+            self.reload()  # the ones already checked show their result
+            return
+        profiles = [p for p in self.profiles if self.touchable(p)]
+        if not profiles or self.check_worker.busy:
+            return
+        store, check, base_url = self.ctx.store, self.ctx.check, self.ctx.base_url
+
+        def recheck(cancel: object) -> Report:
+            import threading
+
+            from wizard.recheck import recheck_all
+
+            assert isinstance(cancel, threading.Event)
+
+            def check_one(email: str, token: str, base: str | None, stop: object) -> CheckResult:
+                return check(email, token, base or base_url, stop)  # type: ignore[arg-type]
+
+            return recheck_all(store, check_one, cancel=cancel, profiles=profiles)
+
+        self.check_all_worker.run(recheck, "recheck-all")
+        self._say(self.ctx.t("gui.connections.checking_all", count=len(profiles)))
+        self._refresh_buttons()
+
+    def _checked_all(self, outcome: Outcome) -> None:
+        self._refresh_buttons()
+        if outcome.error is not None:
+            self._say_storage_error(outcome.error)
+            return
+        report: Report = outcome.value
+        self.reload()  # each row now shows its last check
+        total = len(report.rows)
+        working = sum(row.code == Code.CONNECTED for row in report.rows)
+        unchecked = sum(row.code is None for row in report.rows)
+        text = self.ctx.t(
+            "gui.connections.check_all_done", total=total, working=working,
+            failing=total - working - unchecked,
+        )  # fmt: skip
+        if report.wait_s is not None:
+            from wizard.hints import wait_words
+
+            wait = wait_words(report.wait_s, self.ctx.lang)
+            text += " " + self.ctx.t("gui.connections.check_all_wait", wait=wait)
+        self._say(text, "ok" if report.ok else "error")
 
     def _open_result(
         self, name: str, title: str, body: str, profile_id: str | None, offer_rotate: bool

@@ -551,7 +551,10 @@ class DonePage(BasePage):
         self.recheck_status.setVisible(bool(self._recheck_text) and profile is not None)
         stored = state in ("saved", "problem", "unverified") and profile is not None
         if stored and profile is not None:
-            items = ctx.t_list("gui.done.program_items", profile=profile.id)
+            from wizard.store import keyring_service
+
+            service = keyring_service(profile.id, ctx.app.id)  # what other programs look up
+            items = ctx.t_list("gui.done.program_items", profile=profile.id, service=service)
             self.programs.setText("\n".join(f"  •  {item}" for item in items))
         self.programs_toggle.setVisible(stored)
         self._show_programs(stored and self.programs_toggle.isChecked())
