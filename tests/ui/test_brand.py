@@ -211,6 +211,8 @@ def test_needs_met_the_done_page_says_the_product_can_use_alegra(
     wizard.next()
     save_and_finish(qtbot, wizard)
     assert wizard.done_page.card.title.text() == "Facturador POS ya puede usar tu Alegra"
+    lead = wizard.done_page.saved.text()
+    assert lead.endswith("Facturador POS ya puede usarla.") and "programas" not in lead
     ending = wizard.ctx.ending()
     assert ending.exit_code == 0 and ending.report["code"] == "connected"
     assert ending.report["needs_missing"] == [] and ending.report["needs_unchecked"] == []

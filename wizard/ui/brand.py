@@ -258,7 +258,7 @@ def dress_welcome(page: BasePage, ctx: WizardContext, layout: QVBoxLayout) -> No
         layout.insertWidget(1, line)
 
 
-def dress_done(page: QWidget, ctx: WizardContext, card: Any, state: str) -> None:
+def dress_done(page: Any, ctx: WizardContext, card: Any, state: str) -> None:
     """The done page, for a product: its logo on the card, and «Facturador POS ya puede
     usar tu Alegra» when saved; a save with needs missing says which, in a warning tone."""
     app = ctx.app
@@ -274,6 +274,9 @@ def dress_done(page: QWidget, ctx: WizardContext, card: Any, state: str) -> None
             card.rows.insertWidget(0, logo)
     if state not in ("saved", "problem", "unverified"):
         return
+    profile = ctx.saved_profile
+    if profile is not None:  # the product, not «the programs of this computer», uses it
+        page.saved.setText(ctx.t("brand.saved_lead", name=profile.name, app=app.name))
     report = ctx.needs_report
     if report is not None and report.missing:
         card.set_tone("warn", "!")
