@@ -40,9 +40,10 @@ class CredentialManager:
     def __init__(self) -> None:
         self.targets: dict[str, dict[str, Any]] = {}
         self.fail_with: int | None = None  # a winerror every call raises (e.g. 5: denied)
+        self.fail_only: str | None = None  # ... or only this call
 
     def _check(self, funcname: str) -> None:
-        if self.fail_with is not None:
+        if self.fail_with is not None and self.fail_only in (None, funcname):
             raise WinError(self.fail_with, funcname, "Access is denied.")
 
     def CredRead(self, Type: int, TargetName: str, Flags: int = 0) -> dict[str, Any]:
@@ -157,3 +158,16 @@ def test_the_store_on_windows_keeps_one_credential_per_profile(manager, tmp_path
     assert store.load("panaderia").token == NEW_TOKEN
     store.forget("otra")
     assert set(manager.targets) == {"alegra-wizard:panaderia"}
+
+
+def test_a_copy_that_cannot_be_removed_does_not_undo_the_save(manager, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    store = Store(config_dir=tmp_path, backend=Windows.WinVaultKeyring())
+    store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), A_TOKEN)
+    manager.fail_with, manager.fail_only = 5, "CredDelete"
+    store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)
+    assert store.load("mia").token == NEW_TOKEN
+    assert store.find("mia").token_hint == "…" + NEW_TOKEN[-4:]  # type: ignore[union-attr]
+    assert "could not remove the previous token's copy: WinError" in caplog.text
+    manager.fail_with = None  # the next save removes it
+    store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)
+    assert set(manager.targets) == {"alegra-wizard:mia"}

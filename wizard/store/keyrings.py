@@ -11,6 +11,7 @@ first use (`Keyring.move_legacy`)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import threading
@@ -22,6 +23,8 @@ from typing import Any
 from wizard.store import windows
 from wizard.store.model import StorageError, StorageReason
 from wizard.timeouts import CallTimedOut, call_with_timeout
+
+log = logging.getLogger(__name__)
 
 SERVICE = "alegra-wizard"  # the default app id
 
@@ -330,11 +333,15 @@ class Keyring:
 
     def setter(self, backend: Any) -> Callable[[str, str, str], None]:
         """`backend.set_password`, then (Windows) the removal of the copy of the previous
-        token keyring's Windows backend leaves at `<username>@<service>`."""
+        token keyring's Windows backend leaves at `<username>@<service>`. The save stands
+        if that removal fails (logged by kind: the next save tries again)."""
 
         def set_password(service: str, username: str, password: str) -> None:
             backend.set_password(service, username, password)
-            windows.drop_leftover_copy(backend, service, username)
+            try:
+                windows.drop_leftover_copy(backend, service, username)
+            except Exception as exc:
+                log.warning("could not remove the previous token's copy: %s", type(exc).__name__)
 
         return set_password
 
