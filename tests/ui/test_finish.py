@@ -75,6 +75,12 @@ def test_each_outcome_is_a_card_with_what_happened_and_never_the_token(
             "servicio «alegra-wizard:panaderia-la-espiga-s-a-s», usuario"
             " «panaderia-la-espiga-s-a-s»" in shown_texts(page)
         )
+        from wizard.version import __version__
+
+        about = f"alegra-wizard {__version__}, servidor {wizard.ctx.base_url}"
+        assert about in shown_texts(page)  # the version and server, only behind it
+        page.programs_toggle.click()
+        assert __version__ not in shown_texts(page) and wizard.ctx.base_url not in shown_texts(page)
     if state == "not_saved":
         assert page.title() == "Terminado sin guardar"
     # Every text here follows the language.

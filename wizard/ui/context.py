@@ -159,6 +159,7 @@ class WizardContext(QObject):
         self.email = ""
         self.token = ""
         self._forgotten_hint = ""  # the saved token's «…» + last 4 (forget_token)
+        self.clipboard_cleared = False  # the token was taken off the clipboard (say so)
         self.result: CheckResult | None = None
         self.probe_result: ProbeResult | None = None
         self.needs_report: NeedsReport | None = None  # the app's needs, after a good check
@@ -254,12 +255,37 @@ class WizardContext(QObject):
 
         return mask_token(self.token) or self._forgotten_hint
 
+    def clear_clipboard(self) -> bool:
+        """As password managers do: once the token is saved, or the window closes, the
+        system clipboard (and X11's selection) no longer holds it; only if it still holds
+        that very token (as copied, or with what a paste around it brings). True if it did."""
+        token = self.token
+        if not token:
+            return False
+        from PySide6.QtGui import QClipboard, QGuiApplication
+
+        from wizard.credentials import clean
+
+        board = QGuiApplication.clipboard()
+        modes = [QClipboard.Mode.Clipboard]
+        if board.supportsSelection():
+            modes.append(QClipboard.Mode.Selection)
+        cleared = False
+        for mode in modes:
+            text = board.text(mode)
+            if text and (text.strip() == token or clean("", text).token == token):
+                board.clear(mode)
+                cleared = True
+        self.clipboard_cleared = self.clipboard_cleared or cleared
+        return cleared
+
     def forget_token(self) -> None:
         """After a save the keyring holds the token: the field and this copy let go of it
         (no later screen, report or memory dump needs it)."""
         from wizard.redact import mask_token
 
         self._forgotten_hint = mask_token(self.token) or self._forgotten_hint
+        self.clear_clipboard()
         self.token = ""
         self.tokenForgotten.emit()
 

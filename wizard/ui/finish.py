@@ -346,6 +346,8 @@ class DonePage(BasePage):
         )  # fmt: skip
         self.saved = make_label(self.card, name="savedLabel", selectable=True)
         self.card.rows.addWidget(self.saved)
+        self.clipboard_notice = make_label(self.card, name="clipboardNotice")
+        self.card.rows.addWidget(self.clipboard_notice)
         facts = QGridLayout()
         facts.setHorizontalSpacing(style.M)
         facts.setVerticalSpacing(style.XS)
@@ -529,6 +531,8 @@ class DonePage(BasePage):
         self.card.details.setText(details)
         self.card.details.setVisible(bool(details))
         self.saved.setText(self._saved_text(state))
+        self.clipboard_notice.setText(ctx.t("gui.done.clipboard_cleared"))
+        self.clipboard_notice.setVisible(ctx.clipboard_cleared)
         values = {
             "email": ctx.email or "—",
             "token": ctx.token_hint or "—",
@@ -552,9 +556,12 @@ class DonePage(BasePage):
         stored = state in ("saved", "problem", "unverified") and profile is not None
         if stored and profile is not None:
             from wizard.store import keyring_service
+            from wizard.version import __version__
 
             service = keyring_service(profile.id, ctx.app.id)  # what other programs look up
             items = ctx.t_list("gui.done.program_items", profile=profile.id, service=service)
+            # The version and the server's address are for programmers and support only.
+            items.append(ctx.t("gui.done.program_about", version=__version__, server=ctx.base_url))
             self.programs.setText("\n".join(f"  •  {item}" for item in items))
         self.programs_toggle.setVisible(stored)
         self._show_programs(stored and self.programs_toggle.isChecked())

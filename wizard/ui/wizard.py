@@ -65,6 +65,7 @@ class AlegraWizard(QWizard):
         self.steps = StepList(ctx)
         self.setSideWidget(self.steps)
         self.currentIdChanged.connect(self._page_changed)
+        self.finished.connect(ctx.clear_clipboard)  # the token never outlives the window there
         self.welcome = WelcomePage(ctx)
         self._add(self.welcome)
         self._quit_box: QMessageBox | None = None
