@@ -258,6 +258,22 @@ def test_the_release_workflows_smoke_test_passes_here(bundle: Path) -> None:
     assert proc.stdout.count("\nok   ") + proc.stdout.startswith("ok   ") == 8
 
 
+def test_the_smoke_test_with_the_os_platform_plugin(bundle: Path) -> None:
+    """--platform-plugin (the release workflow's: Qt's own windows or cocoa plugin there)
+    starts the window once more without QT_QPA_PLATFORM: here xcb, on Xvfb."""
+    xvfb = shutil.which("xvfb-run")
+    assert xvfb, "xvfb-run is installed by scripts/install-system-deps.sh"
+    env = {k: v for k, v in clean_env().items() if k != "QT_QPA_PLATFORM"}
+    proc = subprocess.run(
+        [xvfb, "-a", "-s", "-screen 0 1280x800x24", sys.executable,
+         str(ROOT / "packaging" / "smoke_frozen.py"), "--platform-plugin", "--no-keyring",
+         str(bundle)],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok   alegra-wizard --smoke-test (the OS's platform plugin)" in proc.stdout
+
+
 def test_an_app_file_beside_the_frozen_executable_is_read(
     bundle: Path, sandbox_url: str, tmp_path: Path
 ) -> None:
