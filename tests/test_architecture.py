@@ -321,3 +321,14 @@ def test_product_modules_are_not_named_like_tests() -> None:
         if path.name.startswith("test_") or path.name.endswith("_test.py")
     )
     assert named_like_tests == []
+
+
+def test_no_module_is_longer_than_500_lines() -> None:
+    """Split by concern (qutebrowser's configfiles / configcommands / configexc): a module
+    past 500 lines holds more than one job."""
+    too_long = {
+        str(path.relative_to(ROOT)): n
+        for path in PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert too_long == {}

@@ -314,7 +314,7 @@ def test_the_real_window_asks_first_and_quits_or_goes_on_unbranded(tmp_path: Pat
 
 def test_a_saved_connection_says_what_the_product_lacks(make_wizard) -> None:  # type: ignore[no-untyped-def]
     from wizard.store import Profile
-    from wizard.ui.connections import describe
+    from wizard.ui.connection_list import describe
 
     wizard = make_wizard("--app-config", str(SAMPLE), "--lang", "es")
     marked = Profile(id="caja", name="Caja", email="a@b.co", needs_missing="bank_accounts")

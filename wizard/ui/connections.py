@@ -16,32 +16,41 @@ real connections and their secrets are not touched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimeZone, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from wizard import hints, present
+from wizard import present
 from wizard.outcomes import Code
 from wizard.ui import style
-from wizard.ui.base import hint_body_html, make_label, tone
+from wizard.ui.base import make_label, tone
+from wizard.ui.connection_checks import (
+    checked_all_text,
+    connected_text,
+    recheck_every,
+    recheck_one,
+)
+from wizard.ui.connection_dialogs import (
+    REMOVE,
+    ROTATE,
+    CheckResultDialog,
+    Confirm,
+    confirm_box,
+    rename_dialog,
+)
+from wizard.ui.connection_list import ConnectionsList, describe, hint_html
 from wizard.ui.context import WizardContext
 from wizard.ui.worker import Outcome, Worker
 
@@ -50,7 +59,6 @@ if TYPE_CHECKING:
     from wizard.recheck import Report
     from wizard.store import Profile
 
-MAX_VISIBLE_ROWS = 2  # more scroll inside the list: page one must fit a 1280×720 laptop
 # Failures whose fix is a new token: the result dialog offers «Cambiar token» for them.
 ROTATE_FIXES = frozenset({Code.UNAUTHORIZED})
 # The buttons acting on the selected connection: (attribute, catalog key, objectName).
@@ -64,179 +72,11 @@ ACTIONS = (
 
 
 @dataclass(frozen=True)
-class Confirm:
-    """An «are you sure?» box before acting on a connection (ConnectionsView._confirm)."""
-
-    object_name: str
-    icon: QMessageBox.Icon
-    title: str  # catalog keys; `warning` is given the connection's {name}
-    warning: str
-    yes: str
-
-
-ROTATE = Confirm(
-    "rotateWarningBox",
-    QMessageBox.Icon.Warning,
-    "gui.connections.rotate_title",
-    "gui.connections.rotate_warning",
-    "gui.connections.rotate_yes",
-)
-REMOVE = Confirm(
-    "removeConfirmBox",
-    QMessageBox.Icon.Question,
-    "gui.connections.remove_title",
-    "gui.connections.remove_warning",
-    "gui.connections.remove_yes",
-)
-
-
-@dataclass(frozen=True)
 class Listing:
     """What the store holds, read on a worker thread."""
 
     profiles: list[Profile]
     default_id: str | None
-
-
-def when_text(iso: str | None, lang: str) -> str | None:
-    """A stored UTC time as the user's local date and time («1 dic 2026, 14:03»)."""
-    if not iso:
-        return None
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return None
-    local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone.systemTimeZone())
-    locale = QLocale(QLocale.Language.Spanish if lang == "es" else QLocale.Language.English)
-    return str(locale.toString(local, "d MMM yyyy, HH:mm")).replace(".", "")
-
-
-def result_words(ctx: WizardContext, code: str | None) -> str:
-    """A check's outcome in words: «la conexión funcionó», else the hint's title."""
-    if code is None:
-        return ""
-    if code == Code.CONNECTED.value:
-        return ctx.t("gui.connections.result_ok")
-    try:
-        return hints.hint_for(Code(code), ctx.lang, country=ctx.country).title
-    except (ValueError, KeyError):  # a code from a newer version: say it as it is
-        return code
-
-
-def describe(ctx: WizardContext, profile: Profile, is_default: bool) -> list[str]:
-    """The lines a connection shows: name, company · email · token, last check."""
-    # Names and companies may come from a server: no bidi tricks, no control characters.
-    profile = replace(
-        profile,
-        name=present.clean_text(profile.name),
-        company=present.clean_optional(profile.company),
-    )
-    title = profile.name or profile.company or profile.email
-    if is_default:
-        title = ctx.t("gui.connections.default_mark", name=title)
-    facts = [profile.company] if profile.company and profile.company != profile.name else []
-    facts += [profile.email, ctx.t("gui.connections.token", hint=profile.token_hint or "—")]
-    when = when_text(profile.last_check_at, ctx.lang)
-    if when is None:
-        last = ctx.t("gui.connections.never_checked")
-    else:
-        words = result_words(ctx, profile.last_check_code)
-        last = ctx.t("gui.connections.last_check", when=when, result=words)
-    lines = [title, " · ".join(f for f in facts if f), last]
-    if profile.needs_missing and ctx.app.name:  # saved while the product lacked a need
-        from wizard.needs import names
-
-        missing = names(profile.needs_missing.split(","), ctx.lang)
-        lines.append(ctx.t("brand.connection_missing", name=ctx.app.name, resources=missing))
-    return lines
-
-
-def hint_html(ctx: WizardContext, result: CheckResult) -> tuple[str, str]:
-    """(title, body HTML) for a failed check, as the test page shows it (the one lookup
-    in wizard/present.py, in the country's words)."""
-    hint = present.hint_for_result(result, ctx.lang, ctx.country)
-    assert hint is not None  # only failures come here
-    return hint.title, hint_body_html(ctx, hint, result.detail or "")
-
-
-class ConnectionsList(QListWidget):
-    """A list as tall as MAX_VISIBLE_ROWS connections when there is room, and as short
-    as one when the window is not (a 1280×720 laptop): the rest scrolls inside it."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self._heights = (0, 0)  # (one row, MAX_VISIBLE_ROWS rows), frame included
-
-    def fit(self) -> None:
-        rows = [max(self.sizeHintForRow(r), 0) for r in range(min(self.count(), MAX_VISIBLE_ROWS))]
-        floor = self.fontMetrics().height() * 3
-        one = max(rows[0] if rows else 0, floor)
-        frame = 2 * self.frameWidth()
-        self._heights = (one + frame, max(sum(rows), one) + frame)
-        self.setMaximumHeight(self._heights[1])
-        self.updateGeometry()
-
-    def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self._heights[1])
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        """Show whole rows only: a half-drawn connection looks cut off. What is left
-        below the last whole row stays blank inside the frame."""
-        row = self.sizeHintForRow(0)
-        inside = self.height() - 2 * self.frameWidth()
-        spare = inside - max(1, inside // row) * row if row > 0 else 0
-        self.setViewportMargins(0, 0, 0, max(0, spare))
-        super().resizeEvent(event)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), self._heights[0])
-
-
-class CheckResultDialog(QDialog):
-    """A failed re-check: the hint (causes, numbered steps, link) as on the test page,
-    with «Cambiar token» when a new token is the fix."""
-
-    def __init__(
-        self,
-        ctx: WizardContext,
-        name: str,
-        title: str,
-        body: str,
-        offer_rotate: bool,
-        parent: QWidget,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("connectionCheckDialog")
-        self.setWindowTitle(ctx.t("gui.connections.check_title", name=name))
-        layout = QVBoxLayout(self)
-        self.status = make_label(self, name="connectionCheckStatus")
-        self.status.setStyleSheet(tone("error", bold=True))
-        self.status.setText(title)
-        self.hint_view = QTextBrowser(self)
-        self.hint_view.setObjectName("connectionHintView")
-        self.hint_view.setOpenExternalLinks(True)
-        self.hint_view.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self.hint_view.setAccessibleName(ctx.t("gui.test.steps"))
-        self.hint_view.setHtml(body)
-        self.hint_view.setTabChangesFocus(True)  # Tab leaves the text, as in every field
-        layout.addWidget(self.status)
-        layout.addWidget(self.hint_view, 1)
-        buttons = QDialogButtonBox(self)
-        self.rotate_button: QPushButton | None = None
-        if offer_rotate:
-            self.rotate_button = buttons.addButton(
-                ctx.t("gui.connections.rotate"), QDialogButtonBox.ButtonRole.AcceptRole
-            )
-            self.rotate_button.setObjectName("dialogRotateButton")
-        close = buttons.addButton(
-            ctx.t("gui.connections.close"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        close.setObjectName("dialogCloseButton")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(560, 360)
-        close.setFocus()
 
 
 class ConnectionsView(QFrame):
@@ -506,24 +346,10 @@ class ConnectionsView(QFrame):
         profile = self.selected()
         if profile is None or not self.touchable(profile):
             return
-        store, check = self.ctx.store, self.ctx.check
         base_url = profile.base_url or self.ctx.base_url
-        profile_id = profile.id
-
-        def recheck(cancel: object) -> CheckResult:
-            import threading
-
-            assert isinstance(cancel, threading.Event)
-            creds = store.load(profile_id)  # the token stays inside this function
-            result = check(creds.profile.email, creds.token, base_url, cancel)
-            if not cancel.is_set():
-                store.update_last_check(
-                    profile_id, result.code.value, user=result.user, rate_limit=result.rate_limit
-                )
-            return result
-
-        self._checking = profile_id
-        self.check_worker.run(recheck, "recheck")
+        self._checking = profile.id
+        task = recheck_one(self.ctx.store, self.ctx.check, profile.id, base_url)
+        self.check_worker.run(task, "recheck")
         self._say(self.ctx.t("gui.connections.checking", name=profile.name))
         self._refresh_buttons()
 
@@ -542,11 +368,7 @@ class ConnectionsView(QFrame):
         result: CheckResult = outcome.value
         self.reload()
         if result.code == Code.CONNECTED:
-            company = present.clean_optional(result.company.name if result.company else None)
-            user = present.clean_optional(result.user.name if result.user else None)
-            # Who the token belongs to: a colleague's token is a common onboarding mistake.
-            key = "gui.connections.check_ok_user" if user else "gui.connections.check_ok"
-            self._say(self.ctx.t(key, name=name, company=company or name, user=user), "ok")
+            self._say(connected_text(self.ctx, name, result), "ok")
             return
         title, body = hint_html(self.ctx, result)
         self._say(self.ctx.t("gui.connections.check_failed", name=name, problem=title), "error")
@@ -562,21 +384,8 @@ class ConnectionsView(QFrame):
         profiles = [p for p in self.profiles if self.touchable(p)]
         if not profiles or self.check_worker.busy:
             return
-        store, check, base_url = self.ctx.store, self.ctx.check, self.ctx.base_url
-
-        def recheck(cancel: object) -> Report:
-            import threading
-
-            from wizard.recheck import recheck_all
-
-            assert isinstance(cancel, threading.Event)
-
-            def check_one(email: str, token: str, base: str | None, stop: object) -> CheckResult:
-                return check(email, token, base or base_url, stop)  # type: ignore[arg-type]
-
-            return recheck_all(store, check_one, cancel=cancel, profiles=profiles)
-
-        self.check_all_worker.run(recheck, "recheck-all")
+        task = recheck_every(self.ctx.store, self.ctx.check, self.ctx.base_url, profiles)
+        self.check_all_worker.run(task, "recheck-all")
         self._say(self.ctx.t("gui.connections.checking_all", count=len(profiles)))
         self._refresh_buttons()
 
@@ -587,19 +396,7 @@ class ConnectionsView(QFrame):
             return
         report: Report = outcome.value
         self.reload()  # each row now shows its last check
-        total = len(report.rows)
-        working = sum(row.code == Code.CONNECTED for row in report.rows)
-        unchecked = sum(row.code is None for row in report.rows)
-        text = self.ctx.t(
-            "gui.connections.check_all_done", total=total, working=working,
-            failing=total - working - unchecked,
-        )  # fmt: skip
-        if report.wait_s is not None:
-            from wizard.hints import wait_words
-
-            wait = wait_words(report.wait_s, self.ctx.lang)
-            text += " " + self.ctx.t("gui.connections.check_all_wait", wait=wait)
-        self._say(text, "ok" if report.ok else "error")
+        self._say(checked_all_text(self.ctx, report), "ok" if report.ok else "error")
 
     def _open_result(
         self, name: str, title: str, body: str, profile_id: str | None, offer_rotate: bool
@@ -621,23 +418,8 @@ class ConnectionsView(QFrame):
         profile = self.selected()
         if profile is None or not self.touchable(profile):
             return
-        dialog = QInputDialog(self)
-        dialog.setObjectName("renameDialog")
-        dialog.setWindowTitle(self.ctx.t("gui.connections.rename_title"))
-        dialog.setLabelText(self.ctx.t("gui.connections.rename_label", name=profile.name))
-        dialog.setTextValue(profile.name)
-        dialog.setOkButtonText(self.ctx.t("gui.connections.rename_yes"))
-        dialog.setCancelButtonText(self.ctx.t("gui.connections.back"))
-        edit = dialog.findChild(QLineEdit)
-        if edit is not None:
-            # Room for a company's full name (the dialog sizes itself to its layout).
-            edit.setMinimumWidth(380)
-            edit.setAccessibleName(self.ctx.t("gui.connections.rename_name"))
-            edit.setObjectName("renameEdit")
         pid = profile.id
-        dialog.textValueSelected.connect(lambda text: self.rename(pid, text))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = rename_dialog(self, self.ctx, profile, lambda text: self.rename(pid, text))
 
     def rename(self, profile_id: str, new_name: str) -> None:
         new_name = new_name.strip()
@@ -697,28 +479,4 @@ class ConnectionsView(QFrame):
         runs with the profile only when the user chose the confirm button."""
         if profile is None or not self.touchable(profile):
             return
-        t = self.ctx.t
-        box = QMessageBox(
-            box_kind.icon, t(box_kind.title), t(box_kind.warning, name=profile.name), parent=self
-        )
-        box.setObjectName(box_kind.object_name)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # a profile name is the user's text
-        yes = box.addButton(t(box_kind.yes), QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton(t("gui.connections.back"), QMessageBox.ButtonRole.RejectRole)
-        yes.setObjectName("confirmButton")
-        back.setObjectName("backButton")
-        box.setDefaultButton(back)  # the safe answer on Enter
-        box.setEscapeButton(back)
-
-        # A message box's custom buttons finish with their index, not Accepted: ask
-        # which button it was.
-        chosen = profile
-
-        def answered(_result: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is not None and clicked.objectName() == "confirmButton":
-                then(chosen)
-
-        box.finished.connect(answered)
-        self.dialog = box
-        box.open()
+        self.dialog = confirm_box(self, self.ctx, box_kind, profile, then)

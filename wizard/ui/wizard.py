@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
     from wizard.ui.check_page import CheckPage
     from wizard.ui.credentials_page import CredentialsPage
-    from wizard.ui.finish import DonePage, SavePage
+    from wizard.ui.done_page import DonePage
     from wizard.ui.guide import CopyCredentialsPage, ManualApiPage, OpenSettingsPage, SignInPage
+    from wizard.ui.save_page import SavePage
 
 # Pages with nothing to type: the user's next action is Next.
 GUIDE_PAGES = ("signInPage", "openSettingsPage", "manualApiPage", "copyCredentialsPage")
@@ -94,13 +95,14 @@ class AlegraWizard(QWizard):
         from wizard.ui import keys
         from wizard.ui.check_page import CheckPage
         from wizard.ui.credentials_page import CredentialsPage
-        from wizard.ui.finish import DonePage, SavePage
+        from wizard.ui.done_page import DonePage
         from wizard.ui.guide import (
             CopyCredentialsPage,
             ManualApiPage,
             OpenSettingsPage,
             SignInPage,
         )
+        from wizard.ui.save_page import SavePage
 
         ctx = self.ctx
         self.welcome.settle_focus()
