@@ -88,3 +88,18 @@ def record(exc_info: ExcInfo) -> Path | None:
     path = start()
     logging.getLogger("wizard.crash").critical("unexpected error", exc_info=exc_info)
     return path if path.is_file() else None
+
+
+def write(exc_info: ExcInfo, name: str = "wizard.crash") -> Path | None:
+    """One error with its traceback appended to the log (redacted), without staying as a
+    logging handler: for a command line run (the window uses start/record). The log's
+    path, or None when it can't be written."""
+    path = log_file()
+    record = logging.LogRecord(name, logging.CRITICAL, __file__, 0, "unexpected error",
+                               None, exc_info)  # fmt: skip
+    try:
+        with open_private_log(path, MAX_LOG_BYTES) as stream:
+            stream.write(RedactingFormatter(FORMAT).format(record) + "\n")
+    except OSError:
+        return None
+    return path

@@ -230,7 +230,10 @@ def _run(command: Command, args: argparse.Namespace, io: Io, ctx: Context) -> in
             return render.render_storage_error(storage_error, io)
         if getattr(args, "debug", False):
             raise
-        return render.render_internal_error(exc, io)
+        from wizard import crashlog  # the details, for support (a hidden run has no --debug)
+
+        log = crashlog.write((type(exc), exc, exc.__traceback__))
+        return render.render_internal_error(exc, io, log=log)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

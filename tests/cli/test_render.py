@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wizard.sandbox import DEMO_TOKEN
@@ -19,6 +21,10 @@ def test_an_internal_error_under_json_prints_one_json_object(script, monkeypatch
         assert result.returncode == 1, result.stderr
         assert "Error interno del programa: RuntimeError" in result.stderr
         assert "Traceback" not in result.stderr
+        # The details for support in the crash log (a hidden run, Setup's, has no --debug).
+        log = Path(result.stderr.split("quedó en «", 1)[1].split("»", 1)[0])
+        assert log.name == "alegra-wizard.log" and "in boom" in log.read_text()
+        assert "RuntimeError: boom" in log.read_text()
         if extra:
             assert result.json == {"ok": False, "code": "internal_error", "error": "RuntimeError"}
         else:

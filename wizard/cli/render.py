@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard import i18n, present
 from wizard.hints import hint_for
 from wizard.outcomes import EXIT_INTERNAL_ERROR, Code, exit_code
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def msg(key: str, lang: str, **fmt: object) -> str:
@@ -140,9 +143,13 @@ def render_outcome(outcome: BaseException, io: Io) -> int | None:
     return None
 
 
-def render_internal_error(exc: BaseException, io: Io) -> int:
+def render_internal_error(exc: BaseException, io: Io, log: Path | None = None) -> int:
+    """A bug: its name, and where its details went (`log`: the crash log, redacted)."""
     name = type(exc).__name__
     if io.json:
         io.emit_json({"ok": False, "code": "internal_error", "error": name})
-    io.err(msg("internal_error", io.lang, error=name))
+    if log is not None:
+        io.err(msg("internal_error_logged", io.lang, error=name, path=log))
+    else:
+        io.err(msg("internal_error", io.lang, error=name))
     return EXIT_INTERNAL_ERROR
