@@ -133,6 +133,12 @@ def test_two_app_ids_side_by_side_never_see_each_other(run_cli, sandbox) -> None
             == 0
         )
         assert run_cli("status", "--json").json["profiles"][0]["id"] == "oficina"
+        # check --all re-checks this product's connections only
+        ours_all = run_cli("check", "--all", "--json", "--app-config", SAMPLE)
+        theirs_all = run_cli("check", "--all", "--json")
+        assert ours_all.returncode == 0 and theirs_all.returncode == 0, ours_all.stderr
+        assert [p["id"] for p in ours_all.json["profiles"]] == ["caja"]
+        assert [p["id"] for p in theirs_all.json["profiles"]] == ["oficina"]
         # Another program, in C, finds each product's token by its own service name alone.
         import shutil
         import subprocess
