@@ -125,3 +125,20 @@ def test_closing_the_window_during_a_check_asks_then_closes(make_wizard, qtbot) 
     assert not wizard.isVisible()
     assert wizard.result() == QWizard.DialogCode.Rejected
     assert not wizard.test.busy
+
+
+def test_a_held_enter_presses_the_button_once(make_wizard, qtbot, browser) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    wizard = make_wizard("--lang", "es")
+    go_to(wizard, wizard.sign_in)
+    button = wizard.sign_in.open_button
+    press(qtbot, button)
+    for _ in range(3):  # what the keyboard sends while Enter stays down
+        repeat = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r", True
+        )
+        QApplication.sendEvent(button, repeat)
+    assert browser.opened == [wizard.ctx.country.sign_in_url]
+    assert wizard.currentPage() is wizard.sign_in

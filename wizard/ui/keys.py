@@ -49,7 +49,8 @@ class EnterPressesFocus(QObject):
         button = pressed_by_enter(focus)
         if button is None:
             return False
-        button.click()
+        if not event.isAutoRepeat():  # a held Enter presses once, as a held Space does
+            button.click()
         return True
 
 
