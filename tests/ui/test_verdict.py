@@ -157,3 +157,12 @@ def test_title_first_step_and_primary_action_are_on_screen_at_first_paint(
         if not seen
     ]
     assert not hidden, "\n".join(hidden)
+
+
+def test_what_the_server_said_is_shown_cleaned(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    wizard = check(make_wizard, qtbot, "nadie@alegra.test")  # the sandbox's own 401 body
+    said = wizard.test.server_said
+    assert said.isVisible()
+    assert said.text() == "Alegra dice: «Error en autenticación»"
+    wizard.ctx.set_lang("en")
+    assert wizard.test.server_said.text() == "Alegra says: “Error en autenticación”"
