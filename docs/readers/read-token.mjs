@@ -9,7 +9,8 @@ export function readToken(profileId) {
   let out;
   if (process.platform === "win32") {
     const script = fileURLToPath(new URL("read-token.ps1", import.meta.url));
-    out = run("powershell", ["-NoProfile", "-File", script, profileId]);
+    const args = ["-NoProfile", "-ExecutionPolicy", "Bypass", "-File", script, profileId];
+    out = run("powershell", args);
   } else if (process.platform === "darwin") {
     out = run("security", ["find-generic-password", "-s", service, "-w"]);
   } else {

@@ -1,5 +1,5 @@
 # Read an alegra-wizard token from Windows Credential Manager (target alegra-wizard:<id>).
-# Usage: powershell -NoProfile -File read-token.ps1 <profile id>
+# Usage: powershell -NoProfile -ExecutionPolicy Bypass -File read-token.ps1 <profile id>
 param([Parameter(Mandatory = $true)][string]$ProfileId)
 Add-Type -Namespace AlegraWizard -Name Cred -MemberDefinition @'
 [StructLayout(LayoutKind.Sequential, CharSet = CharSet.Unicode)]
