@@ -100,7 +100,7 @@ class Parser(argparse.ArgumentParser):
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse builds a formatter for every add_argument; without a width it asks
-        # shutil, whose import (zlib, bz2, lzma) is a few ms of every command's start-up.
+        # shutil, whose import (zlib, bz2, lzma) every command would pay at start-up.
         return self.formatter_class(prog=self.prog, width=_help_width())  # type: ignore[call-arg]
 
     def format_help(self) -> str:
