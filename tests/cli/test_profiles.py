@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.helpers import CANARY_TOKEN
@@ -59,3 +60,43 @@ def test_profiles_default_and_rename(script, stored, cli_env) -> None:  # type: 
     clash = script("rename", "uno", "Dos Nuevo")
     assert clash.returncode == 3 and "elige otro nombre" in clash.stderr
     store_for(cli_env).forget("dos-nuevo")
+
+
+def test_handlers_use_the_store_they_are_given(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every handler gets its store from its Context (never builds one): the commands run
+    here against an in-memory store, and nothing reaches a config folder."""
+    import io
+
+    from wizard.cli import parser
+    from wizard.cli.options import Context
+    from wizard.cli.render import Io
+    from wizard.store import Profile, Store
+
+    monkeypatch.setenv("ALEGRA_WIZARD_CONFIG_DIR", str(tmp_path / "never"))
+    memory = Store.in_memory()
+    memory.save(Profile(id="uno", name="Uno", email="a@b.co"), CANARY_TOKEN)
+    made: list[Store] = []
+
+    def given() -> Store:
+        made.append(memory)
+        return memory
+
+    for argv, check_out in (
+        (
+            ["profiles", "--json"],
+            lambda out: [p["id"] for p in json.loads(out)["profiles"]] == ["uno"],
+        ),
+        (["default", "uno", "--json"], lambda out: json.loads(out)["default"] == "uno"),
+        (["rename", "uno", "Dos", "--json"], lambda out: json.loads(out)["profile"]["id"] == "dos"),
+        (["forget", "--profile", "dos", "--json"], lambda out: json.loads(out)["removed"]),
+    ):
+        args, command, parsers = parser.parse(argv)
+        out, err = io.StringIO(), io.StringIO()
+        assert command is not None
+        code = command.run(
+            args, Io(io.StringIO(), out, err, "es", json=True), Context(parsers, store=given)
+        )
+        assert code == 0, err.getvalue()
+        assert check_out(out.getvalue()), out.getvalue()
+    assert len(made) == 4 and memory.list_profiles() == []
+    assert not (tmp_path / "never").exists()
