@@ -599,10 +599,12 @@ def test_hold_runs_the_command_while_the_file_is_open_and_checks_its_exit(tmp_pa
         "sys.exit(16 if sys.argv[1] in links else 3)"
     )
     command = [sys.executable, "-c", probe, str(held)]
+    # Held long enough for the command's interpreter to start on a loaded machine (at 0.2 s
+    # it sometimes started after the release and saw nothing held).
     for expected, code in ((16, 0), (0, 1)):
         proc = subprocess.run(
-            [sys.executable, str(RELEASE_CHECKS), "hold", str(held), "0.2", str(expected), "--",
+            [sys.executable, str(RELEASE_CHECKS), "hold", str(held), "3", str(expected), "--",
              *command], capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert proc.returncode == code, proc.stdout + proc.stderr
-        assert f"held profiles.json for 0.2 s: exit 16 (expected {expected})" in proc.stdout
+        assert f"held profiles.json for 3.0 s: exit 16 (expected {expected})" in proc.stdout
