@@ -93,6 +93,36 @@ def test_check_against_the_sandbox(frozen: Path, sandbox_url: str) -> None:
     assert DEMO_TOKEN not in out.stdout + out.stderr
 
 
+def test_an_untrusted_certificate_names_its_issuer_from_the_bundle(frozen: Path) -> None:
+    """requests, truststore and the real cryptography (reading the refused certificate's
+    issuer) work from the bundle."""
+    import trustme
+
+    from tests.helpers.faultserver import (
+        COMPANY,
+        ISSUER,
+        JSON,
+        FaultServer,
+        respond,
+        tls_context,
+    )
+
+    server = FaultServer(
+        respond(200, COMPANY, JSON), tls=tls_context(trustme.CA(organization_name=ISSUER))
+    )
+    try:
+        out = run(
+            frozen, "check", "--json", "--email", "demo@alegra.test", "--token-stdin",
+            "--base-url", server.url, stdin=DEMO_TOKEN,
+        )  # fmt: skip
+    finally:
+        server.close()
+    data = json.loads(out.stdout)
+    assert data["code"] == "tls_error", out.stdout + out.stderr
+    assert ISSUER in json.dumps(data["hint"], ensure_ascii=False)
+    assert server.requests == []
+
+
 def test_the_frozen_sandbox_answers_the_frozen_check(frozen: Path) -> None:
     """`alegra-wizard sandbox` (the GUI's demo mode runs the same server) works frozen."""
     server = subprocess.Popen(
