@@ -100,9 +100,12 @@ def test_captive_portal_html_is_unexpected_response(run_cli, httpserver: HTTPSer
 
 def test_refused_connection(run_cli, closed_port: int) -> None:  # type: ignore[no-untyped-def]
     url = f"http://127.0.0.1:{closed_port}/api/v1"
-    assert_outcome(
+    data = assert_outcome(
         check(run_cli, url, "a@b.co", CANARY_TOKEN), Code.CONNECTION_FAILED, CANARY_TOKEN
     )
+    # The hint names the server that was checked, not Alegra's (issue 22.6).
+    steps = " ".join(data["hint"]["steps"])
+    assert "127.0.0.1" in steps and "api.alegra.com" not in steps
 
 
 def test_no_internet_is_dns_failure(run_cli) -> None:  # type: ignore[no-untyped-def]

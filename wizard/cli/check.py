@@ -346,7 +346,7 @@ def _check_inputs(
             c.permissions = found.to_json()
             c.lines.append(probe_as_text(found, lang))
         return Code.CONNECTED, None
-    return result.code, present.hint_for_result(result, lang)
+    return result.code, present.hint_for_result(result, lang, base_url=base_url)
 
 
 def _check_needs(
