@@ -7,6 +7,7 @@ in place of the session's real Secret Service."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import ClassVar
 
@@ -26,7 +27,16 @@ class BrokenKeyring(keyrings.BrokenKeyring, KeyringBackend):
 
 
 class HangingKeyring(keyrings.HangingKeyring, KeyringBackend):
-    pass
+    """Where HANGING_KEYRING_LOG names a file, each call first appends when it began
+    (time.monotonic(): one clock for every process on Linux), so a test can time the
+    keyring deadline apart from the child's start-up."""
+
+    def fail(self, service: str, username: str, secret: str | None = None) -> None:
+        log = os.environ.get("HANGING_KEYRING_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as began:
+                began.write(f"{time.monotonic()}\n")
+        super().fail(service, username, secret)
 
 
 class SlowSecretService(SecretServiceKeyring):
