@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from keyring.backends.Windows import WinVaultKeyring
 
 from tests.helpers import CANARY_TOKEN, ROOT
 from tests.helpers.keyrings import MemoryBackend
-from tests.helpers.platform_keyrings import NoLogonSessionVault, PromptingKeychain
+from tests.helpers.platform_keyrings import PromptingKeychain, use_credential_manager
 from wizard import present
 from wizard.store import Profile, StorageError, Store, keyrings
 
@@ -91,14 +92,18 @@ def test_credential_get_waits_for_the_keychain_dialog(tmp_path: Path) -> None:
     assert "Esperando el permiso del llavero de macOS…" in proc.stderr
 
 
-def test_a_session_without_a_credential_store_is_named(tmp_path: Path) -> None:
+def test_a_session_without_a_credential_store_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Windows over SSH or WinRM: CredWrite fails with 1312. Not the generic «sign out and
     in»: the session itself can't keep it, and what to do instead."""
-    store = Store(config_dir=tmp_path / "config", backend=NoLogonSessionVault())
+    manager = use_credential_manager(monkeypatch)
+    manager.fail_with, manager.fail_only = 1312, "CredWrite"
+    store = Store(config_dir=tmp_path / "config", backend=WinVaultKeyring())
     with pytest.raises(StorageError) as err:
         store.save(Profile(id="", name="Tienda", email="a@b.co"), CANARY_TOKEN)
     assert err.value.reason == "no_session" and CANARY_TOKEN not in str(err.value)
-    assert store.list_profiles() == []  # nothing half-saved
+    assert store.list_profiles() == [] and manager.targets == {}  # nothing half-saved
     hint = present.storage_texts(err.value.reason, "es")
     assert "SSH" in hint.title and "SYSTEM" in hint.title
     assert any("Escritorio remoto" in step for step in hint.steps)

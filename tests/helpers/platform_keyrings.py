@@ -6,9 +6,11 @@
   its «alegra-wizard wants to use …» dialog waits for the user after an update of an ad-hoc
   signed app. Secrets in the JSON file FAKE_KEYCHAIN_FILE, so a CLI child shares them
   (PYTHON_KEYRING_BACKEND=tests.helpers.platform_keyrings.PromptingKeychain).
-- NoLogonSessionVault: keyring's Windows backend in a session with no credential store (a
-  login over SSH or WinRM): CredWrite fails with ERROR_NO_SUCH_LOGON_SESSION (1312), raised
-  as pywin32-ctypes raises it (an `error` with winerror, funcname, strerror).
+- CredentialManager: Windows' Credential Manager as pywin32-ctypes' win32cred gives it
+  (CredRead, CredWrite, CredDelete, their constants, and `error` with winerror, funcname,
+  strerror), under keyring's own WinVaultKeyring (`use_credential_manager`): its
+  compound-target copy happens exactly as on a real computer, and a call can fail on cue
+  (5: access denied; 1312, ERROR_NO_SUCH_LOGON_SESSION: a login over SSH or WinRM).
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from keyring.backends.macOS import Keyring as MacOSKeyring
-from keyring.backends.Windows import WinVaultKeyring
 
 
 class PromptingKeychain(MacOSKeyring):
@@ -71,12 +73,67 @@ class error(Exception):  # pywin32-ctypes spells it so: win32ctypes.pywin32.pywi
         self.winerror, self.funcname, self.strerror = winerror, funcname, strerror
 
 
-class NoLogonSessionVault(WinVaultKeyring):
-    priority = 0  # type: ignore[assignment]  # as PromptingKeychain's
-    persist: Any = None  # keyring's setter needs win32cred's constants; the store sets it
+class PyWinTypes:
+    """pywin32-ctypes' pywintypes module, as far as keyring and we use it."""
 
-    def _read_credential(self, target: str) -> Any:
-        return None  # nothing stored under this target yet
+    error = error
 
-    def _set_password(self, target: str, username: str, password: str) -> None:
-        raise error(1312, "CredWrite", "A specified logon session does not exist.")
+
+# What Windows says for the errors a test plays.
+WINDOWS_ERRORS = {
+    5: "Access is denied.",
+    1168: "Element not found.",
+    1312: "A specified logon session does not exist.",
+}
+
+
+class CredentialManager:
+    """Generic credentials by target name, with win32cred's calls and constants."""
+
+    CRED_TYPE_GENERIC = 1
+    CRED_PERSIST_SESSION = 1
+    CRED_PERSIST_LOCAL_MACHINE = 2
+    CRED_PERSIST_ENTERPRISE = 3
+
+    def __init__(self) -> None:
+        self.targets: dict[str, dict[str, Any]] = {}
+        self.fail_with: int | None = None  # a winerror every call raises (e.g. 5: denied)
+        self.fail_only: str | None = None  # ... or only this call
+
+    def _check(self, funcname: str) -> None:
+        if self.fail_with is not None and self.fail_only in (None, funcname):
+            raise error(self.fail_with, funcname, WINDOWS_ERRORS[self.fail_with])
+
+    def CredRead(self, Type: int, TargetName: str, Flags: int = 0) -> dict[str, Any]:
+        self._check("CredRead")
+        if (Type, TargetName) not in {(self.CRED_TYPE_GENERIC, t) for t in self.targets}:
+            raise error(1168, "CredRead", WINDOWS_ERRORS[1168])
+        return dict(self.targets[TargetName])
+
+    def CredWrite(self, Credential: dict[str, Any], Flags: int = 0) -> None:
+        self._check("CredWrite")
+        blob = Credential["CredentialBlob"].encode("utf-16-le")  # as Windows keeps it
+        self.targets[Credential["TargetName"]] = {**Credential, "CredentialBlob": blob}
+
+    def CredDelete(self, Type: int, TargetName: str, Flags: int = 0) -> None:
+        self._check("CredDelete")
+        if TargetName not in self.targets:
+            raise error(1168, "CredDelete", WINDOWS_ERRORS[1168])
+        del self.targets[TargetName]
+
+    def secret(self, target: str) -> str:
+        return bytes(self.targets[target]["CredentialBlob"]).decode("utf-16-le")
+
+
+def use_credential_manager(monkeypatch: pytest.MonkeyPatch) -> CredentialManager:
+    """keyring's Windows backend module bound to a new Credential Manager, and
+    wizard.store.windows's win32cred too (what pywin32-ctypes would give on Windows)."""
+    from keyring.backends import Windows
+
+    from wizard.store import windows
+
+    manager = CredentialManager()
+    monkeypatch.setattr(Windows, "win32cred", manager, raising=False)
+    monkeypatch.setattr(Windows, "pywintypes", PyWinTypes, raising=False)
+    monkeypatch.setattr(windows, "credential_api", lambda: (manager, PyWinTypes))
+    return manager

@@ -1,81 +1,26 @@
 """Windows Credential Manager (wizard/store/windows.py), without Windows: keyring's own
-WinVaultKeyring runs over a Credential Manager kept here (`CredentialManager`: CredRead,
-CredWrite, CredDelete and their errors as pywin32-ctypes' win32cred gives them), so its
-compound-target copy (`<username>@<service>`) happens exactly as on a real computer."""
+WinVaultKeyring runs over a Credential Manager kept in memory (CredRead, CredWrite,
+CredDelete and their errors as pywin32-ctypes' win32cred gives them:
+tests/helpers/platform_keyrings.CredentialManager), so its compound-target copy
+(`<username>@<service>`) happens exactly as on a real computer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from keyring.backends import Windows
 
+from tests.helpers.platform_keyrings import CredentialManager, error, use_credential_manager
 from wizard.store import MemoryKeyring, Profile, Store, keyring_service
 from wizard.store import windows as wincred
 
 A_TOKEN, B_TOKEN, NEW_TOKEN = "a" * 20, "b" * 20, "c" * 20
 
 
-class WinError(Exception):
-    """pywintypes.error: (winerror, funcname, strerror)."""
-
-    def __init__(self, winerror: int, funcname: str, strerror: str) -> None:
-        super().__init__(winerror, funcname, strerror)
-        self.winerror, self.funcname, self.strerror = winerror, funcname, strerror
-
-
-class PyWinTypes:
-    error = WinError
-
-
-class CredentialManager:
-    """Generic credentials by target name, with win32cred's calls and constants."""
-
-    CRED_TYPE_GENERIC = 1
-    CRED_PERSIST_SESSION = 1
-    CRED_PERSIST_LOCAL_MACHINE = 2
-    CRED_PERSIST_ENTERPRISE = 3
-
-    def __init__(self) -> None:
-        self.targets: dict[str, dict[str, Any]] = {}
-        self.fail_with: int | None = None  # a winerror every call raises (e.g. 5: denied)
-        self.fail_only: str | None = None  # ... or only this call
-
-    def _check(self, funcname: str) -> None:
-        if self.fail_with is not None and self.fail_only in (None, funcname):
-            raise WinError(self.fail_with, funcname, "Access is denied.")
-
-    def CredRead(self, Type: int, TargetName: str, Flags: int = 0) -> dict[str, Any]:
-        self._check("CredRead")
-        if (Type, TargetName) not in {(self.CRED_TYPE_GENERIC, t) for t in self.targets}:
-            raise WinError(1168, "CredRead", "Element not found.")
-        return dict(self.targets[TargetName])
-
-    def CredWrite(self, Credential: dict[str, Any], Flags: int = 0) -> None:
-        self._check("CredWrite")
-        blob = Credential["CredentialBlob"].encode("utf-16-le")  # as Windows keeps it
-        self.targets[Credential["TargetName"]] = {**Credential, "CredentialBlob": blob}
-
-    def CredDelete(self, Type: int, TargetName: str, Flags: int = 0) -> None:
-        self._check("CredDelete")
-        if TargetName not in self.targets:
-            raise WinError(1168, "CredDelete", "Element not found.")
-        del self.targets[TargetName]
-
-    def secret(self, target: str) -> str:
-        return bytes(self.targets[target]["CredentialBlob"]).decode("utf-16-le")
-
-
 @pytest.fixture
-def manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[CredentialManager]:
-    """keyring's Windows backend module bound to this Credential Manager, and our module's
-    win32cred too (what pywin32-ctypes would give on Windows)."""
-    cred = CredentialManager()
-    monkeypatch.setattr(Windows, "win32cred", cred, raising=False)
-    monkeypatch.setattr(Windows, "pywintypes", PyWinTypes, raising=False)
-    monkeypatch.setattr(wincred, "credential_api", lambda: (cred, PyWinTypes))
-    yield cred
+def manager(monkeypatch: pytest.MonkeyPatch) -> CredentialManager:
+    return use_credential_manager(monkeypatch)
 
 
 def test_keyring_leaves_the_previous_token_behind_on_a_resave(manager) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +63,7 @@ def test_a_copy_of_another_user_is_left_alone(manager) -> None:  # type: ignore[
 
 def test_other_errors_are_not_swallowed(manager) -> None:  # type: ignore[no-untyped-def]
     manager.fail_with = 5
-    with pytest.raises(WinError):
+    with pytest.raises(error):
         wincred.drop_leftover_copy(Windows.WinVaultKeyring(), "alegra-wizard:mia", "mia")
 
 
@@ -167,7 +112,7 @@ def test_a_copy_that_cannot_be_removed_does_not_undo_the_save(manager, tmp_path,
     store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)
     assert store.load("mia").token == NEW_TOKEN
     assert store.find("mia").token_hint == "…" + NEW_TOKEN[-4:]  # type: ignore[union-attr]
-    assert "could not remove the previous token's copy: WinError" in caplog.text
+    assert "could not remove the previous token's copy: error" in caplog.text
     manager.fail_with = None  # the next save removes it
     store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)
     assert set(manager.targets) == {"alegra-wizard:mia"}
