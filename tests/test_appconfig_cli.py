@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT
+from tests.helpers.keyrings import secret_tool
 from wizard.sandbox import DEMO_TOKEN
 
 SAMPLE = str(ROOT / "resources" / "samples" / "facturador-pos" / "alegra-wizard.toml")
@@ -140,21 +141,10 @@ def test_two_app_ids_side_by_side_never_see_each_other(run_cli, sandbox) -> None
         assert [p["id"] for p in ours_all.json["profiles"]] == ["caja"]
         assert [p["id"] for p in theirs_all.json["profiles"]] == ["oficina"]
         # Another program, in C, finds each product's token by its own service name alone.
-        import shutil
-        import subprocess
-
-        tool = shutil.which("secret-tool")
-        assert tool, "secret-tool is installed by scripts/install-system-deps.sh"
-
-        def lookup(service: str) -> str:
-            done = subprocess.run(
-                [tool, "lookup", "service", service], capture_output=True, timeout=30
-            )
-            return done.stdout.decode()
-
-        assert lookup("facturador-pos:caja") == DEMO_TOKEN
-        assert lookup("alegra-wizard:oficina") == DEMO_TOKEN
-        assert lookup("alegra-wizard:caja") == "" and lookup("facturador-pos:oficina") == ""
+        assert secret_tool("service", "facturador-pos:caja") == DEMO_TOKEN
+        assert secret_tool("service", "alegra-wizard:oficina") == DEMO_TOKEN
+        assert secret_tool("service", "alegra-wizard:caja") is None
+        assert secret_tool("service", "facturador-pos:oficina") is None
     finally:
         run_cli("forget", "--profile", "caja", "--app-config", SAMPLE)
         run_cli("forget", "--profile", "oficina")

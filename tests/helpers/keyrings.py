@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -31,6 +33,15 @@ def real_keyring() -> Any:
             pytest.fail(f"CI must run inside scripts/with-keyring.sh, got {backend!r}")
         pytest.skip("needs the real Secret Service (run through scripts/with-keyring.sh)")
     return backend
+
+
+def secret_tool(*attributes: str) -> str | None:
+    """`secret-tool lookup ATTR VALUE...`: what libsecret's reader (a C program, as another
+    program would read our tokens) finds in the session's Secret Service; None: nothing."""
+    tool = shutil.which("secret-tool")
+    assert tool, "secret-tool is installed by scripts/install-system-deps.sh (libsecret-tools)"
+    done = subprocess.run([tool, "lookup", *attributes], capture_output=True, timeout=30)
+    return done.stdout.decode() if done.returncode == 0 else None
 
 
 def write_profiles(folder: Path, *profiles: Profile) -> None:

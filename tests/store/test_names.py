@@ -6,7 +6,6 @@ next run. All on the real Secret Service."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from keyring import errors
 from pytest_httpserver import HTTPServer
 
 from tests.helpers import ROOT
-from tests.helpers.keyrings import real_keyring, write_profiles
+from tests.helpers.keyrings import real_keyring, secret_tool, write_profiles
 from wizard.store import Profile, Store, keyring_service
 
 pytestmark = pytest.mark.keyring
@@ -30,14 +29,6 @@ def reader(program: str, script: Path, profile: str) -> str:
     done = subprocess.run([program, str(script), profile], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     return done.stdout.decode()
-
-
-def secret_tool(*attributes: str) -> str | None:
-    """`secret-tool lookup ATTR VALUE...`: what the C reader finds (None: nothing)."""
-    tool = shutil.which("secret-tool")
-    assert tool, "secret-tool is installed by scripts/install-system-deps.sh (libsecret-tools)"
-    done = subprocess.run([tool, "lookup", *attributes], capture_output=True, timeout=30)
-    return done.stdout.decode() if done.returncode == 0 else None
 
 
 def our_items() -> dict[tuple[str, str], str]:
