@@ -139,8 +139,11 @@ def test_a_file_held_open_too_long_is_busy_not_a_disk_error(
     start = time.monotonic()
     with pytest.raises(private_files.FileBusyError) as err:
         write_private(target, b"nuevo\n")
-    waited = time.monotonic() - start
-    assert private_files.REPLACE_PATIENCE_S <= waited < private_files.REPLACE_PATIENCE_S + 1
+    end = time.monotonic()
+    # Waited its patience; and gave up soon after (timed from the first replace: the temp
+    # file's fsync before it can take long on a loaded machine).
+    patience = private_files.REPLACE_PATIENCE_S
+    assert end - start >= patience and end - calls[0] < patience + 1
     assert len(calls) > 5  # tried again and again, not once
     assert isinstance(err.value, PermissionError) and err.value.filename == str(target)
     assert target.read_bytes() == b"viejo\n" and _leftovers(tmp_path) == []
@@ -157,7 +160,7 @@ def test_other_permission_errors_are_not_waited_for(
         with pytest.raises(PermissionError) as err:
             write_private(target, b"nuevo\n")
         assert not isinstance(err.value, private_files.FileBusyError)
-        assert len(calls) == 1 and time.monotonic() - start < 0.5
+        assert len(calls) == 1 and time.monotonic() - start < private_files.REPLACE_PATIENCE_S
         monkeypatch.undo()
 
 
@@ -170,6 +173,6 @@ def test_a_real_reader_holding_the_file_does_not_stop_a_save_here(tmp_path: Path
     with open(target, "rb") as reader:
         start = time.monotonic()
         write_private(target, b"nuevo\n")
-        assert time.monotonic() - start < 0.5
+        assert time.monotonic() - start < private_files.REPLACE_PATIENCE_S  # no wait
         assert reader.read() == b"viejo\n"
     assert target.read_bytes() == b"nuevo\n"

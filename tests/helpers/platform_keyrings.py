@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ class PromptingKeychain(MacOSKeyring):
         self.prompt_s = env_prompt if prompt_s is None else prompt_s
         self.path = path or Path(os.environ.get("FAKE_KEYCHAIN_FILE", os.devnull))
         self.prompts = 0
+        self.allow = threading.Event()  # the user clicks Allow now (else after prompt_s)
         self._asked = threading.Lock()
         self._answered = False
 
@@ -44,7 +44,7 @@ class PromptingKeychain(MacOSKeyring):
         with self._asked:
             if not self._answered:
                 self.prompts += 1
-                time.sleep(self.prompt_s)  # the dialog is up; the user reads it, clicks Allow
+                self.allow.wait(self.prompt_s)  # the dialog is up; the user reads it
                 self._answered = True
 
     def _load(self) -> dict[str, str]:

@@ -305,10 +305,11 @@ def test_the_macos_keychain_prompt_is_said_and_waited_for(
 ):  # type: ignore[no-untyped-def]
     """Issue 26: after an update, macOS asks the user before we may use the Keychain item.
     The save page says so while the dialog is up, past the store's deadline (scaled down:
-    0.3 s against a 1.5 s dialog), and the save goes through when the user answers."""
+    0.3 s), and the save goes through when the user answers (the test clicks Allow once it
+    has seen the page waiting)."""
     from tests.helpers.platform_keyrings import PromptingKeychain
 
-    keychain = PromptingKeychain(prompt_s=1.5, path=tmp_path / "keychain.json")
+    keychain = PromptingKeychain(prompt_s=60, path=tmp_path / "keychain.json")
     wizard = make_wizard(
         "--base-url", alegra_url, "--lang", "es",
         store=lambda: Store(config_dir=config_dir, backend=keychain, timeout=0.3),
@@ -321,5 +322,6 @@ def test_the_macos_keychain_prompt_is_said_and_waited_for(
         timeout=10_000,
     )
     assert label.isVisible() and wizard.currentPage() is wizard.save
+    keychain.allow.set()
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=10_000)
     assert keychain.prompts == 1 and wizard.ctx.saved_profile is not None
