@@ -53,12 +53,16 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The whole suite runs inside a throwaway HOME with a real, unlocked Secret Service.
+# The whole suite runs inside a throwaway HOME with a real, unlocked Secret Service, with
+# Python's own bytecode cache (this machine's PYTHONDONTWRITEBYTECODE would have every
+# process and child compile wizard/ and rewrite pytest's plugins from source again).
+TEST_ENV := env -u PYTHONDONTWRITEBYTECODE
+
 pytest: $(STAMP)
-	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(TEST_ENV) bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider
 
 pytest-fast: $(STAMP)
-	bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider \
+	$(TEST_ENV) bash scripts/with-keyring.sh $(BIN)/python -m pytest -q -p no:cacheprovider \
 		-n $(FAST_WORKERS) --dist worksteal -m "not frozen and not deb and not slow"
 
 screenshots: system-deps-test $(STAMP)
