@@ -265,3 +265,32 @@ def test_paste_notes_are_sentences_that_count_every_fix() -> None:
 )
 def test_token_files_are_decoded_by_their_byte_order_mark(data: bytes, text: str) -> None:
     assert credentials.decode_token_file(data, "cp1252") == text
+
+
+# --- where a paste goes, before anything is inserted (issue 24) ---
+CARD = "Datos de usuario\nUsuario: ana@empresa.co\nToken: 0f9e8d7c6b5a4f3e2d1c\nRenovar token"
+
+
+@pytest.mark.parametrize(
+    ("field", "email", "token", "span", "text", "expected"),
+    [
+        # a token at the end of an email already there: the email stays
+        ("email", "ana@empresa.co", "", (14, 14), "0f9e8d7c6b5a4f3e2d1c",
+         ("ana@empresa.co", "0f9e8d7c6b5a4f3e2d1c", True)),
+        # a token over the whole of «Usuario»: the email there comes back
+        ("email", "ana@empresa.co", "", (0, 14), "0f9e8d7c6b5a4f3e2d1c",
+         ("ana@empresa.co", "0f9e8d7c6b5a4f3e2d1c", True)),
+        ("email", "", "old", (0, 0), "ana@empresa.co:0f9e8d7c6b5a4f3e2d1c",
+         ("ana@empresa.co", "0f9e8d7c6b5a4f3e2d1c", False)),
+        ("email", "x@y.co", "old", (6, 6), CARD,
+         ("ana@empresa.co", "0f9e8d7c6b5a4f3e2d1c", False)),
+        ("token", "x@y.co", "old", (0, 3), CARD,
+         ("ana@empresa.co", "0f9e8d7c6b5a4f3e2d1c", False)),
+        ("token", "x@y.co", "abcd", (2, 2), "XY", ("x@y.co", "abXYcd", False)),
+        ("email", "ana@", "", (4, 4), "empresa.co", ("ana@empresa.co", "", False)),
+    ],
+)  # fmt: skip
+def test_a_paste_is_placed_before_it_is_inserted(field, email, token, span, text, expected) -> None:  # type: ignore[no-untyped-def]
+    raw_email, raw_token, moved = credentials.place_paste(field, email, token, *span, text)
+    cleaned = clean(raw_email, raw_token)
+    assert (cleaned.email, cleaned.token, moved) == expected

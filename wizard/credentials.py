@@ -253,6 +253,29 @@ def looks_like_token(text: str) -> bool:
     return "@" not in text and bool(_TOKENISH.match(cleaned.token))
 
 
+# Fixes that mean a paste held both the email and the token.
+BOTH_IN_ONE = ("split_combined", "decoded_basic_header")
+
+
+def place_paste(
+    field: str, email: str, token: str, start: int, end: int, text: str
+) -> tuple[str, str, bool]:
+    """Where a paste into `field` ("email" or "token") over its selection [start, end)
+    goes, decided before anything is inserted: (email, token, moved) as the two fields
+    should then hold them, raw (clean() follows). A whole «Datos de usuario» card, an
+    `email:token` or a Basic header fills both fields; a token pasted into «Usuario», also
+    at the end of an email already there, goes to the token field (moved: True) and the
+    email stays; anything else is inserted where it was pasted."""
+    if any(note.id in BOTH_IN_ONE for note in clean(text, "").fixes):
+        return text, "", False  # both fields, from the paste alone
+    if field == "email" and looks_like_token(text):
+        kept = email if "@" in email else ""
+        return kept, text, True
+    if field == "email":
+        return email[:start] + text + email[end:], token, False
+    return email, token[:start] + text + token[end:], False
+
+
 def _looks_like_email(text: str) -> bool:
     return "@" in text
 

@@ -264,7 +264,7 @@ def test_gui_rotation_repairs_a_secret_deleted_behind_our_back(
     wizard = make_wizard("--base-url", alegra_url, "--profile", "mia", store=lambda: store)
     assert wizard.currentPage() is wizard.credentials
     assert wizard.credentials.emailEdit.text() == "demo@alegra.test"
-    wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+    wizard.credentials.tokenEdit.set_token(DEMO_TOKEN)
     wizard.credentials.apply_cleaning()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)
@@ -297,7 +297,7 @@ def test_gui_rotation_with_a_keyring_answering_late_is_undone_then_retried(
         wizard = make_wizard(
             "--base-url", alegra_url, "--lang", "es", "--profile", pid, store=lambda: store
         )
-        wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+        wizard.credentials.tokenEdit.set_token(DEMO_TOKEN)
         wizard.credentials.apply_cleaning()
         wizard.next()
         qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)

@@ -104,7 +104,7 @@ def go_to(wizard: AlegraWizard, page: QWidget) -> None:
 def fill(wizard: AlegraWizard, email: str, token: str) -> None:
     go_to(wizard, wizard.credentials)
     wizard.credentials.emailEdit.setText(email)
-    wizard.credentials.tokenEdit.setText(token)
+    wizard.credentials.tokenEdit.set_token(token)
     wizard.credentials.apply_cleaning()
 
 

@@ -263,6 +263,143 @@ def open_alegra_then_hold(wizard: Any) -> Iterator[Wait]:
     yield from close_window(wizard)
 
 
+CARD = "Datos de usuario\nUsuario: ana@empresa.co\nToken: {token}\nRenovar token"
+
+
+def paste_routes(wizard: Any) -> Iterator[Wait]:
+    """Every way a token reaches the credentials page, for a screen reader listening from
+    another process (tests/helpers/atspi_token_reader.py): waits for GUI_DRIVER_GO, says
+    «route: NAME» (an AT-SPI announcement) before each route, checks where the token
+    landed, says «route: done» and closes. A route that misplaces the token exits STUCK."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QMimeData, QPoint, QPointF
+    from PySide6.QtGui import (
+        QClipboard,
+        QContextMenuEvent,
+        QDragEnterEvent,
+        QDropEvent,
+        QGuiApplication,
+    )
+
+    from wizard.ui.base import announce
+
+    token = os.environ["GUI_DRIVER_TOKEN"]
+    go = Path(os.environ["GUI_DRIVER_GO"])
+    clipboard = QGuiApplication.clipboard()
+    yield go.exists
+    yield from to_credentials(wizard)
+    c = wizard.credentials
+    email, secret = c.emailEdit, c.tokenEdit
+
+    def start(route: str, *, email_text: str = "", token_text: str = "") -> None:
+        announce(c, f"route: {route}")
+        email.setText(email_text)
+        secret.set_token(token_text)
+        c.apply_cleaning()
+
+    def landed(want_email: str, want_token: str = token) -> Wait:
+        def check() -> bool:
+            if secret.token() == want_token and email.text() == want_email:
+                return True
+            sys.stderr.write(f"gui_driver: misplaced: {email.text()!r} {secret.token()!r}\n")
+            return False
+
+        return check
+
+    def ctrl(edit: Any, key: Qt.Key, text: str, *, over_all: bool = False) -> None:
+        clipboard.setText(text)
+        edit.setFocus(Qt.FocusReason.TabFocusReason)
+        if over_all:
+            edit.selectAll()
+        else:
+            edit.end(False)
+        QTest.keyClick(edit, key, Qt.KeyboardModifier.ControlModifier)
+
+    start("typed")
+    secret.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClicks(secret, token)
+    yield landed("")
+    start("keyboard paste")
+    ctrl(secret, Qt.Key.Key_V, token)
+    yield landed("")
+    start("shift insert")
+    clipboard.setText(token)
+    secret.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.keyClick(secret, Qt.Key.Key_Insert, Qt.KeyboardModifier.ShiftModifier)
+    yield landed("")
+    start("paste over an old token", token_text="0a1b0c1d0e1f0a1b0c1d")
+    ctrl(secret, Qt.Key.Key_V, token, over_all=True)
+    yield landed("")
+    start("context menu paste")
+    clipboard.setText(token)
+    middle = QPoint(secret.width() // 2, secret.height() // 2)
+    menu_event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, middle, secret.mapToGlobal(middle)
+    )
+    QApplication.sendEvent(secret, menu_event)
+    yield lambda: QApplication.activePopupWidget() is not None
+    menu = QApplication.activePopupWidget()
+    next(a for a in menu.actions() if a.objectName() == "edit-paste").trigger()
+    menu.close()
+    yield landed("")
+    start("middle click")
+    clipboard.setText(token, QClipboard.Mode.Selection)
+    QTest.mouseClick(secret, Qt.MouseButton.MiddleButton, pos=middle)
+    yield landed("")
+    start("drop")
+    mime = QMimeData()
+    mime.setText(token)
+    drag = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    QApplication.sendEvent(secret, QDragEnterEvent(middle, *drag))  # a drop follows an enter
+    QApplication.sendEvent(secret, QDropEvent(QPointF(middle), *drag))
+    yield landed("")
+    start("paste into Usuario")
+    ctrl(email, Qt.Key.Key_V, token)
+    yield landed("")
+    start("email:token into Usuario")
+    ctrl(email, Qt.Key.Key_V, f"ana@empresa.co:{token}")
+    yield landed("ana@empresa.co")
+    start("whole card into Usuario")
+    ctrl(email, Qt.Key.Key_V, CARD.format(token=token))
+    yield landed("ana@empresa.co")
+    start("whole card into Token")
+    ctrl(secret, Qt.Key.Key_V, CARD.format(token=token))
+    yield landed("ana@empresa.co")
+    start("token after the email in Usuario", email_text="ana@empresa.co")
+    ctrl(email, Qt.Key.Key_V, token)
+    yield landed("ana@empresa.co")
+    start("messy paste re-written clean", email_text="ana@empresa.co")
+    ctrl(secret, Qt.Key.Key_V, f'  "Token: {token}"\u200b ')
+    yield landed("ana@empresa.co")
+    start("messy token into Usuario", email_text="ana@empresa.co")
+    ctrl(email, Qt.Key.Key_V, f' "{token}" ', over_all=True)
+    yield landed("ana@empresa.co")
+    start("undo", email_text="ana@empresa.co")
+    ctrl(secret, Qt.Key.Key_V, token)
+    yield landed("ana@empresa.co")  # (key clicks may be queued: one paste at a time)
+    ctrl(secret, Qt.Key.Key_V, "f" * 20, over_all=True)
+    yield landed("ana@empresa.co", want_token="f" * 20)
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    for edit in (secret, email):
+        edit.setFocus(Qt.FocusReason.TabFocusReason)
+        QTest.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(edit, Qt.Key.Key_Z, redo)
+    yield landed("ana@empresa.co", want_token="f" * 20)  # no old token came back
+    # Ctrl+Y: Unix line edits' "yank" pastes the clipboard
+    start("Ctrl+Y into Token")
+    ctrl(secret, Qt.Key.Key_Y, token)
+    yield landed("")
+    start("Ctrl+Y into Usuario", email_text="ana@empresa.co")
+    ctrl(email, Qt.Key.Key_Y, token)
+    yield landed("ana@empresa.co")
+    announce(c, "route: done")
+    yield pause(1500)
+    clipboard.clear()
+    yield from close_window(wizard)
+
+
 SCENARIOS: dict[str, Scenario] = {
     f.__name__: f
     for f in (
@@ -277,6 +414,7 @@ SCENARIOS: dict[str, Scenario] = {
         failed_save_give_up,
         failed_save_skip,
         open_alegra_then_hold,
+        paste_routes,
     )
 }
 CORRECTION_PATHS = ("token_typed_into_user", "token_pasted_into_user", "fail_back_change_email")

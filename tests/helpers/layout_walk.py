@@ -113,7 +113,7 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
         if page is cred:
             # Notes and problems under the fields: a messy paste, then a bad address.
             cred.emailEdit.setText("  Usuario: demo@alegra.test ")
-            cred.tokenEdit.setText('"0123456789abcdef0123 "')
+            cred.tokenEdit.set_token('"0123456789abcdef0123 "')
             cred.apply_cleaning()
             yield "credentials: paste notes", None
             cred.emailEdit.setText("demo@")
@@ -156,7 +156,7 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
         # After the done page the window has let go of the token: type it in again.
         cred.use_demo_account()
         cred.emailEdit.setText(email)
-        cred.tokenEdit.setText("0123456789abcdef0123")  # the save let go of it
+        cred.tokenEdit.set_token("0123456789abcdef0123")  # the save let go of it
         cred.apply_cleaning()
         wizard.next()
         if name == "running":

@@ -141,3 +141,73 @@ def test_the_reader_runs_with_the_system_python() -> None:
     proc = subprocess.run([SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True)
     assert proc.returncode == 0, proc.stderr.decode()
     assert Path(SYSTEM_PYTHON).resolve() != Path(sys.executable).resolve()
+
+
+# --- what a screen reader hears while a token is pasted (issue 24) ---
+TOKEN_READER = ROOT / "tests" / "helpers" / "atspi_token_reader.py"
+PASTE_ROUTES = (
+    "typed", "keyboard paste", "shift insert", "paste over an old token",
+    "context menu paste", "middle click", "drop", "paste into Usuario",
+    "email:token into Usuario", "whole card into Usuario", "whole card into Token",
+    "token after the email in Usuario", "messy paste re-written clean",
+    "messy token into Usuario", "undo", "Ctrl+Y into Token", "Ctrl+Y into Usuario",
+)  # fmt: skip
+
+
+def unique_token() -> str:
+    """20 characters, a letter and a digit in turn: no three of them in a row occur in
+    any text the window says (words, numbers), so any three heard are the token's."""
+    import secrets
+
+    letters, digits = "ghjkmnpqrstuvwxyz", "23456789"
+    return "".join(secrets.choice(letters) + secrets.choice(digits) for _ in range(10))
+
+
+@cache
+def hear_pastes(mode: str) -> tuple[str, dict]:
+    token = unique_token()
+    proc = subprocess.run(
+        ["dbus-run-session", "--", SYSTEM_PYTHON, str(TOKEN_READER), sys.executable, mode,
+         token],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")][-1]
+    return token, json.loads(line)
+
+
+def token_runs(token: str) -> set[str]:
+    """Every three characters of the token in a row, but for those inside its last four
+    (the «…» + last 4 hint the page shows and describes the field with)."""
+    return {token[i : i + 3] for i in range(len(token) - 2) if i < len(token) - 4}
+
+
+MODES = pytest.mark.parametrize("mode", ["normal", "support"])
+
+
+@MODES
+def test_every_paste_route_ran_to_its_end(mode: str) -> None:
+    _, report = hear_pastes(mode)
+    assert report["exit_code"] == 19, report["stderr"]  # every route landed; then cancelled
+    assert {h["route"] for h in report["heard"]} >= set(PASTE_ROUTES)
+
+
+@MODES
+def test_no_event_carries_the_token(mode: str) -> None:
+    token, report = hear_pastes(mode)
+    runs = token_runs(token)
+    heard = [h for h in report["heard"] if any(r in h["text"] + h["source"] for r in runs)]
+    assert heard == [], heard
+    assert not any(token[:-4] in h["text"] for h in report["heard"])
+
+
+@MODES
+def test_the_token_field_is_heard_as_bullets_on_every_route(mode: str) -> None:
+    _, report = hear_pastes(mode)
+    for route in PASTE_ROUTES:
+        changed = [
+            h for h in report["heard"]
+            if h["route"] == route and h["type"].startswith("object:text-changed")
+        ]  # fmt: skip
+        bullets = [h for h in changed if h["text"] and set(h["text"]) == {"•"}]
+        assert bullets, (route, changed)  # the token field did change, as bullets

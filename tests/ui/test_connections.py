@@ -175,7 +175,7 @@ def test_a_failed_recheck_shows_the_hint_and_offers_a_new_token(
     assert wizard.currentPage() is wizard.credentials
     assert wizard.ctx.updating is not None and wizard.ctx.updating.id == bad.id
     assert wizard.credentials.emailEdit.text() == "mx@alegra.test"
-    assert wizard.credentials.tokenEdit.text() == ""
+    assert wizard.credentials.tokenEdit.token() == ""
 
 
 def test_cambiar_token_warns_about_renovar_token_first(make_wizard, qtbot, two) -> None:  # type: ignore[no-untyped-def]
@@ -793,7 +793,7 @@ def test_cambiar_token_end_to_end_replaces_the_stored_token(
     view = view_of(qtbot, wizard)
     press(dialog_for(qtbot, view, old.id, view.rotate_button), "confirmButton")
     assert wizard.currentPage() is wizard.credentials
-    wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+    wizard.credentials.tokenEdit.set_token(DEMO_TOKEN)
     wizard.credentials.apply_cleaning()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.verified, timeout=10_000)

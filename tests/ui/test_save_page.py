@@ -76,7 +76,7 @@ def test_a_failing_keyring_explains_keeps_everything_and_allows_retry(
     assert wizard.save.error_title.text().startswith("No pudimos guardar")
     assert "No se guardó nada" in wizard.save.error_title.text()
     assert wizard.save.profileNameEdit.text() == "Mi nombre elegido"
-    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+    assert wizard.credentials.tokenEdit.token() == DEMO_TOKEN
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()  # retry
     save_and_finish(qtbot, wizard)
     assert (
@@ -173,9 +173,9 @@ def test_update_mode_replaces_the_token_only_after_it_works(
     wizard = make_wizard("--base-url", alegra_url, "--lang", "es", "--profile", "mia", store=store)
     assert wizard.currentPage() is wizard.credentials
     assert wizard.credentials.emailEdit.text() == "caido@alegra.test"
-    assert wizard.credentials.tokenEdit.text() == ""
+    assert wizard.credentials.tokenEdit.token() == ""
     assert "Actualizando el perfil «La mía»" in wizard.credentials.update_notice.text()
-    wizard.credentials.tokenEdit.setText(DEMO_TOKEN)
+    wizard.credentials.tokenEdit.set_token(DEMO_TOKEN)
     wizard.credentials.apply_cleaning()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.ctx.result is not None, timeout=10_000)
@@ -252,7 +252,7 @@ def test_after_a_save_the_window_lets_go_of_the_token(alegra_url, make_wizard, q
     connected_to_save_page(qtbot, wizard)
     save_and_finish(qtbot, wizard)
     assert wizard.ctx.token == ""
-    assert wizard.credentials.tokenEdit.text() == ""
+    assert wizard.credentials.tokenEdit.token() == ""
     hint = "…" + DEMO_TOKEN[-4:]
     assert wizard.ctx.token_hint == hint  # still said, from the saved profile
     assert wizard.done_page.facts["token"][1].text() == hint

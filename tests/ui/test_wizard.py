@@ -244,7 +244,7 @@ def test_paste_of_a_messy_card_fills_both_fields(make_wizard, qtbot) -> None:  #
     page.emailEdit.setFocus()
     qtbot.keyClick(page.emailEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert page.emailEdit.text() == "Ana.Perez@empresa.com"
-    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.tokenEdit.token() == DEMO_TOKEN
     assert page.both_label.isVisible()
     assert page.notes["email"].text() == (
         "Separamos el correo y el token, que venían juntos."
@@ -262,7 +262,7 @@ def test_paste_of_token_with_spaces_says_what_was_fixed(make_wizard, qtbot) -> N
     QGuiApplication.clipboard().setText(f'  "{DEMO_TOKEN}" ')
     page.tokenEdit.setFocus()
     qtbot.keyClick(page.tokenEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.tokenEdit.token() == DEMO_TOKEN
     assert page.notes["token"].text() == "Quitamos 3 espacios y 2 comillas."
 
 
@@ -288,15 +288,20 @@ def test_token_is_masked_until_the_user_asks(make_wizard, qtbot) -> None:  # typ
     go_to(wizard, wizard.credentials)
     page = wizard.credentials
     assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
-    assert page.tokenEdit.text() == ""  # never pre-filled from the clipboard
-    qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
-    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Normal
+    assert page.tokenEdit.token() == ""  # never pre-filled from the clipboard
     page.emailEdit.setText("ana@empresa.com")
-    page.tokenEdit.setText(DEMO_TOKEN)
+    page.tokenEdit.set_token(DEMO_TOKEN)
     page.apply_cleaning()
+    assert page.token_shown.isHidden()
+    qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
+    # Shown in a label of its own, never selectable; the field stays masked.
+    assert page.token_shown.text() == DEMO_TOKEN and not page.token_shown.isHidden()
+    assert page.token_shown.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
+    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert DEMO_TOKEN not in page.tokenEdit.text()
     wizard.next()
     wizard.back()
-    assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
+    assert page.token_shown.isHidden() and page.token_shown.text() == ""
 
 
 def test_cancel_during_slow_check_is_immediate_and_late_answer_ignored(make_wizard, qtbot):  # type: ignore[no-untyped-def]
@@ -363,12 +368,12 @@ def test_back_keeps_what_was_typed(make_wizard, qtbot) -> None:  # type: ignore[
     qtbot.mouseClick(wizard.test.backButton, Qt.MouseButton.LeftButton)
     assert wizard.currentPage() is wizard.credentials
     assert wizard.credentials.emailEdit.text() == "nadie@alegra.test"
-    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+    assert wizard.credentials.tokenEdit.token() == DEMO_TOKEN
     wizard.back()
     wizard.back()
     go_to(wizard, wizard.credentials)
     assert wizard.credentials.emailEdit.text() == "nadie@alegra.test"
-    assert wizard.credentials.tokenEdit.text() == DEMO_TOKEN
+    assert wizard.credentials.tokenEdit.token() == DEMO_TOKEN
 
 
 @pytest.mark.parametrize("token", [DEMO_TOKEN, CANARY_TOKEN])
@@ -521,7 +526,7 @@ def test_a_token_pasted_into_the_email_field_goes_to_the_token_field_masked(
     page.emailEdit.setFocus()
     page.emailEdit.selectAll()
     qtbot.keyClick(page.emailEdit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
-    assert page.tokenEdit.text() == DEMO_TOKEN
+    assert page.tokenEdit.token() == DEMO_TOKEN
     assert page.tokenEdit.echoMode() == QLineEdit.EchoMode.Password
     assert page.emailEdit.text() == email_before
     assert DEMO_TOKEN not in page.emailEdit.text()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +33,7 @@ from wizard.ui.base import (
     tone,
 )
 from wizard.ui.context import WizardContext
+from wizard.ui.secret_edit import PasteGuardEdit, SecretEdit
 
 if TYPE_CHECKING:
     from wizard.store import Profile
@@ -47,13 +49,15 @@ class CredentialsPage(BasePage):
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "credentialsPage", parent)
-        self.emailEdit = QLineEdit(self)
+        # Pastes reach _paste before anything is inserted; the token lives in Python only.
+        self.emailEdit = PasteGuardEdit(self)
         self.emailEdit.setObjectName("emailEdit")
+        self.emailEdit.paste_handler = lambda text, a, b: self._paste("email", text, a, b)
         self.bind(self.emailEdit.setPlaceholderText, "gui.credentials.email_placeholder")
         self.bind(self.emailEdit.setAccessibleName, "gui.credentials.email_name")
-        self.tokenEdit = QLineEdit(self)
+        self.tokenEdit = SecretEdit(self)
         self.tokenEdit.setObjectName("tokenEdit")
-        self.tokenEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.tokenEdit.paste_handler = lambda text, a, b: self._paste("token", text, a, b)
         self.bind(self.tokenEdit.setPlaceholderText, "gui.credentials.token_placeholder")
         self.bind(self.tokenEdit.setAccessibleName, "gui.credentials.token_name")
         for edit in (self.emailEdit, self.tokenEdit):
@@ -67,6 +71,11 @@ class CredentialsPage(BasePage):
         self.show_button.setCheckable(True)
         self.bind(self.show_button.setAccessibleName, "gui.credentials.show_name")
         self.show_button.toggled.connect(self._show_token)
+        # «Mostrar»: the token in a label of its own, never selectable (no PRIMARY
+        # selection, no undo history); the field stays masked.
+        self.token_shown = make_label(self, name="tokenShownLabel", wrap=False)
+        self.token_shown.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.token_shown.setTextFormat(Qt.TextFormat.PlainText)
         ctx.supportChanged.connect(self._support_changed)
         ctx.tokenForgotten.connect(self._forget_token)
 
@@ -98,7 +107,11 @@ class CredentialsPage(BasePage):
         grid.addWidget(token_label, 3, 0)
         grid.addWidget(self.tokenEdit, 3, 1)
         grid.addWidget(self.show_button, 3, 2)
-        grid.addWidget(self.token_hint, 4, 1, 1, 2)
+        under_token = QVBoxLayout()
+        under_token.setContentsMargins(0, 0, 0, 0)
+        under_token.addWidget(self.token_shown)
+        under_token.addWidget(self.token_hint)
+        grid.addLayout(under_token, 4, 1, 1, 2)
         grid.addWidget(self.notes["token"], 5, 1, 1, 2)
         grid.addWidget(self.problems["token"], 6, 1, 1, 2)
         grid.setColumnStretch(1, 1)
@@ -127,13 +140,14 @@ class CredentialsPage(BasePage):
         demo_row.addWidget(self.demo_accounts, 1)
         self.body.addLayout(demo_row)
 
-        self._previous = {"email": "", "token": ""}
+        self._previous = ""  # the email field's text as the page last saw it
         self._fixes: list[Note] = []  # what the last paste or cleanup changed
         self._filled_both = False
         self._moved_token = False  # the last paste into «Usuario» was a token, moved
+        self._token_typing = False  # the token is being typed: its hint waits
         self._cleaned: Cleaned = credentials.clean("", "")
-        self.emailEdit.textEdited.connect(lambda text: self._edited("email", text))
-        self.tokenEdit.textEdited.connect(lambda text: self._edited("token", text))
+        self.emailEdit.textEdited.connect(self._email_edited)
+        self.tokenEdit.secretEdited.connect(self._token_edited)
         self.emailEdit.editingFinished.connect(self.apply_cleaning)
         self.tokenEdit.editingFinished.connect(self.apply_cleaning)
         self._show_token(False)
@@ -183,35 +197,62 @@ class CredentialsPage(BasePage):
 
     # --- editing ---
     def _raw(self) -> tuple[str, str]:
-        return self.emailEdit.text(), self.tokenEdit.text()
+        return self.emailEdit.text(), self.tokenEdit.token()
 
-    def _edited(self, field: str, text: str) -> None:
-        # Earlier explanations about this field no longer describe it.
-        self._fixes = [n for n in self._fixes if n.field not in (field, "both")]
-        self._filled_both = False
-        self._moved_token = self._moved_token and field == "email"
-        pasted = abs(len(text) - len(self._previous[field])) >= 2  # a paste, not a keystroke
-        if pasted and field == "email" and credentials.looks_like_token(text):
-            self._move_token_out_of_email(text)
+    def _email_edited(self, text: str) -> None:
+        # What no paste route brought (an input method, an assistive technology writing
+        # the field): a jump of two or more characters is cleaned as a paste is.
+        previous = self._previous
+        self._forget_notes("email")
+        pasted = abs(len(text) - len(previous)) >= 2
+        if pasted and credentials.looks_like_token(text):
+            self._place(previous if "@" in previous else "", text, moved=True)
         elif pasted:
             self.apply_cleaning()
         else:
             self._refresh()
 
-    def _move_token_out_of_email(self, text: str) -> None:
-        """A token pasted into «Usuario» (rotation: over the stored email) goes to the token
-        field, masked, before the window paints it in clear; the email comes back."""
-        previous = self._previous["email"]
-        self._set_texts(previous if "@" in previous else "", text)
-        self.show_button.setChecked(False)
-        self._moved_token = True
-        self.tokenEdit.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.apply_cleaning()
+    def _token_edited(self, pasted: bool) -> None:
+        self._forget_notes("token")
+        # Keystrokes: no «…» + last 4 until the field is left (editingFinished cleans it),
+        # or each one would show, and say, the next four characters of the token.
+        self._token_typing = not pasted
+        if pasted:
+            self.apply_cleaning()
+        else:
+            self._refresh()
+
+    def _forget_notes(self, field: str) -> None:
+        """Earlier explanations about this field no longer describe it."""
+        self._fixes = [n for n in self._fixes if n.field not in (field, "both")]
+        self._filled_both = False
+        self._moved_token = self._moved_token and field == "email"
+
+    def _paste(self, field: str, text: str, start: int, end: int) -> None:
+        """A paste, before anything is inserted: placed (a card or `email:token` fills
+        both fields, a token pasted into «Usuario» goes to the token field), then cleaned;
+        only the cleaned values reach the fields."""
+        email, token, moved = credentials.place_paste(
+            field, self.emailEdit.text(), self.tokenEdit.token(), start, end, text
+        )
+        self._forget_notes(field)
+        self._moved_token = False
+        self._place(email, token, moved=moved)
+
+    def _place(self, email: str, token: str, *, moved: bool) -> None:
+        if moved:  # a token pasted into «Usuario» (rotation: over the stored email)
+            self.show_button.setChecked(False)
+            self._moved_token = True
+            self.tokenEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._clean(email, token)
 
     def apply_cleaning(self) -> None:
-        raw_email, raw_token = self._raw()
+        self._clean(*self._raw())
+
+    def _clean(self, raw_email: str, raw_token: str) -> None:
+        self._token_typing = False
         cleaned = credentials.clean(raw_email, raw_token)
-        if (cleaned.email, cleaned.token) != (raw_email, raw_token):
+        if (cleaned.email, cleaned.token) != self._raw():
             self._set_texts(cleaned.email, cleaned.token)
             self._fixes = list(cleaned.fixes)
             self._filled_both = any(
@@ -228,9 +269,11 @@ class CredentialsPage(BasePage):
         self._refresh()
 
     def _set_texts(self, email: str, token: str) -> None:
-        for edit, value in ((self.emailEdit, email), (self.tokenEdit, token)):
-            if edit.text() != value:
-                edit.setText(value)  # setText does not emit textEdited
+        if self.emailEdit.text() != email:
+            self.emailEdit.setText(email)  # setText does not emit textEdited
+        if self.tokenEdit.token() != token:
+            self.tokenEdit.set_token(token)
+            self._token_typing = False
 
     def _forget_token(self) -> None:
         self._set_texts(self.emailEdit.text(), "")
@@ -254,9 +297,8 @@ class CredentialsPage(BasePage):
         if shown and self.ctx.support:
             self.show_button.setChecked(False)
             return
-        self.tokenEdit.setEchoMode(
-            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        )
+        self.token_shown.setText(self.tokenEdit.token() if shown else "")
+        self.token_shown.setVisible(shown and bool(self.tokenEdit.token()))
         self.show_button.setText(
             self.ctx.t("gui.credentials.hide" if shown else "gui.credentials.show")
         )
@@ -267,7 +309,7 @@ class CredentialsPage(BasePage):
 
     # --- what the page says ---
     def _refresh(self) -> None:
-        self._previous = {"email": self.emailEdit.text(), "token": self.tokenEdit.text()}
+        self._previous = self.emailEdit.text()
         self._cleaned = c = credentials.clean(*self._raw())
         self.ctx.email, self.ctx.token = c.email, c.token
         lang = self.ctx.lang
@@ -280,7 +322,9 @@ class CredentialsPage(BasePage):
                 n for n in c.problems if n.field in (field, "both") and n.id not in QUIET_PROBLEMS
             ]
             self.problems[field].setText("\n".join(credentials.describe(problems, lang)))
-        hint = present.mask_token(c.token)
+        if self.show_button.isChecked():
+            self._show_token(True)  # the shown token follows the field
+        hint = "" if self._token_typing else present.mask_token(c.token)
         self.token_hint.setText(self.ctx.t("gui.credentials.token_hint", hint=hint) if hint else "")
         self.both_label.setText(
             self.ctx.t("gui.credentials.filled_both") if self._filled_both else ""
