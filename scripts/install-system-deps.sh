@@ -2,8 +2,9 @@
 # Install the Debian packages the app and the tests need, only those missing.
 # Usage: install-system-deps.sh [run|test]
 #   run:  what the GUI needs to start (Qt's runtime libraries).
-#   test: plus Xvfb (screenshots, frozen-app smoke test), a real Secret Service, and
-#         libsecret's secret-tool and Node (README's readers of what we store).
+#   test: plus Xvfb (screenshots, frozen-app smoke test), a real Secret Service,
+#         libsecret's secret-tool and Node (README's readers of what we store), and git
+#         (a CRLF clone of the catalog: test_i18n), also where the tree was copied in.
 # Does nothing where apt-get is absent (not Debian) and explains what to do when
 # not root.
 set -euo pipefail
@@ -14,7 +15,7 @@ qt_runtime=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0 libwayland-client0 libwayland-cursor0)
 test_extra=(xvfb xauth gnome-keyring dbus dbus-x11 libsecret-tools nodejs binutils openssl
-  util-linux at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils)
+  util-linux at-spi2-core python3-pyatspi dpkg-dev desktop-file-utils appstream xz-utils git)
 
 wanted=("${qt_runtime[@]}")
 if [ "$profile" = test ]; then
