@@ -145,7 +145,7 @@ def _ratios(series: list[Series]) -> str:
     text = ""
     for other in series[1:]:
         ratio = series[0].median / other.median
-        goal = "goal ≤ 1.15×" if "requests" in other.name else "no goal: the stricter floor"
+        goal = "goal ≤ 1.10×" if "requests" in other.name else "no goal: the stricter floor"
         text += f"\nratio of medians (ours / {other.name}): **{ratio:.2f}×** ({goal})"
     return text
 
