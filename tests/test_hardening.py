@@ -43,6 +43,25 @@ def test_the_cli_reads_alegra_token_then_drops_it_and_dumps_no_core(cli_env) -> 
     assert got["dumpable"] == 0
 
 
+# A command that never reads the token: what it starts inherits none either.
+DOCTOR_PROBE = """
+import contextlib, io, json, os
+from wizard.launch import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["doctor", "--offline", "--json"])
+print(json.dumps({"env": "ALEGRA_TOKEN" in os.environ}))
+"""
+
+
+def test_a_command_that_never_reads_the_token_holds_it_out_of_the_environment(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run(
+        [sys.executable, "-c", DOCTOR_PROBE], env={**cli_env, "ALEGRA_TOKEN": "a" * 20},
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout.splitlines()[-1]) == {"env": False}
+
+
 def test_the_window_drops_the_secret_variables_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import os
 

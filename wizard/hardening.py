@@ -15,6 +15,8 @@ import sys
 # ALEGRA_API_URL are not secrets).
 SECRET_VARIABLES = ("ALEGRA_TOKEN",)
 PR_SET_DUMPABLE = 4  # <linux/prctl.h>
+# The secret variables' values, once hold_secrets() took them out of the environment.
+_held: dict[str, str] = {}
 
 
 def disable_core_dumps() -> None:
@@ -34,10 +36,23 @@ def disable_core_dumps() -> None:
         libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
+def hold_secrets() -> None:
+    """Take the secret variables out of the environment now, their values kept for
+    take_secret(): whatever this process starts (doctor's `gsettings`, say) inherits none,
+    in the commands that never read them too."""
+    for name in SECRET_VARIABLES:
+        if name in os.environ:
+            _held[name] = os.environ.pop(name)
+
+
+def has_secret(name: str = "ALEGRA_TOKEN") -> bool:
+    return name in _held or name in os.environ
+
+
 def take_secret(name: str = "ALEGRA_TOKEN") -> str | None:
-    """The variable's value, removed from this process's environment as it is read: what
-    this process starts afterwards never inherits it."""
-    return os.environ.pop(name, None)
+    """The variable's value, out of the environment (and out of this module) once read."""
+    held, current = _held.pop(name, None), os.environ.pop(name, None)
+    return held if held is not None else current
 
 
 def drop_secret_environment() -> None:
@@ -46,9 +61,9 @@ def drop_secret_environment() -> None:
         os.environ.pop(name, None)
 
 
-def protect_process(*, keep_secrets: bool = False) -> None:
-    """Start-up guard of both front ends. keep_secrets: the CLI reads ALEGRA_TOKEN later
-    (take_secret drops it then)."""
+def protect_process() -> None:
+    """The CLI's start-up guard: no core dumps, the secrets out of the environment (held
+    for take_secret). The window drops them at start and turns dumps off after its first
+    paint (app.main)."""
     disable_core_dumps()
-    if not keep_secrets:
-        drop_secret_environment()
+    hold_secrets()

@@ -147,7 +147,7 @@ def run_cli(argv: Sequence[str]) -> int:
     from wizard.cli.options import Context
     from wizard.cli.render import Io, argv_lang
 
-    hardening.protect_process(keep_secrets=True)  # the command reads ALEGRA_TOKEN, then drops it
+    hardening.protect_process()  # no core dump; ALEGRA_TOKEN held out of the environment
     configure_streams()
     io = Io(sys.stdin, sys.stdout, sys.stderr, argv_lang(argv), json="--json" in argv)
     try:

@@ -11,7 +11,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any, TextIO
 
-from wizard import present
+from wizard import hardening, present
 from wizard.cli.options import (
     STDIN_CAP_BYTES,
     Context,
@@ -156,10 +156,8 @@ def gather(given: Given, io: Io, ctx: Context, *, use_default: bool) -> Inputs:
     token: str | None = None
     if given.token_stdin:
         token = read_stdin(io.stdin, io.lang)
-    elif "ALEGRA_TOKEN" in os.environ:
-        from wizard.hardening import take_secret
-
-        token = take_secret("ALEGRA_TOKEN")  # gone from the environment once read
+    elif hardening.has_secret("ALEGRA_TOKEN"):
+        token = hardening.take_secret("ALEGRA_TOKEN")  # gone from the process once read
     email = given.email or os.environ.get("ALEGRA_EMAIL")
     base_url = given.base_url or os.environ.get("ALEGRA_API_URL")
     # A stored profile: the one named, else (when nothing was given to check) the default.
