@@ -3,8 +3,9 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 
 - tests.helpers          ROOT, CANARY_TOKEN
 - tests.helpers.cli      in_process (the CLI through wizard.launch.main with in-memory streams),
-                         run (a child process), needs_process, CliResult, isolated_network;
-                         the run_cli fixture is in tests/conftest.py
+                         run (a child process), needs_process, CliResult, isolated_network,
+                         and what tests/cli/ shares (check, assert_outcome, Run, closed_pipe...);
+                         the run_cli and script fixtures are in tests/conftest.py
 - tests.helpers.keyrings real_keyring, write_profiles, MemoryBackend and backends that fail on cue
 - tests.helpers.subprocess_keyrings  those backends as KeyringBackend classes, for subprocesses only
 - tests.helpers.faultserver  the raw-socket adversarial server, its behaviours and assertions
