@@ -3,8 +3,7 @@
 Two requests floors: the historical one (GET /company only) and one doing the same two
 requests check now makes (GET /company, then GET /users/self for who the token belongs to).
 A third, stricter floor uses the standard library alone (http.client, one connection for
-both requests), which wizard.transport is built on since issue 14: what is left of our
-own overhead (argument parsing, cleaning, the catalog, the JSON report).
+both requests): no goal, it shows what an HTTP library costs at all.
 
 Both are whole process runs (start, import, GET /company, print, exit) against the same
 in-process sandbox on 127.0.0.1, alternating, after a warm-up round.

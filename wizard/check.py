@@ -286,7 +286,7 @@ def _check(request: Request, client: transport.Client, start: float) -> CheckRes
         )  # fmt: skip
     if body is None:
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="body too large")
-    parsed = _json(body)
+    parsed = _parsed(body)
     if parsed is None:
         return result(Code.UNEXPECTED_RESPONSE, status, rate_limit=rate, detail="not JSON")
     if not isinstance(parsed, dict):
@@ -307,7 +307,7 @@ def _check(request: Request, client: transport.Client, start: float) -> CheckRes
     )
 
 
-def _json(body: bytes) -> Any:
+def _parsed(body: bytes) -> Any:
     """The parsed body, or None when it is no JSON we can read: not UTF-8, malformed, or
     nested deeper than the parser recurses (any parser error is the server's answer, not
     our failure)."""
@@ -333,4 +333,4 @@ def _users_self(
     rate = parse_rate_limit(answer.headers)
     if answer.status != 200 or answer.body is None:
         return answer.status, None, rate
-    return answer.status, parse_user(_json(answer.body)), rate
+    return answer.status, parse_user(_parsed(answer.body)), rate
