@@ -400,6 +400,37 @@ def paste_routes(wizard: Any) -> Iterator[Wait]:
     yield from close_window(wizard)
 
 
+def show_then_select(wizard: Any) -> Iterator[Wait]:
+    """Pastes GUI_DRIVER_TOKEN, presses «Mostrar», selects the shown token and the field as
+    a user would (double and triple click, Shift+Home), presses «Ocultar», then writes what
+    X11's PRIMARY selection holds to GUI_DRIVER_PRIMARY, and cancels."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QClipboard, QGuiApplication
+
+    token = os.environ["GUI_DRIVER_TOKEN"]
+    clipboard = QGuiApplication.clipboard()
+    yield from to_credentials(wizard)
+    c = wizard.credentials
+    type_into(c.emailEdit, "ana@empresa.co")
+    paste_into(c.tokenEdit, token)
+    clipboard.setText("before", QClipboard.Mode.Selection)
+    QTest.mouseClick(c.show_button, Qt.MouseButton.LeftButton)
+    yield lambda: c.token_shown.isVisible()
+    label = c.token_shown
+    QTest.mouseDClick(label, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(label, Qt.MouseButton.LeftButton)
+    c.tokenEdit.setFocus(Qt.FocusReason.MouseFocusReason)
+    QTest.mouseDClick(c.tokenEdit, Qt.MouseButton.LeftButton)
+    QTest.keyClick(c.tokenEdit, Qt.Key.Key_End)
+    QTest.keyClick(c.tokenEdit, Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier)
+    yield pause(300)
+    QTest.mouseClick(c.show_button, Qt.MouseButton.LeftButton)
+    yield pause(300)
+    Path(os.environ["GUI_DRIVER_PRIMARY"]).write_text(clipboard.text(QClipboard.Mode.Selection))
+    yield from close_window(wizard)
+
+
 SCENARIOS: dict[str, Scenario] = {
     f.__name__: f
     for f in (
@@ -415,6 +446,7 @@ SCENARIOS: dict[str, Scenario] = {
         failed_save_skip,
         open_alegra_then_hold,
         paste_routes,
+        show_then_select,
     )
 }
 CORRECTION_PATHS = ("token_typed_into_user", "token_pasted_into_user", "fail_back_change_email")

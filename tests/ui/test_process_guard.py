@@ -66,3 +66,24 @@ def test_the_window_turns_core_dumps_off_and_its_browser_gets_no_token(tmp_path:
     assert token not in seen
     assert "ALEGRA_TOKEN" not in seen
     assert proc.returncode == 19, proc.stderr[-2000:]
+
+
+def test_a_shown_token_never_reaches_the_primary_selection(tmp_path: Path) -> None:
+    # X11's PRIMARY selection takes whatever is selected, no Ctrl+C needed: Xvfb and xcb,
+    # as a Linux desktop has it (Qt's offscreen platform has no selection).
+    token = "sel" + uuid.uuid4().hex[:17]
+    primary = tmp_path / "primary"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
+    env.update(
+        QT_QPA_PLATFORM="xcb",
+        GUI_DRIVER_TOKEN=token,
+        GUI_DRIVER_PRIMARY=str(primary),
+        ALEGRA_WIZARD_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m",
+         "tests.helpers.gui_driver", "show_then_select", "--sandbox", "--lang", "es"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 19, proc.stderr[-2000:]
+    assert primary.read_text() == "before"  # nothing selected went there
