@@ -125,3 +125,25 @@ def test_hint_as_json_and_as_text() -> None:
     assert present.hint_json(None) is None
     lines = present.hint_text(hint).splitlines()
     assert lines[0] == hint.title and lines[1] == f"  1. {hint.steps[0]}"
+
+
+def test_check_json_carries_the_app_files_needs_when_they_were_checked() -> None:
+    from wizard import probe
+    from wizard.needs import Need, NeedsReport
+
+    report = NeedsReport(
+        (
+            Need("invoices", probe.AVAILABLE, None),
+            Need("bank_accounts", probe.NOT_IN_PLAN, "pagos"),
+            Need("items", probe.SKIPPED, None),
+        )
+    )
+    cleaned = credentials.clean("ana@empresa.co", CANARY_TOKEN)
+    data = present.check_json(
+        Code.NEEDS_UNMET, hint_for(Code.NEEDS_UNMET, "es"), "es", cleaned=cleaned, needs=report
+    )
+    assert list(data)[-2:] == ["needs_missing", "needs_unchecked"]
+    assert [n["resource"] for n in data["needs_missing"]] == ["bank_accounts"]
+    assert [n["resource"] for n in data["needs_unchecked"]] == ["items"]
+    without = present.check_json(Code.CONNECTED, None, "es", cleaned=cleaned)
+    assert "needs_missing" not in without and "needs_unchecked" not in without

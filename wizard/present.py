@@ -266,12 +266,13 @@ def check_json(
     matches_stored: bool | None = None,
     permissions: list[dict[str, Any]] | None = None,
     profiles: list[str] | None = None,
+    needs: Any = None,
 ) -> dict[str, Any]:
     """DESIGN's check report (`check --json`, and `login --json` before its own fields),
     from what the check found: `cleaned` (wizard.credentials.Cleaned: the email, the
     masked token and what cleaning noticed), the network `result` when there was one, and
     what some ends add (the offline comparison with the stored token, the probe's
-    permissions, the profiles to choose from)."""
+    permissions, the profiles to choose from, the app file's needs as checked)."""
     notes = cleaned
     warnings = [{"field": n.field, "warning": n.id} for n in notes.warnings] if notes else []
     if result is not None:
@@ -300,6 +301,9 @@ def check_json(
         report["permissions"] = permissions
     if profiles:
         report["profiles"] = profiles
+    if needs is not None:  # wizard.needs.NeedsReport: the app file's needs were checked
+        report["needs_missing"] = needs.missing_json()
+        report["needs_unchecked"] = needs.unchecked_json()
     return report
 
 

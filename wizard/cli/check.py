@@ -224,29 +224,18 @@ class Checked:
         self.extra: dict[str, Any] = {}  # login's own fields
 
     def json(self, lang: str) -> dict[str, Any]:
-        return {
-            **present.check_json(
-                self.code,
-                self.hint,
-                lang,
-                cleaned=self.cleaned,
-                result=self.result,
-                matches_stored=self.matches_stored,
-                permissions=self.permissions,
-                profiles=self.profiles,
-            ),
-            **self._needs_json(),
-            **self.extra,
-        }
-
-    def _needs_json(self) -> dict[str, Any]:
-        """needs_missing / needs_unchecked, when the app file's needs were checked."""
-        if self.needs is None:
-            return {}
-        return {
-            "needs_missing": self.needs.missing_json(),
-            "needs_unchecked": self.needs.unchecked_json(),
-        }
+        report = present.check_json(
+            self.code,
+            self.hint,
+            lang,
+            cleaned=self.cleaned,
+            result=self.result,
+            matches_stored=self.matches_stored,
+            permissions=self.permissions,
+            profiles=self.profiles,
+            needs=self.needs,
+        )
+        return {**report, **self.extra}
 
 
 def clean_and_check(given: Given, io: Io, ctx: Context, *, use_default: bool) -> Checked:
