@@ -12,6 +12,7 @@ the credentials page cleans them and sends a token to the token field.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -37,12 +38,17 @@ HISTORY_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 def _is_paste(event: QKeyEvent) -> bool:
     """Ctrl+V, Shift+Insert (the platform's paste keys), and Ctrl+Y, which Qt's line
-    edits take as the Unix "yank" (a paste) where it is not Redo (Windows)."""
+    edits take as the Emacs "yank" (a paste) where it is not Redo (Windows). On macOS the
+    Ctrl key is Qt's Meta."""
     if event.matches(QKeySequence.StandardKey.Paste):
         return True
-    yank = event.key() == Qt.Key.Key_Y
-    only_ctrl = event.modifiers() == Qt.KeyboardModifier.ControlModifier
-    return yank and only_ctrl and not event.matches(QKeySequence.StandardKey.Redo)
+    ctrl_key = (
+        Qt.KeyboardModifier.MetaModifier
+        if sys.platform == "darwin"
+        else Qt.KeyboardModifier.ControlModifier
+    )
+    yank = event.key() == Qt.Key.Key_Y and event.modifiers() == ctrl_key
+    return yank and not event.matches(QKeySequence.StandardKey.Redo)
 
 
 def _is_shortcut(event: QKeyEvent) -> bool:
