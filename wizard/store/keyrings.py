@@ -297,10 +297,13 @@ class Keyring:
         """Whether a slow call may be the system asking the user: keyring's macOS backend
         (or a subclass of it)."""
         try:
-            kinds = type(self.effective_backend()).__mro__
+            backend = self.effective_backend()
         except Exception:
             return False
-        return any(kind.__module__.startswith("keyring.backends.macOS") for kind in kinds)
+        _skip_macos_api_off_macos()
+        from keyring.backends.macOS import Keyring as MacOSKeyring
+
+        return isinstance(backend, MacOSKeyring)
 
     def call(self, fn: Any, *args: Any) -> Any:
         """A keyring call with a timeout: a hung Secret Service must not freeze us. On

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-# keyring's own names: its backend's module and class, and the persistence it accepts.
-WINDOWS_BACKEND = ("keyring.backends.Windows", "WinVaultKeyring")
-PERSIST = "local machine"
+PERSIST = "local machine"  # keyring's name for CRED_PERSIST_LOCAL_MACHINE
 ERROR_NOT_FOUND = 1168  # Windows' ERROR_NOT_FOUND, as pywintypes.error.winerror
 
 
 def is_windows_vault(backend: Any) -> bool:
     """True for keyring's Windows Credential Manager backend (or a subclass of it)."""
-    return any((k.__module__, k.__name__) == WINDOWS_BACKEND for k in type(backend).__mro__)
+    from keyring.backends.Windows import WinVaultKeyring  # importable on every system
+
+    return isinstance(backend, WinVaultKeyring)
 
 
 def compound_target(service: str, username: str) -> str:
