@@ -52,6 +52,19 @@ class Report:
         return bool(self.rows) and all(row.code is Code.CONNECTED for row in self.rows)
 
     @property
+    def working(self) -> int:
+        return sum(row.code is Code.CONNECTED for row in self.rows)
+
+    @property
+    def unchecked(self) -> int:
+        """Left unchecked: Alegra asked to wait, or the run was stopped."""
+        return sum(row.code is None for row in self.rows)
+
+    @property
+    def failing(self) -> int:
+        return len(self.rows) - self.working - self.unchecked
+
+    @property
     def first_failure(self) -> Row | None:
         """The first profile that is not connected (checked, or left unchecked)."""
         return next((row for row in self.rows if row.code is not Code.CONNECTED), None)

@@ -121,12 +121,9 @@ def row_line(row: Row, lang: str) -> str:
 
 
 def summary_line(report: Report, lang: str) -> str:
-    total = len(report.rows)
-    working = sum(row.code is Code.CONNECTED for row in report.rows)
-    unchecked = sum(row.code is None for row in report.rows)
     line = msg(
-        "check_all.summary", lang, total=total, working=working,
-        failing=total - working - unchecked,
+        "check_all.summary", lang, total=len(report.rows), working=report.working,
+        failing=report.failing,
     )  # fmt: skip
     if report.wait_s is not None:
         from datetime import datetime, timedelta
@@ -135,7 +132,7 @@ def summary_line(report: Report, lang: str) -> str:
         from wizard.hints import wait_words
 
         line += " " + msg(
-            "check_all.stopped", lang, unchecked=unchecked,
+            "check_all.stopped", lang, unchecked=report.unchecked,
             wait=wait_words(report.wait_s, lang), at=at,
         )  # fmt: skip
     return line

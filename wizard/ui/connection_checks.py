@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wizard import present
-from wizard.outcomes import Code
 from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
@@ -61,12 +60,9 @@ def connected_text(ctx: WizardContext, name: str, result: CheckResult) -> str:
 
 def checked_all_text(ctx: WizardContext, report: Report) -> str:
     """How many work, how many fail, and a 429's wait if the run stopped for one."""
-    total = len(report.rows)
-    working = sum(row.code == Code.CONNECTED for row in report.rows)
-    unchecked = sum(row.code is None for row in report.rows)
     text = ctx.t(
-        "gui.connections.check_all_done", total=total, working=working,
-        failing=total - working - unchecked,
+        "gui.connections.check_all_done", total=len(report.rows), working=report.working,
+        failing=report.failing,
     )  # fmt: skip
     if report.wait_s is not None:
         from wizard.hints import wait_words
