@@ -6,7 +6,6 @@ run within Alegra's rate limit (wizard.recheck)."""
 from __future__ import annotations
 
 import itertools
-import socket
 import threading
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.faultserver import closed_port
 from tests.helpers.keyrings import MemoryBackend, real_keyring
 from wizard.check import CheckResult
 from wizard.outcomes import Code
@@ -24,12 +24,6 @@ from wizard.store import Profile, Store, keyring_service
 pytestmark = pytest.mark.keyring
 
 WRONG = "f00dfeed0123456789ab"  # a token renewed in Alegra since it was saved
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
