@@ -228,8 +228,10 @@ def _run(command: Command, args: argparse.Namespace, io: Io, ctx: Context) -> in
         storage_error = render.as_storage_error(exc)
         if storage_error is not None:
             return render.render_storage_error(storage_error, io)
-        if getattr(args, "debug", False):
-            raise
+        if getattr(args, "debug", False):  # the traceback, through Io: secrets masked
+            import traceback
+
+            io.err("".join(traceback.format_exception(exc)).rstrip())
         from wizard import crashlog  # the details, for support (a hidden run has no --debug)
 
         log = crashlog.write((type(exc), exc, exc.__traceback__))

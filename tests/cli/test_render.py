@@ -11,21 +11,30 @@ from wizard.sandbox import DEMO_TOKEN
 
 def test_an_internal_error_under_json_prints_one_json_object(script, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import wizard.store
+    from tests.helpers import CANARY_TOKEN
+    from wizard.redact import register_secret
 
     def boom(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("boom")
+        register_secret(CANARY_TOKEN)  # as the CLI does once it has read a token
+        raise RuntimeError(f"boom with {CANARY_TOKEN}")
 
     monkeypatch.setattr(wizard.store, "Store", boom)
-    for extra in (["--json"], []):
+    masked = "RuntimeError: boom with …" + CANARY_TOKEN[-4:]
+    for extra in (["--json"], [], ["--debug"], ["--debug", "--json"]):
         result = script("status", *extra)
         assert result.returncode == 1, result.stderr
         assert "Error interno del programa: RuntimeError" in result.stderr
-        assert "Traceback" not in result.stderr
-        # The details for support in the crash log (a hidden run, Setup's, has no --debug).
+        # --debug shows the traceback, the token masked in it as everywhere.
+        shown = "Traceback (most recent call last)" in result.stderr
+        assert shown is ("--debug" in extra) and (masked in result.stderr) is shown
+        assert CANARY_TOKEN not in result.stdout + result.stderr
+        # The details for support in the crash log (a hidden run, Setup's, has no --debug),
+        # redacted at its formatter, traceback included.
         log = Path(result.stderr.split("quedó en «", 1)[1].split("»", 1)[0])
-        assert log.name == "alegra-wizard.log" and "in boom" in log.read_text()
-        assert "RuntimeError: boom" in log.read_text()
-        if extra:
+        text = log.read_text()
+        assert log.name == "alegra-wizard.log" and "in boom" in text
+        assert masked in text and CANARY_TOKEN not in text
+        if "--json" in extra:
             assert result.json == {"ok": False, "code": "internal_error", "error": "RuntimeError"}
         else:
             assert result.stdout == ""
