@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from wizard import countries, i18n
 
@@ -17,32 +18,43 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The window's parser. Its help texts are in `lang` (default: the system's language), so
     `alegra-wizard --help` (the CLI's) can list the window's options in the user's words."""
     lang = i18n.normalize_lang(lang or i18n.system_lang())
+    parser = argparse.ArgumentParser(
+        prog="alegra-wizard", description=i18n.t("cli.description", lang)
+    )
+    add_options(parser, lang)
+    return parser
+
+
+class _Options(Protocol):
+    """An argparse parser or argument group: what takes add_argument."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action: ...
+
+
+def add_options(to: _Options, lang: str) -> list[argparse.Action]:
+    """Adds the window's options to a parser or argument group; returns them (the CLI's
+    --help lists them, the launcher asks which take a value)."""
 
     def text(dest: str) -> str:
         return i18n.t(f"gui.option.{dest}", lang)
 
-    parser = argparse.ArgumentParser(
-        prog="alegra-wizard", description=i18n.t("cli.description", lang)
-    )
-    parser.add_argument("--sandbox", action="store_true", help=text("sandbox"))
-    parser.add_argument("--base-url", metavar="URL", help=text("base_url"))
-    parser.add_argument("--lang", choices=i18n.LANGS, help=text("lang"))
-    parser.add_argument(
-        "--country", choices=[c.code for c in countries.COUNTRIES], help=text("country")
-    )
-    parser.add_argument(
-        "--profile", metavar="PERFIL" if lang == "es" else "PROFILE", help=text("profile")
-    )
-    parser.add_argument("--support", action="store_true", help=text("support"))
-    parser.add_argument("--theme", choices=THEMES, default="auto", help=text("theme"))
-    parser.add_argument(
-        "--result-json", metavar="RUTA" if lang == "es" else "PATH", help=text("result_json")
-    )
-    parser.add_argument(
-        "--app-config", metavar="RUTA" if lang == "es" else "PATH", help=text("app_config")
-    )
-    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    return parser
+    work_file = "RUTA" if lang == "es" else "PATH"
+    return [
+        to.add_argument("--sandbox", action="store_true", help=text("sandbox")),
+        to.add_argument("--base-url", metavar="URL", help=text("base_url")),
+        to.add_argument("--lang", choices=i18n.LANGS, help=text("lang")),
+        to.add_argument(
+            "--country", choices=[c.code for c in countries.COUNTRIES], help=text("country")
+        ),
+        to.add_argument(
+            "--profile", metavar="PERFIL" if lang == "es" else "PROFILE", help=text("profile")
+        ),
+        to.add_argument("--support", action="store_true", help=text("support")),
+        to.add_argument("--theme", choices=THEMES, default="auto", help=text("theme")),
+        to.add_argument("--result-json", metavar=work_file, help=text("result_json")),
+        to.add_argument("--app-config", metavar=work_file, help=text("app_config")),
+        to.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS),
+    ]
 
 
 # The window's options that take no value, and where they go. A command line of only

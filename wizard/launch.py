@@ -33,10 +33,12 @@ EXIT_INTERRUPTED = 130  # Ctrl+C, as shells report SIGINT
 
 def _gui_option_takes_value(option: str) -> bool:
     """Whether the window's parser reads the next word as this option's value."""
-    from wizard.app_options import build_parser
+    import argparse
 
-    action = build_parser()._option_string_actions.get(option)
-    return action is not None and action.nargs != 0
+    from wizard.app_options import add_options
+
+    options = add_options(argparse.ArgumentParser(add_help=False), "en")
+    return any(option in action.option_strings and action.nargs != 0 for action in options)
 
 
 def wants_gui(argv: Sequence[str]) -> bool:

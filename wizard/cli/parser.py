@@ -129,15 +129,14 @@ def top_names() -> list[str]:
 
 def _window_options_help(lang: str) -> str:
     """The window's own options (wizard.app_options: Qt-free) in the top-level --help."""
-    from wizard.app_options import build_parser as window_parser
+    from wizard.app_options import add_options
 
-    gui = window_parser(lang)
-    formatter = gui._get_formatter()
-    formatter.start_section(msg("help.window_options", lang))
-    formatter.add_text(msg("help.window_usage", lang))
-    formatter.add_arguments([a for a in gui._actions if not isinstance(a, argparse._HelpAction)])
-    formatter.end_section()
-    return "\n" + str(formatter.format_help())
+    listing = argparse.ArgumentParser(prog="alegra-wizard", usage=argparse.SUPPRESS, add_help=False)
+    group = listing.add_argument_group(
+        msg("help.window_options", lang), msg("help.window_usage", lang)
+    )
+    add_options(group, lang)
+    return "\n" + listing.format_help()
 
 
 class _VersionAction(argparse.Action):
