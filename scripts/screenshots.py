@@ -3,11 +3,13 @@ server (run through `make screenshots`, which wraps this in xvfb-run), in test m
 in Spanish and English, light and dark, into docs/screenshots/<lang>-<theme>/.
 
 Also the failure views support staff ask about most (wrong token, rate limit, a
-slow answer in progress), and a laptop set: the main pages and results at the window
-sizes 1280x720 and 1366x768 screens give (853x480, 880x512) and at 2x scale on a
-1280x800 screen (the window sizes itself: 640x400 logical), into
-docs/screenshots/<lang>-<theme>-<size>/. The token never shows: the field is masked. Saving uses the
-real Secret Service of the throwaway HOME that scripts/with-keyring.sh provides.
+slow answer in progress), and a laptop set: the main pages and results at small window
+sizes (853x480, 880x512), and with the size the window picks itself at 2x on a 1280x800
+screen, 150 % on a 1366x768 one and 150 % on a 1920x1080 one (each on an X server of
+that physical size, QT_SCALE_FACTOR as the scale), into
+docs/screenshots/<lang>-<theme>-<size or screen>[@<scale>x]/. The token never shows: the
+field is masked. Saving uses the real Secret Service of the throwaway HOME that
+scripts/with-keyring.sh provides.
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 COMBOS = [(lang, theme) for lang in ("es", "en") for theme in ("light", "dark")]
-# (lang, theme, window size or "auto", QT_SCALE_FACTOR): the laptop set.
+# (lang, theme, window size or "auto", QT_SCALE_FACTOR, physical screen): the laptop set,
+# each on an X server of the screen's physical size with Qt's scale (as Windows does it).
 LAPTOP = [
-    ("es", "light", "853x480", "1"),
-    ("en", "dark", "880x512", "1"),
-    ("es", "light", "auto", "2"),
-    ("en", "dark", "auto", "2"),
+    ("es", "light", "853x480", "1", "1280x800"),
+    ("en", "dark", "880x512", "1", "1280x800"),
+    ("es", "light", "auto", "2", "1280x800"),
+    ("en", "dark", "auto", "2", "1280x800"),
+    ("es", "light", "auto", "1.5", "1366x768"),
+    ("en", "dark", "auto", "1.5", "1366x768"),
+    ("es", "light", "auto", "1.5", "1920x1080"),
+    ("en", "dark", "auto", "1.5", "1920x1080"),
 ]
 # What the laptop set shows (the pages where most can go wrong on a small screen).
 LAPTOP_SHOTS = {
@@ -53,7 +60,9 @@ def settle(app) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.02)
 
 
-def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> None:
+def shoot(
+    lang: str, theme: str, size: str = "880x720", scale: str = "1", screen: str = "1280x800"
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     from wizard import app as gui
@@ -61,6 +70,7 @@ def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> Non
     app = QApplication([sys.argv[0]])
     gui.apply_theme(app, theme)
     gui.install_translations(app, lang)
+    from wizard.sandbox import DEMO_TOKEN
     from wizard.store import Store
 
     # A folder of its own per run: page one shows no connection saved by an earlier run.
@@ -78,7 +88,7 @@ def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> Non
     suffix = (
         ""
         if not laptop
-        else f"-{size if size != 'auto' else '1280x800'}" + (f"@{scale}x" if scale != "1" else "")
+        else f"-{size if size != 'auto' else screen}" + (f"@{scale}x" if scale != "1" else "")
     )
     folder = OUT / f"{lang}-{theme}{suffix}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -141,6 +151,7 @@ def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> Non
         while wizard.currentPage() is not wizard.credentials:
             wizard.back()
         wizard.credentials.emailEdit.setText(email)
+        wizard.credentials.tokenEdit.set_token(DEMO_TOKEN)  # let go of once saved
         wizard.credentials.apply_cleaning()
         wizard.next()
         if name == "running":
@@ -170,14 +181,16 @@ def shoot(lang: str, theme: str, size: str = "880x720", scale: str = "1") -> Non
 
 def main() -> int:
     if len(sys.argv) >= 3:
-        shoot(*sys.argv[1:5])
+        shoot(*sys.argv[1:6])
         return 0
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "xcb"))
     for lang, theme in COMBOS:  # one process each: the theme is fixed at start-up
         subprocess.run([sys.executable, __file__, lang, theme], env=env, check=True)
-    for lang, theme, size, scale in LAPTOP:  # the scale too
+    for lang, theme, size, scale, screen in LAPTOP:  # the scale and the screen too
         scaled = dict(env, QT_SCALE_FACTOR=scale)
-        subprocess.run([sys.executable, __file__, lang, theme, size, scale], env=scaled, check=True)
+        server = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24"]
+        command = [sys.executable, __file__, lang, theme, size, scale, screen]
+        subprocess.run([*server, *command], env=scaled, check=True)
     return 0
 
 

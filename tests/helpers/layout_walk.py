@@ -19,6 +19,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QPoint, QRect  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.helpers import done_states  # noqa: E402
@@ -68,17 +69,17 @@ def walk(
     def report(state: str, window: QWidget | None = None) -> None:
         pump(app)
         found = layout_checks.problems(window or wizard)
-        print(
-            json.dumps(
-                {
-                    "lang": lang,
-                    "theme": theme,
-                    "state": state,
-                    "problems": found,
-                    "t": round(time.monotonic(), 2),
-                }
-            )
-        )
+        line: dict[str, Any] = {
+            "lang": lang,
+            "theme": theme,
+            "state": state,
+            "problems": found,
+            "t": round(time.monotonic(), 2),
+        }
+        page = wizard.currentPage()
+        if window is None and state.startswith("page ") and hasattr(page, "image"):
+            line["picture"] = picture_view(page)
+        print(json.dumps(line))
         sys.stdout.flush()
 
     report("default size")  # the size the window picks for itself must fit the screen
@@ -100,6 +101,29 @@ def walk(
     pump(app)
 
 
+def picture_view(page: Any) -> dict[str, Any]:
+    """How a guide page shows its picture as it opens (scrolled to the top): its drawn
+    width in physical px against its own, the share of it inside the page's visible
+    area, and whether its steps (the text beside or above it) are all in view."""
+    image, scroll = page.image, page.page_scroll
+    viewport = scroll.viewport()
+    drawn = image.drawn_rect()
+    top_left = image.mapTo(viewport, drawn.topLeft().toPoint())
+    rect = QRect(top_left, drawn.size().toSize())
+    seen = rect.intersected(viewport.rect())
+    area = max(1, rect.width() * rect.height())
+    text = page.text
+    text_rect = QRect(text.mapTo(viewport, QPoint(0, 0)), text.size())
+    return {
+        "drawn_px": round(drawn.width() * image.devicePixelRatioF()),
+        "natural_px": image.natural_size().width(),
+        "on_screen": round(seen.width() * seen.height() / area, 3),
+        "steps_on_screen": viewport.rect().contains(text_rect),
+        "beside": text_rect.right() < rect.left(),
+        "scrolled": scroll.verticalScrollBar().value(),
+    }
+
+
 Wait = Callable[..., None]  # wait(condition, timeout=15.0): returns once condition() holds
 
 
@@ -107,6 +131,8 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
     """Every page and state of the wizard (in test mode, on its first page), in order:
     yields each state's name, and the window to look at when it is not the wizard (a
     dialog), once it shows. The layout walk measures each, the focus test tabs through."""
+    from wizard.sandbox import DEMO_TOKEN
+
     test, cred = wizard.test, wizard.credentials
     while True:
         page = wizard.currentPage()
@@ -156,9 +182,10 @@ def states(wizard: Any, wait: Wait) -> Iterator[tuple[str, QWidget | None]]:
         # After the done page the window has let go of the token: type it in again.
         cred.use_demo_account()
         cred.emailEdit.setText(email)
-        cred.tokenEdit.set_token("0123456789abcdef0123")  # the save let go of it
+        cred.tokenEdit.set_token(DEMO_TOKEN)  # the window lets go of the token once saved
         cred.apply_cleaning()
         wizard.next()
+        assert wizard.currentPage() is test, name
         if name == "running":
             wait(lambda: test.busy)
         else:

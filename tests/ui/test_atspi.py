@@ -22,6 +22,7 @@ import pytest
 from tests.helpers import ROOT
 from wizard import hints, i18n
 from wizard.outcomes import Code
+from wizard.ui.pages import PAGES
 
 READER = ROOT / "tests" / "helpers" / "atspi_reader.py"
 SYSTEM_PYTHON = "/usr/bin/python3"  # pyatspi is a Debian package (scripts/install-system-deps.sh)
@@ -129,7 +130,7 @@ def test_every_button_is_named_clear_buttons_included(lang: str) -> None:
 
 @LANGS
 def test_the_step_list_says_where_the_user_is(lang: str) -> None:
-    names = i18n.t_list("gui.steps.names", lang)
+    names = [t(page.title, lang) for page in PAGES]
     shown = {n["name"] for n in read(lang)["success"] if n["showing"]}
     assert t("gui.steps.current", lang, n=7, total=9, name=names[6]) in shown
     assert t("gui.steps.done", lang, n=6, total=9, name=names[5]) in shown

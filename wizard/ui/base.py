@@ -1,4 +1,5 @@
-"""What every page has: the test-mode banner, and texts that follow the language.
+"""What every page has: one template (mode strip, header, body, footer), and texts
+that follow the language.
 
 Pages declare their texts once with `bind(setter, key)`; a language change on the
 first page re-runs every binding, so no page keeps a hard-coded string.
@@ -10,9 +11,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizardPage
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
-from wizard.ui import style
+from wizard.ui import pages, style
 from wizard.ui.context import WizardContext
 
 if TYPE_CHECKING:
@@ -84,26 +93,46 @@ def make_label(
 
 
 class BasePage(QWizardPage):
-    title_key = ""
+    """Every page's template: the mode strip (test mode, support mode), our own header
+    («Paso N de 9» above the page's title, its name in the step list too), then the
+    scrolled body and the footer, with one set of margins, so nothing moves on Next.
+
+    The title and subtitle live in our own labels: `setTitle`/`title` and
+    `setSubTitle`/`subTitle` are ours, so QWizard (which reads its C++ title) never
+    draws its header band."""
+
     subtitle_key = ""
+    own_main_action = False  # a button of the page's own is filled, not the wizard's Next
 
     def __init__(self, ctx: WizardContext, object_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(object_name)
+        self.spec = pages.by_name(object_name)
+        self.title_key = self.spec.title
         self._bindings: list[
             tuple[Callable[[str], object], str, Callable[[], dict[str, object]]]
         ] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        # One slim strip, edge to edge, for test mode and support mode.
         self.banner = make_label(self, name="sandboxBanner", catalog_only=True)
         self.banner.setStyleSheet(style.banner_sheet())
-        self.banner.setVisible(ctx.demo)
-        banner_row = QVBoxLayout()
-        banner_row.setContentsMargins(style.PAGE_MARGIN, style.S, style.PAGE_MARGIN, 0)
-        banner_row.addWidget(self.banner)
-        outer.addLayout(banner_row)
+        outer.addWidget(self.banner)
+        m = style.PAGE_MARGIN
+        self.header = header = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        header.setContentsMargins(m, style.M, m, style.S)
+        header.setSpacing(0)
+        self.compact = False
+        first = object_name == "welcomePage"  # before the first paint (see make_label)
+        self.step_label = make_label(self, name="stepLabel", catalog_only=first, wrap=False)
+        self.step_label.setStyleSheet(style.step_label_sheet())
+        self.title_label = make_label(self, name="pageTitle", catalog_only=first)
+        self.title_label.setFont(style.font(self.font(), "title"))
+        header.addWidget(self.step_label)
+        header.addWidget(self.title_label, 1)
+        outer.addLayout(header)
         # The page body scrolls: on a 1280x720 laptop, at 2x scale or with a long
         # answer, everything stays reachable and nothing is squeezed over anything else.
         self.page_scroll = QScrollArea(self)
@@ -115,29 +144,77 @@ class BasePage(QWizardPage):
         self.content = QWidget(self.page_scroll)
         self.content.setObjectName("pageBody")
         self.body = QVBoxLayout(self.content)
-        m = style.PAGE_MARGIN
-        self.body.setContentsMargins(m, style.M, m, m)
+        self.body.setContentsMargins(m, style.XS, m, m)
         self.body.setSpacing(style.S)
         self.page_scroll.setWidget(self.content)
         self.content.setAutoFillBackground(False)
+        self.subtitle_label = make_label(self, name="pageSubtitle", catalog_only=first)
+        self.subtitle_label.hide()
+        self.body.addWidget(self.subtitle_label)
         outer.addWidget(self.page_scroll, 1)
         # A page's own action buttons (Probar de nuevo, Diagnóstico…) stay in view below
         # the scrolled body, beside where the wizard's Next/Back are.
         self.footer = QVBoxLayout()
         self.footer.setContentsMargins(m, 0, m, style.S)
         outer.addLayout(self.footer)
-        # One short line (a 400-px-high window keeps its room for the page); the whole
-        # sentence as its tooltip and, for a screen reader, its description.
-        self.bind(self.banner.setText, "gui.banner")
-        self.bind(self.banner.setToolTip, "gui.banner_more")
-        self.bind(self.banner.setAccessibleDescription, "gui.banner_more")
-        if self.title_key:
-            self.bind(self.setTitle, self.title_key)
+        self.bind(self.step_label.setText, "gui.step", self._step_numbers)
+        self.bind(self.setTitle, self.title_key)
         if self.subtitle_key:
             self.bind(self.setSubTitle, self.subtitle_key)
+        self._show_modes()
         ctx.languageChanged.connect(self.retranslate)
         ctx.countryChanged.connect(self.retranslate)  # its own words («computador»…)
-        ctx.demoChanged.connect(self.banner.setVisible)
+        ctx.demoChanged.connect(self._show_modes)
+        ctx.supportChanged.connect(self._show_modes)
+
+    def set_compact(self, on: bool) -> None:
+        """A low window (under style.COMPACT_BELOW_HEIGHT): «Paso N de 9» beside a smaller
+        title, so the page keeps its room for the picture or the answer."""
+        if on == self.compact:
+            return
+        self.compact = on
+        self.header.setDirection(
+            QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom
+        )
+        self.header.setSpacing(style.M if on else 0)
+        self.header.setContentsMargins(
+            style.PAGE_MARGIN, style.XS if on else style.M, style.PAGE_MARGIN, style.XS
+        )
+        self.title_label.setFont(style.font(self.font(), "heading" if on else "title"))
+
+    def _step_numbers(self) -> dict[str, object]:
+        return {"n": pages.number(self.objectName()), "total": len(pages.PAGES)}
+
+    def setTitle(self, title: str) -> None:
+        self.title_label.setText(title)
+        self.title_label.setAccessibleName(title)
+
+    def title(self) -> str:
+        return self.title_label.text()
+
+    def setSubTitle(self, subtitle: str) -> None:
+        self.subtitle_label.setText(subtitle)
+        self.subtitle_label.setVisible(bool(subtitle))
+
+    def subTitle(self) -> str:
+        return self.subtitle_label.text()
+
+    def _show_modes(self, *_: object) -> None:
+        """The strip names the modes that are on, in one short line (a 400-px-high window
+        keeps its room for the page); the whole sentences are its tooltip and, for a
+        screen reader, its description."""
+        demo, support = self.ctx.demo, self.ctx.support
+        t = self.ctx.t
+        if demo and support:
+            text = t("gui.banner_both")
+        else:
+            text = t("gui.banner_support") if support else t("gui.banner")
+        more = [t("gui.banner_more")] if demo else []
+        more += [t("gui.banner_support_more")] if support else []
+        self.banner.setText(text)
+        self.banner.setToolTip("\n".join(more))
+        self.banner.setAccessibleDescription(" ".join(more))
+        self.banner.setVisible(demo or support)
 
     def settle_focus(self) -> None:
         """What can wait until after the first paint on page one. The scroll area is not
@@ -173,6 +250,7 @@ class BasePage(QWizardPage):
     def retranslate(self, *_: object) -> None:
         for setter, key, fmt in self._bindings:
             setter(self.ctx.t(key, **fmt()))
+        self._show_modes()
         self.on_language_changed()
 
     def on_language_changed(self) -> None:
@@ -248,6 +326,7 @@ def disclosure(
     arrow = QtCore.Qt.ArrowType
     button = QToolButton(page)
     button.setObjectName(name)
+    button.setProperty("disclosure", True)  # the window's sheet rings its focus
     button.setCheckable(True)
     button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setArrowType(arrow.RightArrow)

@@ -50,7 +50,6 @@ BACK_FIRST = frozenset({Code.UNAUTHORIZED, Code.FORBIDDEN, Code.INVALID_INPUT, C
 
 
 class CheckPage(BasePage):
-    title_key = "gui.test.title"
     subtitle_key = "gui.test.subtitle"
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from wizard.ui.base import (
     tone,
 )
 from wizard.ui.context import WizardContext
+from wizard.ui.images import StepImage
 from wizard.ui.secret_edit import PasteGuardEdit, SecretEdit
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ FIELDS = ("email", "token")
 
 
 class CredentialsPage(BasePage):
-    title_key = "gui.credentials.title"
+    guideRequested = Signal()  # «Ver la guía paso a paso»
     subtitle_key = "gui.credentials.subtitle"
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
@@ -127,7 +128,7 @@ class CredentialsPage(BasePage):
         self.body.addWidget(self.warnings)
         self.body.addSpacing(8)
         self.body.addWidget(self.ready)
-        self.body.addStretch(1)
+        self._init_guide()
 
         demo_row = QHBoxLayout()
         self.demo_button = QPushButton(self)
@@ -153,6 +154,34 @@ class CredentialsPage(BasePage):
         self._show_token(False)
         self._support_changed(ctx.support)
         self._refresh()
+
+    def _init_guide(self) -> None:
+        """Where the two values are in Alegra, under the fields (the card's picture,
+        which zooms on a click), and, for those who skipped the guide, the guide."""
+        self.guide_button = QPushButton(self)
+        self.guide_button.setObjectName("showGuideButton")
+        self.bind(self.guide_button.setText, "gui.credentials.show_guide")
+        self.guide_button.clicked.connect(self.guideRequested)
+        self.guide_button.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.guide_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.reference = StepImage("copy_credentials", self.ctx.lang, self)
+        self.reference.setObjectName("pasteReferenceImage")
+        self.reference.setMinimumSize(0, 0)  # a low window gives it no room: it scrolls
+        self.bind(self.reference.setAccessibleName, "gui.credentials.reference")
+        self.reference.zoomRequested.connect(self._zoom_reference)
+        self.body.addWidget(self.reference, 1)
+
+    def offer_guide(self, on: bool) -> None:
+        self.guide_button.setVisible(on)
+
+    def _zoom_reference(self) -> None:
+        from wizard.ui.images import ZoomView
+
+        title = self.ctx.t("gui.credentials.reference")
+        ZoomView(self.reference, title, self.ctx.t("gui.guide.zoom_close"), self).open()
 
     def start_update(self, profile: Profile) -> None:
         """Rotation: the stored email is filled in, and the page says what happens."""

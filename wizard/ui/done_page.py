@@ -46,8 +46,6 @@ class DonePage(BasePage):
     with a problem), a way to check again from here (no terminal command); what
     programmers need behind a «Para programadores» disclosure."""
 
-    title_key = "gui.done.title"
-
     def __init__(self, ctx: WizardContext, save_page: SavePage, parent: QWidget | None = None):
         super().__init__(ctx, "donePage", parent)
         self._save_page = save_page

@@ -3,7 +3,10 @@ each with its picture."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -12,11 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from wizard import countries
-from wizard.ui.base import PRIMARY_STYLE, WARNING_STYLE, BasePage, disclosure, make_label, tone
+from wizard.ui import style
+from wizard.ui.base import WARNING_STYLE, BasePage, disclosure, make_label, tone
 from wizard.ui.context import WizardContext
 from wizard.ui.images import StepImage
 
-GUIDE_STEPS = 4
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+    from PySide6.QtWidgets import QDialog
 
 
 def numbered(items: list[str]) -> str:
@@ -24,37 +30,74 @@ def numbered(items: list[str]) -> str:
 
 
 class GuidePage(BasePage):
-    """A step with an explanation above its picture."""
+    """A step: what to do (its text and extras), and the picture of where to do it,
+    beside the text when the window is wide, under it when narrow."""
 
-    step = ""  # picture name under resources/screenshots/<lang>/
-    number = 0
     text_key = ""
 
     def __init__(self, ctx: WizardContext, object_name: str, parent: QWidget | None = None):
         super().__init__(ctx, object_name, parent)
-        self.setSubTitle(self._step_text())
-        self.text = make_label(self, name="stepText")
+        self.steps_panel = QWidget(self)
+        self.steps_panel.setObjectName("guideSteps")
+        column = QVBoxLayout(self.steps_panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(style.S)
+        self.text = make_label(self.steps_panel, name="stepText")
         if self.text_key:
             self.bind(self.text.setText, self.text_key)
-        self.body.addWidget(self.text)
+        column.addWidget(self.text)
         self.extras = QVBoxLayout()
-        self.body.addLayout(self.extras)
-        self.image = StepImage(self.step, ctx.lang, self)
-        self.body.addWidget(self.image, 1)
+        self.extras.setSpacing(style.S)
+        column.addLayout(self.extras)
+        column.addStretch(1)
+        self.image = StepImage(self.spec.picture, ctx.lang, self)
+        self.image.zoomRequested.connect(self.open_zoom)
+        self.zoom: QDialog | None = None
+        self.pair = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.pair.setSpacing(style.L)
+        self.pair.addWidget(self.steps_panel)
+        self.pair.addWidget(self.image, 1)
+        self.body.addLayout(self.pair, 1)
         self.body.addStretch(0)  # takes the room when the picture is hidden
-        self.image.setAccessibleName(ctx.t("gui.a11y.image", title=self.title()))
+        self.bind(self.image.setAccessibleName, "gui.a11y.image", lambda: {"title": self.title()})
+        self.bind(self.image.setToolTip, "gui.guide.zoom_hint")
 
-    def _step_text(self) -> str:
-        # Numbered as in the step list beside the pages (one count for the whole journey).
-        from wizard.ui.steps import STEP_PAGES
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.arrange()
 
-        n = STEP_PAGES.index(self.objectName()) + 1
-        return self.ctx.t("gui.step", n=n, total=len(STEP_PAGES))
+    def arrange(self) -> None:
+        """Steps beside the picture when a column of steps still leaves the picture its
+        legible width (0.8x its own size, in physical px); else the steps above it. With
+        the picture hidden (the can't-find panel open), the steps take the whole width."""
+        # Room for the column of steps once the picture has its legible width (and the
+        # page's scroll bar its own, should a long text need it).
+        bar = self.page_scroll.verticalScrollBar().sizeHint().width()
+        margins = 2 * style.PAGE_MARGIN + style.L + bar
+        steps_room = self.width() - margins - self.image.legible_width()
+        # The column is never narrower than what it holds needs (its buttons' text).
+        need = max(style.GUIDE_STEPS_MIN, self.steps_panel.minimumSizeHint().width())
+        beside = self.image.isVisibleTo(self) and steps_room >= need
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self.pair.direction() != direction:
+            self.pair.setDirection(direction)
+        if beside:  # the picture its legible width first, the steps what is left
+            self.steps_panel.setFixedWidth(min(style.GUIDE_STEPS_WIDTH, steps_room))
+        else:
+            self.steps_panel.setMinimumWidth(0)
+            self.steps_panel.setMaximumWidth(16_777_215)
 
     def on_language_changed(self) -> None:
-        self.setSubTitle(self._step_text())
         self.image.set_lang(self.ctx.lang)
-        self.image.setAccessibleName(self.ctx.t("gui.a11y.image", title=self.title()))
+
+    def open_zoom(self) -> None:
+        """The picture at its full size in a window of its own; Esc closes it."""
+        from wizard.ui.images import ZoomView
+
+        if self.zoom is not None:
+            self.zoom.close()
+        self.zoom = ZoomView(self.image, self.title(), self.ctx.t("gui.guide.zoom_close"), self)
+        self.zoom.open()
 
     def open_link(self, url: str, error_label: QWidget) -> None:
         if not self.ctx.open_url(url):
@@ -63,10 +106,8 @@ class GuidePage(BasePage):
 
 
 class SignInPage(GuidePage):
-    title_key = "gui.sign_in.title"
+    own_main_action = True  # «Abrir Alegra»
     text_key = "gui.sign_in.text"
-    step = "sign_in"
-    number = 1
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "signInPage", parent)
@@ -75,7 +116,7 @@ class SignInPage(GuidePage):
         self.open_button.setObjectName("openAlegraButton")
         self.bind(self.open_button.setText, "gui.sign_in.open")
         self.open_button.clicked.connect(self._open)
-        self.open_button.setStyleSheet(PRIMARY_STYLE)
+        style.mark_primary(self.open_button)
         self.address = make_label(self, name="addressLabel", selectable=True)
         row.addWidget(self.open_button)
         row.addStretch(1)
@@ -105,10 +146,6 @@ class SignInPage(GuidePage):
 
 
 class OpenSettingsPage(GuidePage):
-    title_key = "gui.open_settings.title"
-    step = "open_settings"
-    number = 2
-
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "openSettingsPage", parent)
         self._show_steps()
@@ -127,10 +164,7 @@ class OpenSettingsPage(GuidePage):
 
 
 class ManualApiPage(GuidePage):
-    title_key = "gui.manual_api.title"
     text_key = "gui.manual_api.text"
-    step = "manual_api"
-    number = 3
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "manualApiPage", parent)
@@ -168,6 +202,7 @@ class ManualApiPage(GuidePage):
     def _toggle_more(self, on: bool) -> None:
         self.more_panel.setVisible(on)
         self.image.setVisible(not on)  # keep the page's height: the panel replaces the picture
+        self.arrange()
         self.body.setStretch(self.body.count() - 1, 1 if on else 0)
 
     def on_language_changed(self) -> None:
@@ -176,10 +211,7 @@ class ManualApiPage(GuidePage):
 
 
 class CopyCredentialsPage(GuidePage):
-    title_key = "gui.copy.title"
     text_key = "gui.copy.text"
-    step = "copy_credentials"
-    number = 4
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "copyCredentialsPage", parent)

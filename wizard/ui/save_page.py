@@ -46,7 +46,6 @@ def storage_hint_html(
 
 
 class SavePage(BasePage):
-    title_key = "gui.save.title"
     subtitle_key = "gui.save.subtitle"
     keychain_prompt = Signal()  # Store.on_keyring_consent: macOS asks the user
 

@@ -9,21 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from wizard.ui import style
+from wizard.ui import pages, style
 from wizard.ui.context import WizardContext
 
-# DESIGN's pages, in order: the list follows them.
-STEP_PAGES = (
-    "welcomePage",
-    "signInPage",
-    "openSettingsPage",
-    "manualApiPage",
-    "copyCredentialsPage",
-    "credentialsPage",
-    "testPage",
-    "savePage",
-    "donePage",
-)
+# DESIGN's pages, in order (the PAGES table): the list follows them.
+STEP_PAGES = pages.NAMES
 DONE = "✔"
 
 
@@ -63,7 +53,8 @@ class StepList(QFrame):
 
     def retranslate(self, *_: object) -> None:
         t = self.ctx.t
-        names = self.ctx.t_list("gui.steps.names")
+        # Each step's name is its page's title: the header and the list say the same.
+        names = [t(page.title) for page in pages.PAGES]
         self.heading.setText("" if self.compact else t("gui.steps.title"))
         self.heading.setVisible(not self.compact)
         self.setAccessibleName(t("gui.steps.title"))
@@ -93,4 +84,26 @@ class StepList(QFrame):
         else:
             self._layout.setContentsMargins(style.M, style.L, style.S, style.L)
             self._layout.setSpacing(style.XS)
-        self.updateGeometry()
+        self.setFixedWidth(self._widest(names))
+
+    def _widest(self, names: list[str]) -> int:
+        """One width whichever step is current (bold) or done (✔), so the pages beside
+        the list never move by a pixel on Next."""
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        texts = []
+        for number, name in enumerate(names, 1):
+            for marker in (str(number), DONE):
+                texts.append(marker if self.compact else f"{marker}   {name}")
+        widest = max(metrics.horizontalAdvance(text) for text in texts)
+        # What each label adds around its text (its sheet's padding and edge).
+        extra = max(
+            label.sizeHint().width() - label.fontMetrics().horizontalAdvance(label.text())
+            for label in self.items
+        )
+        heading = self.heading.sizeHint().width() if self.heading.isVisibleTo(self) else 0
+        margins = self._layout.contentsMargins()
+        return max(widest + extra, heading) + margins.left() + margins.right()

@@ -7,7 +7,17 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wizard import countries
 from wizard.ui.base import BasePage, make_label, tone
@@ -21,7 +31,11 @@ LANGUAGE_NAMES = (("es", "Español"), ("en", "English"))
 
 
 class WelcomePage(BasePage):
-    title_key = "gui.welcome.title"
+    """What the page asks of the wizard it sits in, as signals (it imports no wizard)."""
+
+    newRequested = Signal()  # «Conectar otra cuenta»: on to the guide
+    rotateRequested = Signal(str)  # a saved connection's token is to be replaced
+    shortcutRequested = Signal()  # «Ya tengo mi usuario y token»: straight to the paste page
 
     def __init__(self, ctx: WizardContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, "welcomePage", parent)
@@ -35,6 +49,16 @@ class WelcomePage(BasePage):
         self.need_items = make_label(self, catalog_only=True, name="needItemsLabel", wrap=False)
         self.need_items.setText(self._bullets())
         self.body.addWidget(intro)
+        # Those who know the way (a returning user, support's fiftieth customer) skip
+        # the guide: the paste page next, the guide one click away from there.
+        shortcut_row = QHBoxLayout()
+        self.shortcut_button = QPushButton(self)
+        self.shortcut_button.setObjectName("shortcutToPasteButton")
+        self.bind(self.shortcut_button.setText, "gui.welcome.shortcut")
+        self.shortcut_button.clicked.connect(self.shortcutRequested)
+        shortcut_row.addWidget(self.shortcut_button)
+        shortcut_row.addStretch(1)
+        self.body.addLayout(shortcut_row)
         self.body.addSpacing(8)
         # The saved connections (mount_connections, after the first paint) go here.
         self.connections_slot = QVBoxLayout()
@@ -99,6 +123,9 @@ class WelcomePage(BasePage):
         ctx.supportChanged.connect(self.support_check.setChecked)
         self.body.addWidget(self.support_check)
         self.body.addWidget(support_help)
+        # A box as wide as its text: a click beside the text, on blank page, ticks nothing.
+        for box in (self.demo_check, self.support_check):
+            box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.body.addStretch(1)
         next_help = make_label(self, catalog_only=True, name="nextHelp", wrap=False)
         self.bind(next_help.setText, "gui.welcome.next_help")
@@ -124,10 +151,10 @@ class WelcomePage(BasePage):
         self.connections = view
         self.connections_slot.addWidget(view)
         view.shownChanged.connect(self._connections_shown)
-        view.newRequested.connect(self._connect_another)
-        view.rotateRequested.connect(self._rotate)
+        view.newRequested.connect(self.newRequested)
+        view.rotateRequested.connect(self.rotateRequested)
         # Tab follows the page from the top: the connections come before the language.
-        chain: list[QWidget] = [view.new_button, view.list]
+        chain: list[QWidget] = [self.shortcut_button, view.new_button, view.list]
         chain += [getattr(view, attribute) for attribute, _key, _name in ACTIONS]
         chain += [self.language_combo, self.country_combo, self.demo_check, self.support_check]
         for first, second in itertools.pairwise(chain):
@@ -135,6 +162,7 @@ class WelcomePage(BasePage):
         # A screen reader reads a page in its children's order: the view (made last) goes
         # right after the intro, where it is on screen.
         view.lower()
+        self.shortcut_button.lower()
         intro = self.findChild(QWidget, "introLabel")
         if intro is not None:
             intro.lower()
@@ -143,20 +171,6 @@ class WelcomePage(BasePage):
     def _connections_shown(self, shown: bool) -> None:
         for widget in self._new_only:
             widget.setVisible(not shown)
-
-    def _connect_another(self) -> None:
-        wizard = self.wizard()
-        if wizard is not None:
-            wizard.next()
-
-    def _rotate(self, profile_id: str) -> None:
-        # The wizard's own start_update (ui.wizard imports this page: no import back).
-        wizard = self.wizard()
-        start_update = getattr(wizard, "start_update", None)
-        if wizard is not None and start_update is not None:
-            start_update(profile_id)
-            if self.ctx.updating is not None:
-                wizard.restart()  # to the credentials page, the stored email filled in
 
     def show_notice(self, text: str) -> None:
         from PySide6.QtCore import Qt

@@ -9,7 +9,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget, QWizard
 
-from wizard.ui import style
+from wizard.ui import pages, style
+from wizard.ui.base import BasePage
 from wizard.ui.context import WizardContext
 from wizard.ui.steps import StepList
 from wizard.ui.welcome import WelcomePage
@@ -28,8 +29,14 @@ if TYPE_CHECKING:
     from wizard.ui.save_page import SavePage
 
 # Pages with nothing to type: the user's next action is Next.
-GUIDE_PAGES = ("signInPage", "openSettingsPage", "manualApiPage", "copyCredentialsPage")
+GUIDE_PAGES = tuple(page.name for page in pages.GUIDE)
 
+# The wizard's buttons that move on: filled teal as a page's main action.
+MAIN_BUTTONS = (
+    QWizard.WizardButton.NextButton,
+    QWizard.WizardButton.CommitButton,
+    QWizard.WizardButton.FinishButton,
+)
 BUTTON_KEYS = {
     QWizard.WizardButton.NextButton: "gui.button.next",
     QWizard.WizardButton.BackButton: "gui.button.back",
@@ -57,8 +64,13 @@ class AlegraWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("alegraWizard")
-        # One look on every OS (macOS's own style drops the title header the steps use).
-        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        # The brand's buttons and focus rings, for the window and its dialogs.
+        self.setStyleSheet(style.window_sheet())
+        for which in MAIN_BUTTONS:
+            style.mark_primary(self.button(which))
+        # One look on every OS: the pages draw their own header (base.BasePage), so
+        # QWizard's header band never shows; the classic style has no watermark either.
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.page_ids: dict[str, int] = {}
@@ -69,6 +81,11 @@ class AlegraWizard(QWizard):
         self.finished.connect(ctx.clear_clipboard)  # the token never outlives the window there
         self.welcome = WelcomePage(ctx)
         self._add(self.welcome)
+        self.welcome.newRequested.connect(self.next)
+        self.welcome.rotateRequested.connect(self._rotate)
+        self.welcome.shortcutRequested.connect(self.take_shortcut)
+        # «Ya tengo mi usuario y token»: from page one straight to the paste page.
+        self.shortcut = False
         self._quit_box: QMessageBox | None = None
         self._allow_close = False
         self._built = False
@@ -88,43 +105,22 @@ class AlegraWizard(QWizard):
             self.build_rest()
 
     def build_rest(self) -> None:
+        """The pages after the first, from the PAGES table (their classes imported now)."""
         if self._built:
             return
+        import importlib
+
         from PySide6.QtWidgets import QPushButton
 
         from wizard.ui import keys
-        from wizard.ui.check_page import CheckPage
-        from wizard.ui.credentials_page import CredentialsPage
-        from wizard.ui.done_page import DonePage
-        from wizard.ui.guide import (
-            CopyCredentialsPage,
-            ManualApiPage,
-            OpenSettingsPage,
-            SignInPage,
-        )
-        from wizard.ui.save_page import SavePage
 
-        ctx = self.ctx
         self.welcome.settle_focus()
-        self.sign_in = SignInPage(ctx)
-        self.open_settings = OpenSettingsPage(ctx)
-        self.manual_api = ManualApiPage(ctx)
-        self.copy_credentials = CopyCredentialsPage(ctx)
-        self.credentials = CredentialsPage(ctx)
-        self.test = CheckPage(ctx)
-        self.save = SavePage(ctx)
-        self.done_page = DonePage(ctx, self.save)
-        for page in (
-            self.sign_in,
-            self.open_settings,
-            self.manual_api,
-            self.copy_credentials,
-            self.credentials,
-            self.test,
-            self.save,
-            self.done_page,
-        ):
+        for spec in pages.PAGES[1:]:
+            page_class = getattr(importlib.import_module(spec.module), spec.cls)
+            page = page_class(self.ctx, *(getattr(self, attr) for attr in spec.needs))
+            setattr(self, spec.attr, page)
             self._add(page)
+        self.credentials.guideRequested.connect(self.show_guide)
         # Enter presses the focused button, Next only from a field: one rule, in keys.py
         # (auto-default page buttons would also take Next's default look while focused).
         # (Here rather than in _add: the first findChildren costs ~3 ms before the paint.)
@@ -164,33 +160,84 @@ class AlegraWizard(QWizard):
         self.credentials.start_update(profile)
         self.setStartId(self.page_ids["credentialsPage"])
 
+    def _rotate(self, profile_id: str) -> None:
+        self.start_update(profile_id)
+        if self.ctx.updating is not None:
+            self.restart()  # to the credentials page, the stored email filled in
+
+    def take_shortcut(self) -> None:
+        """Page one → the paste page, past the guide (Back returns to page one, and the
+        paste page offers the guide)."""
+        if self._built and self.currentPage() is self.welcome:
+            self.shortcut = True
+            self.next()
+
+    def show_guide(self) -> None:
+        """From the paste page reached by the shortcut: the guide from its first step."""
+        if self.shortcut and self.currentPage() is self.credentials:
+            self.back()  # page one, in QWizard's history
+            self.shortcut = False
+            self.next()
+
+    def nextId(self) -> int:
+        if self.shortcut and self.currentPage() is self.welcome and self._built:
+            return self.page_ids["credentialsPage"]
+        return super().nextId()
+
     def sizeHint(self) -> QSize:
-        """880x720 where the screen has room, else what the screen has (minus the title
-        bar and frame): a 1280x720 laptop, or 1280x800 at 2x (640x400), gets a window that
-        fits, and the pages scroll."""
+        """Most of the screen (style.SCREEN_SHARE of its available area, up to
+        style.LARGEST): the guide's pictures are drawn as large as they can be read.
+        On a small screen (1366x768 at 150 %, 1280x800 at 2x: 910x512, 640x400) all of
+        it but the title bar and frame."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return QSize(880, 720)
         room = screen.availableGeometry().size()
-        return QSize(min(880, room.width() - 16), min(720, room.height() - 40))
+        frame_w, frame_h = style.WINDOW_FRAME
+        share = style.SCREEN_SHARE if room.height() >= style.SMALL_SCREEN_HEIGHT else 1.0
+        largest_w, largest_h = style.LARGEST
+        width = min(largest_w, round(room.width() * share), room.width() - frame_w)
+        height = min(largest_h, round(room.height() * share), room.height() - frame_h)
+        return QSize(width, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         size = event.size()
-        self.steps.set_compact(
-            size.width() < style.COMPACT_BELOW or size.height() < style.COMPACT_BELOW_HEIGHT
-        )
+        low = size.height() < style.COMPACT_BELOW_HEIGHT
+        self.steps.set_compact(size.width() < style.COMPACT_BELOW or low)
+        # The narrowest windows (1280x800 at 2x) give the step list's room to the page:
+        # each page's header still says «Paso N de 9».
+        self.steps.setVisible(size.width() >= style.STEPS_HIDDEN_BELOW)
+        for page_id in self.pageIds():
+            page = self.page(page_id)
+            if isinstance(page, BasePage):
+                page.set_compact(low)
         super().resizeEvent(event)
 
     def _page_changed(self, page_id: int) -> None:
         page = self.page(page_id)
+        if page is self.welcome:
+            self.shortcut = False  # Next from page one is the guide again
+        if self._built and page is self.credentials:
+            self.credentials.offer_guide(self.shortcut)
         if page is not None:
+            self._mark_main_action(page)
             self.steps.set_current(page.objectName())
             if page.objectName() in GUIDE_PAGES:
                 # The guide's steps are read, then Next: start there, with its focus ring
-                # (QWizard gives the focus to the page's first button, «¿No la encuentras?»).
+                # (QWizard gives the focus to the page's first Tab stop, the picture or
+                # «¿No la encuentras?»). Now, for a key pressed at once, and once the
+                # page is shown.
                 from PySide6.QtCore import QTimer
 
+                self._focus_next_on(page)
                 QTimer.singleShot(0, lambda: self._focus_next_on(page))
+
+    def _mark_main_action(self, page: QWizardPage) -> None:
+        """Next (or Save, or Close) is the page's main action, filled teal, unless the page
+        has its own (sign-in's «Abrir Alegra»)."""
+        wizard_main = not getattr(page, "own_main_action", False)
+        for which in MAIN_BUTTONS:
+            style.mark_primary(self.button(which), wizard_main)
 
     def _focus_next_on(self, page: QWizardPage) -> None:
         from PySide6.QtCore import Qt
@@ -198,6 +245,8 @@ class AlegraWizard(QWizard):
         button = self.button(QWizard.WizardButton.NextButton)
         if self.currentPage() is page and button.isVisible() and button.isEnabled():
             button.setFocus(Qt.FocusReason.TabFocusReason)
+            if isinstance(page, BasePage):  # QWizard's first focus (the picture) scrolled it
+                page.page_scroll.verticalScrollBar().setValue(0)
 
     def _support_changed(self, on: bool) -> None:
         self.setOption(QWizard.WizardOption.HaveCustomButton1, on)
