@@ -30,7 +30,7 @@ from tests.helpers.faultserver import (
     silence,
 )
 from tests.helpers.faultserver import tls_context as make_tls
-from wizard import hints
+from wizard import hints, present
 from wizard.outcomes import EXIT_CODES, Code
 
 T = 1.0
@@ -123,10 +123,20 @@ if ipv6_loopback():
     )
 
 
-def expected_hint(code: Code, lang: str, data: dict | None = None) -> hints.Hint:  # type: ignore[type-arg]
+def expected_hint(
+    code: Code,
+    lang: str,
+    data: dict | None = None,  # type: ignore[type-arg]
+    url: str | None = None,
+) -> hints.Hint:
+    """The hint the check shows: it names the server checked (`url`'s host)."""
     rate = (data or {}).get("rate_limit") or {}
     return hints.hint_for(
-        code, lang, seconds=rate.get("reset_s"), issuer=ISSUER if code is Code.TLS_ERROR else None
+        code,
+        lang,
+        seconds=rate.get("reset_s"),
+        issuer=ISSUER if code is Code.TLS_ERROR else None,
+        host=present.host_of(url),
     )
 
 
@@ -138,8 +148,8 @@ def test_cli_json(fault_server: ServerFactory, run_cli, tmp_path: Path, name: st
     assert result.returncode == EXIT_CODES[code], (result.stdout, result.stderr)
     data = result.json
     assert data["code"] == code.value and data["ok"] is False
-    assert data["hint"]["title"] == expected_hint(code, "es", data).title
-    assert data["hint"]["steps"] == expected_hint(code, "es", data).steps
+    assert data["hint"]["title"] == expected_hint(code, "es", data, url).title
+    assert data["hint"]["steps"] == expected_hint(code, "es", data, url).steps
     assert elapsed <= BOUND, f"{elapsed:.2f} s"
     assert data["elapsed_ms"] <= BOUND * 1000
     assert CANARY_TOKEN not in result.stdout + result.stderr
@@ -159,7 +169,7 @@ def test_cli_human(
     url, env = setup(fault_server, tmp_path)
     result, elapsed = run_check(run_cli, url, json=False, lang=lang, env=env)
     assert result.returncode == EXIT_CODES[code], (result.stdout, result.stderr)
-    hint = expected_hint(code, lang)
+    hint = expected_hint(code, lang, url=url)
     assert hint.title in result.stdout and hint.steps[0] in result.stdout
     assert code.value not in result.stdout  # sentences, not codes
     assert elapsed <= BOUND, f"{elapsed:.2f} s"
