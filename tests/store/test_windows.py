@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from keyring.backends import Windows
 
+from tests.helpers.keyrings import write_profiles
 from tests.helpers.platform_keyrings import CredentialManager, error, use_credential_manager
 from wizard.store import MemoryKeyring, Profile, Store, keyring_service
 from wizard.store import windows as wincred
@@ -116,3 +117,20 @@ def test_a_copy_that_cannot_be_removed_does_not_undo_the_save(manager, tmp_path,
     manager.fail_with = None  # the next save removes it
     store.save(Profile(id="mia", name="Mía", email="ana@empresa.co"), NEW_TOKEN)
     assert set(manager.targets) == {"alegra-wizard:mia"}
+
+
+def test_tokens_saved_the_old_way_move_to_one_target_each(manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two profiles saved by an earlier version (one service, username = id): keyring's
+    backend left the last at `alegra-wizard` and moved the first to `a@alegra-wizard`. Each
+    moves on first use to its own target, and nothing is left under the old ones."""
+    vault = Windows.WinVaultKeyring()
+    vault.set_password("alegra-wizard", "a", A_TOKEN)
+    vault.set_password("alegra-wizard", "b", B_TOKEN)
+    assert set(manager.targets) == {"alegra-wizard", "a@alegra-wizard"}
+    write_profiles(tmp_path, Profile(id="a", name="A"), Profile(id="b", name="B"))
+    store = Store(config_dir=tmp_path, backend=Windows.WinVaultKeyring())
+    assert store.load("a").token == A_TOKEN
+    assert store.load("b").token == B_TOKEN
+    assert set(manager.targets) == {"alegra-wizard:a", "alegra-wizard:b"}
+    assert manager.secret("alegra-wizard:a") == A_TOKEN
+    assert manager.secret("alegra-wizard:b") == B_TOKEN
