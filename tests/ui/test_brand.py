@@ -174,6 +174,9 @@ def test_a_missing_need_is_said_with_why_and_the_user_may_still_save(
         details = done.card.details.text()
         assert "Tu plan no incluye Bancos" in details and "NIT" in details  # the company stays
         assert "soporte@facturador.co" in details
+        assert done.saved.text().endswith(
+            "Facturador POS la usará para lo que tu cuenta sí incluye."
+        )
         logo = done.findChild(QLabel, "doneLogo")
         assert logo is not None and logo.isVisible()
         ending = wizard.ctx.ending()

@@ -274,10 +274,15 @@ def dress_done(page: Any, ctx: WizardContext, card: Any, state: str) -> None:
             card.rows.insertWidget(0, logo)
     if state not in ("saved", "problem", "unverified"):
         return
+    report = ctx.needs_report
     profile = ctx.saved_profile
     if profile is not None:  # the product, not «the programs of this computer», uses it
-        page.saved.setText(ctx.t("brand.saved_lead", name=profile.name, app=app.name))
-    report = ctx.needs_report
+        lead = (
+            "brand.saved_lead_missing"
+            if report is not None and report.missing
+            else "brand.saved_lead"
+        )
+        page.saved.setText(ctx.t(lead, name=profile.name, app=app.name))
     if report is not None and report.missing:
         card.set_tone("warn", "!")
         style.restyle(card.title, tone(style.CARD_TEXT["warn"], bold=True))
