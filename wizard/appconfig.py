@@ -282,7 +282,7 @@ def _shown(value: str) -> str:
 
 
 def _resources(needs: dict[str, Any], path: Path) -> tuple[str, ...]:
-    from wizard.probe import PROBED
+    from wizard.probed import PROBED
 
     known = [item.key for item in PROBED]
     value = needs.get("resources", [])

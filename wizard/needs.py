@@ -9,18 +9,22 @@ pause for the rate limit) is said to be unchecked and never blocks.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from wizard import i18n, probe
+from wizard import i18n
 from wizard.appconfig import AppConfig
-from wizard.outcomes import Code
+from wizard.probed import AVAILABLE, NO_PERMISSION, NOT_IN_PLAN, SKIPPED
 
-MISSING = frozenset({probe.NOT_IN_PLAN, probe.NO_PERMISSION})
+if TYPE_CHECKING:
+    from wizard.outcomes import Code
+    from wizard.probe import ProbeResult
+
+# Light on purpose (NamedTuples, the HTTP stack imported only to probe): page one names the
+# needs before the window's first paint.
+MISSING = frozenset({NOT_IN_PLAN, NO_PERMISSION})
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     resource: str
     status: str  # a probe row status
     why: str | None
@@ -31,14 +35,13 @@ class Need:
 
     @property
     def unchecked(self) -> bool:
-        return self.status != probe.AVAILABLE and not self.missing
+        return self.status != AVAILABLE and not self.missing
 
     def to_json(self) -> dict[str, Any]:
         return {"resource": self.resource, "status": self.status, "why": self.why}
 
 
-@dataclass(frozen=True)
-class NeedsReport:
+class NeedsReport(NamedTuple):
     needs: tuple[Need, ...]
     rate_limited: bool = False
     reset_s: int | None = None
@@ -54,6 +57,8 @@ class NeedsReport:
     @property
     def code(self) -> Code:
         """needs_unmet when any need is known missing, else connected."""
+        from wizard.outcomes import Code
+
         return Code.NEEDS_UNMET if self.missing else Code.CONNECTED
 
     def missing_json(self) -> list[dict[str, Any]]:
@@ -71,11 +76,16 @@ def check_needs(
     timeout: float,
     ca_bundle: str | None = None,
     cancel: threading.Event | None = None,
-    pace_s: float = probe.PROBE_PACE_S,
+    pace_s: float | None = None,
 ) -> NeedsReport | None:
-    """Probe the app's needed resources, and only them. None when the app needs nothing."""
+    """Probe the app's needed resources, and only them (`pace_s` apart: the probe's pace
+    unless given). None when the app needs nothing."""
     if not app.needs:
         return None
+    from wizard import probe
+
+    if pace_s is None:
+        pace_s = probe.PROBE_PACE_S
     found = probe.probe_permissions(
         email, token, base_url=base_url, timeout=timeout, ca_bundle=ca_bundle, cancel=cancel,
         pace_s=pace_s, resources=app.needs,
@@ -83,9 +93,9 @@ def check_needs(
     return report_from_probe(app, found)
 
 
-def report_from_probe(app: AppConfig, found: probe.ProbeResult) -> NeedsReport:
+def report_from_probe(app: AppConfig, found: ProbeResult) -> NeedsReport:
     rows = {row.key: row.status for row in found.rows}
-    needs = tuple(Need(key, rows.get(key, probe.SKIPPED), app.why.get(key)) for key in app.needs)
+    needs = tuple(Need(key, rows.get(key, SKIPPED), app.why.get(key)) for key in app.needs)
     return NeedsReport(needs, rate_limited=found.rate_limited, reset_s=found.reset_s)
 
 
@@ -116,7 +126,7 @@ def missing_lines(app: AppConfig, report: NeedsReport, lang: str) -> list[str]:
     """One sentence per missing need, with why the product needs it."""
     lines = []
     for need in report.missing:
-        kind = "missing_plan" if need.status == probe.NOT_IN_PLAN else "missing_permission"
+        kind = "missing_plan" if need.status == NOT_IN_PLAN else "missing_permission"
         line = i18n.t(f"brand.needs.{kind}", lang, resource=resource_name(need.resource, lang))
         if need.why:
             lines.append(
@@ -138,7 +148,7 @@ def summary_lines(app: AppConfig, report: NeedsReport, lang: str) -> list[str]:
     """What the CLI prints and the window shows after the needs were checked."""
     lines = missing_lines(app, report, lang)
     if not report.missing:
-        met = [need.resource for need in report.needs if need.status == probe.AVAILABLE]
+        met = [need.resource for need in report.needs if need.status == AVAILABLE]
         if met:
             lines.append(
                 i18n.t(

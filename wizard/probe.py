@@ -14,44 +14,27 @@ from typing import Any
 
 from wizard import transport
 from wizard.check import parse_rate_limit
+from wizard.probed import (
+    AVAILABLE,
+    BY_KEY,
+    ERROR,
+    NO_PERMISSION,
+    NOT_CHECKED,
+    NOT_IN_PLAN,
+    PROBED,
+    SKIPPED,
+    Probed,
+)
 from wizard.request import DEFAULT_BASE_URL, BadRequest, Request
 
-
 # --- permission and plan probe ------------------------------------------------------------
-# One row per resource an integration may need. path None: Alegra has no read-only list
-# endpoint we could confirm (see shared/ALEGRA_API.md): shown as "not checked", never
-# guessed against the live API. Names: catalog keys probe.resource.<key>. Correct a row
-# here when a path is confirmed.
-@dataclass(frozen=True, slots=True)
-class Probed:
-    key: str
-    path: str | None
-    gated: bool  # plan-gated: a 403 means the plan tier, not the user's permissions
+# The table of what is read, and the row statuses, live in wizard.probed (light: the app
+# file checks against it before the window's first paint).
+__all__ = [
+    "AVAILABLE", "BY_KEY", "ERROR", "NOT_CHECKED", "NOT_IN_PLAN", "NO_PERMISSION", "PROBED",
+    "SKIPPED", "Probed",
+]  # fmt: skip
 
-
-PROBED: tuple[Probed, ...] = (
-    Probed("contacts", "/contacts", gated=False),
-    Probed("invoices", "/invoices", gated=False),
-    Probed("bills", "/bills", gated=False),
-    Probed("items", "/items", gated=False),
-    Probed("taxes", "/taxes", gated=False),
-    Probed("categories", "/categories", gated=False),
-    Probed("cost_centers", "/cost-centers", gated=False),
-    Probed("journals", "/journals", gated=True),
-    Probed("bank_accounts", "/bank-accounts", gated=True),
-    Probed("attachments", None, gated=True),
-    Probed("payment_methods", None, gated=True),
-    Probed("fixed_assets", None, gated=True),
-)
-BY_KEY: dict[str, Probed] = {item.key: item for item in PROBED}
-
-# Row statuses.
-AVAILABLE = "available"
-NOT_IN_PLAN = "not_in_plan"  # 403 on a plan-gated resource
-NO_PERMISSION = "no_permission"  # 403 on a core resource
-ERROR = "error"  # anything else: transport error, 5xx, 404...
-NOT_CHECKED = "not_checked"  # no confirmed read-only path
-SKIPPED = "skipped"  # stopped early: rate limit or cancel
 # Stop probing when the rate limit is this close (the user's other programs share it).
 MIN_REMAINING = 5
 PROBE_PACE_S = 0.25  # ~4 calls a second: well under Alegra's ~150 a minute

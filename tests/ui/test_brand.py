@@ -323,3 +323,29 @@ def test_a_saved_connection_says_what_the_product_lacks(make_wizard) -> None:  #
     marked = Profile(id="caja", name="Caja", email="a@b.co", needs_missing="bank_accounts")
     assert describe(wizard.ctx, marked, False)[-1] == "A Facturador POS le falta: Bancos"
     assert len(describe(wizard.ctx, Profile(id="caja", name="Caja"), False)) == 3
+
+
+def test_a_branded_window_paints_before_the_heavy_imports(tmp_path: Path) -> None:
+    """The app file is read before the first paint (the title, the logo, the needs line):
+    what that takes stays light. Only tomllib joins (the file is TOML); requests and the
+    keyring still come after the paint."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALEGRA_")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        ALEGRA_WIZARD_SMOKE_REPORT="1",
+        ALEGRA_WIZARD_APP_CONFIG=str(SAMPLE),
+        ALEGRA_WIZARD_CONFIG_DIR=str(tmp_path / "cfg"),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "wizard", "--smoke-test"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["heavy_modules_loaded"] == []
+    assert report["deferred_modules_loaded"] == ["tomllib"]

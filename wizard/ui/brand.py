@@ -157,13 +157,13 @@ class NeedsView(QFrame):
         self.hide()
 
     def _done(self, outcome: Any) -> None:
-        from wizard import needs, probe
+        from wizard import needs, probed
 
         report = outcome.value
         if outcome.error is not None or report is None:  # a bug: say unchecked, never block
             app = self.ctx.app
             report = needs.NeedsReport(
-                tuple(needs.Need(key, probe.ERROR, app.why.get(key)) for key in app.needs)
+                tuple(needs.Need(key, probed.ERROR, app.why.get(key)) for key in app.needs)
             )
         self.ctx.needs_report = report
         self.show_state()
