@@ -148,3 +148,27 @@ def test_two_app_ids_side_by_side_never_see_each_other(run_cli, sandbox) -> None
     finally:
         run_cli("forget", "--profile", "caja", "--app-config", SAMPLE)
         run_cli("forget", "--profile", "oficina")
+
+
+def test_a_recheck_updates_the_mark_when_the_plan_changed(run_cli, sandbox, cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Saved while Bancos was missing; the owner upgraded the plan; `check --profile` with
+    the app file finds all there and clears the mark."""
+    from wizard.store import Profile, Store
+
+    store = Store(
+        config_dir=Path(cli_env["ALEGRA_WIZARD_CONFIG_DIR"]) / "facturador-pos",
+        app_id="facturador-pos",
+    )
+    store.save(
+        Profile(id="caja", name="Caja", email="demo@alegra.test", base_url=sandbox.url,
+                needs_missing="bank_accounts"),
+        DEMO_TOKEN,
+    )  # fmt: skip
+    try:
+        got = run_cli("check", "--profile", "caja", "--json", "--app-config", SAMPLE)
+        assert got.returncode == 0 and got.json["needs_missing"] == [], got.stderr
+        found = store.find("caja")
+        assert found is not None and found.needs_missing is None
+        assert found.last_check_code == "connected"
+    finally:
+        store.forget("caja")

@@ -47,7 +47,7 @@ def run_check(args: argparse.Namespace, io: Io, ctx: Context) -> int:
     # Only the profile's own stored email, token and server make its result (not an
     # ALEGRA_TOKEN, --token-stdin, --email or --base-url standing in for them).
     if c.result is not None and inputs is not None and inputs.own_credentials:
-        _record_last_check(ctx.store, inputs.profile.id, c.result)
+        _record_last_check(ctx.store, inputs.profile.id, c.result, c.needs)
     render_checked(c, io)
     return exit_code(c.code)
 
@@ -381,7 +381,9 @@ def render_checked(c: Checked, io: Io) -> None:
         io.out("\n".join(lines))
 
 
-def _record_last_check(st: Store, profile_id: str, result: Any) -> None:
+def _record_last_check(st: Store, profile_id: str, result: Any, needs: Any = None) -> None:
+    """The result on the profile; with the app file's needs checked, what it lacks now (a
+    plan upgraded since the save clears the mark)."""
     import logging
 
     from wizard import store
@@ -390,5 +392,8 @@ def _record_last_check(st: Store, profile_id: str, result: Any) -> None:
         st.update_last_check(
             profile_id, result.code.value, user=result.user, rate_limit=result.rate_limit
         )
+        if needs is not None:
+            missing = ",".join(need.resource for need in needs.missing)
+            st.mark_needs(profile_id, missing or None)
     except store.StorageError as exc:  # a check result must not be lost to a config hiccup
         logging.getLogger(__name__).warning("could not record the last check: %s", exc.reason)

@@ -421,6 +421,21 @@ class Store:
             ]
             self._write(data)
 
+    def mark_needs(self, profile_id: str, missing: str | None) -> None:
+        """Record which of the app file's needed resources the account lacked at its last
+        check (comma-separated keys; None: none), as a save does."""
+        from dataclasses import replace
+
+        with self._locked():
+            data = self._read()
+            if data.find(profile_id) is None:
+                return
+            data.profiles = [
+                replace(p, needs_missing=missing) if p.id == profile_id else p
+                for p in data.profiles
+            ]
+            self._write(data)
+
 
 def _config_dir(app_id: str) -> Path:
     return config_dir(app_id)
