@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
@@ -252,6 +253,7 @@ def test_the_support_report_names_the_product(make_wizard) -> None:  # type: ign
 # The real entry point in a child: the box comes before anything else; a button is pressed.
 MAIN_WITH_A_BAD_FILE = """
 import sys
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -349,3 +351,26 @@ def test_a_branded_window_paints_before_the_heavy_imports(tmp_path: Path) -> Non
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["heavy_modules_loaded"] == []
     assert report["deferred_modules_loaded"] == ["tomllib"]
+
+
+@pytest.mark.parametrize("state", ["unverified", "problem"])
+def test_a_save_that_was_not_verified_names_the_products_support(
+    qtbot, make_wizard, state: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import done_states
+    from tests.helpers.gui import fill, go_to, save_and_finish
+    from wizard.sandbox import DEMO_TOKEN
+
+    wizard = make_wizard("--app-config", str(SAMPLE), "--lang", "es", "--sandbox")
+    fill(wizard, "demo@alegra.test", DEMO_TOKEN)
+    go_to(wizard, wizard.test)
+    qtbot.waitUntil(lambda: wizard.ctx.needs_report is not None, timeout=10_000)
+    wizard.next()
+    save_and_finish(qtbot, wizard)
+    done_states.show(wizard, state)
+    details = wizard.done_page.card.details
+    assert details.isVisible()
+    assert details.text().endswith(
+        "¿Necesitas ayuda con Facturador POS? soporte@facturador.co · WhatsApp +57 300 000 0000"
+    )
+    assert wizard.done_page.findChild(QLabel, "doneLogo") is not None

@@ -294,3 +294,9 @@ def dress_done(page: Any, ctx: WizardContext, card: Any, state: str) -> None:
         card.details.setVisible(True)
     elif state == "saved":
         card.title.setText(ctx.t("brand.done", name=app.name))
+    else:  # saved unverified, or with a problem: whom to ask, under what is wrong
+        support = support_line(app, ctx.lang)
+        if support:
+            shown = card.details.text() if card.details.isVisibleTo(page) else ""
+            card.details.setText(f"{shown}\n{support}".strip())
+            card.details.setVisible(True)
