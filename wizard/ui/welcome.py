@@ -140,6 +140,11 @@ class WelcomePage(BasePage):
         self.demo_check.toggled.connect(self._demo_toggled)
         self.demo_check.setChecked(ctx.demo)
 
+    def controls(self) -> list[QWidget]:
+        """The buttons and boxes page one shows before the first paint (the window gives
+        them the brand's sheet then)."""
+        return [self.shortcut_button, self.demo_check, self.support_check]
+
     def mount_connections(self) -> None:
         """The saved connections view: after the first paint (AlegraWizard.build_rest),
         its store read on a worker thread. Shown only when something is stored."""

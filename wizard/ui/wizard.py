@@ -64,8 +64,6 @@ class AlegraWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("alegraWizard")
-        # The brand's buttons and focus rings, for the window and its dialogs.
-        self.setStyleSheet(style.window_sheet())
         for which in MAIN_BUTTONS:
             style.mark_primary(self.button(which))
         # One look on every OS: the pages draw their own header (base.BasePage), so
@@ -86,6 +84,13 @@ class AlegraWizard(QWizard):
         self.welcome.shortcutRequested.connect(self.take_shortcut)
         # «Ya tengo mi usuario y token»: from page one straight to the paste page.
         self.shortcut = False
+        # The brand's buttons and focus rings: before the first paint on the few controls
+        # page one shows (a sheet on the whole window sends every label through Qt's
+        # style-sheet style, ~18 M instructions); on the window and its dialogs in
+        # build_rest, after the paint.
+        sheet = style.window_sheet()
+        for control in (*self._wizard_buttons(), *self.welcome.controls()):
+            control.setStyleSheet(sheet)
         self._quit_box: QMessageBox | None = None
         self._allow_close = False
         self._built = False
@@ -115,6 +120,7 @@ class AlegraWizard(QWizard):
         from wizard.ui import keys
 
         self.welcome.settle_focus()
+        self.setStyleSheet(style.window_sheet())  # the window's and its dialogs' controls
         for spec in pages.PAGES[1:]:
             page_class = getattr(importlib.import_module(spec.module), spec.cls)
             page = page_class(self.ctx, *(getattr(self, attr) for attr in spec.needs))
@@ -231,6 +237,10 @@ class AlegraWizard(QWizard):
 
                 self._focus_next_on(page)
                 QTimer.singleShot(0, lambda: self._focus_next_on(page))
+
+    def _wizard_buttons(self) -> list[QWidget]:
+        kinds = (*MAIN_BUTTONS, *BUTTON_KEYS, QWizard.WizardButton.CustomButton1)
+        return [self.button(which) for which in dict.fromkeys(kinds)]
 
     def _mark_main_action(self, page: QWizardPage) -> None:
         """Next (or Save, or Close) is the page's main action, filled teal, unless the page
