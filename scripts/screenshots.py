@@ -39,7 +39,8 @@ LAPTOP = [
 ]
 # What the laptop set shows (the pages where most can go wrong on a small screen).
 LAPTOP_SHOTS = {
-    "welcomePage", "signInPage", "manualApiPage-cant-find", "credentialsPage", "testPage",
+    "welcomePage", "signInPage", "openSettingsPage", "manualApiPage", "copyCredentialsPage",
+    "manualApiPage-cant-find", "credentialsPage", "testPage",
     "savePage", "donePage", "test-unauthorized", "test-basic-plan", "done-saved",
     "done-unverified",
 }  # fmt: skip
