@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget, QWizard
 
 from tests.helpers import ROOT
 from tests.helpers.gui import go_to
@@ -202,6 +202,9 @@ def test_launch_to_connection_saved_takes_five_actions_on_the_short_way(  # type
     enter()
     assert wizard.currentPage() is wizard.test
     qtbot.waitUntil(lambda: wizard.test._state == "done" and wizard.ctx.verified, timeout=15_000)
+    # As a person does: Enter once the answer is in and the focus ring is on Next.
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.waitUntil(next_button.hasFocus)
     enter()
     assert wizard.currentPage() is wizard.save
     enter()
