@@ -149,3 +149,21 @@ def test_every_wizard_button_text_is_free_of_ascii_arrows() -> None:
         for lang in ("es", "en"):
             text = i18n.t(key, lang)
             assert "<" not in text and ">" not in text, text
+
+
+def test_every_text_on_the_pages_is_on_the_one_type_scale(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    """Headers, result cards and body text: each label's size is one of the scale's (the
+    application's own font is the body's, whatever the platform sets it to)."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from tests.ui.test_layout import walk_pages
+
+    wizard = make_wizard("--sandbox", "--lang", "es")
+    allowed = {*style.TYPE_SCALE.values(), QApplication.font().pointSizeF()}
+    sizes = {}
+    for page in walk_pages(wizard):
+        for label in page.findChildren(QLabel):
+            if label.isVisible() and label.text():
+                sizes[f"{page.objectName()}/{label.objectName()}"] = label.font().pointSizeF()
+    assert {where: size for where, size in sizes.items() if size not in allowed} == {}
+    assert {sizes["testPage/companyLabel"], sizes["testPage/pageTitle"]} <= allowed

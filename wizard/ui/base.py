@@ -267,7 +267,6 @@ class ResultCard(QFrame):
         self, ctx: WizardContext, parent: QWidget, *, name: str, parts: tuple[str, str, str, str]
     ) -> None:
         """parts: the object names of the icon, title, name and details labels."""
-        from PySide6.QtGui import QFont  # after the first paint: page one has no card
         from PySide6.QtWidgets import QHBoxLayout
 
         super().__init__(parent)
@@ -278,14 +277,11 @@ class ResultCard(QFrame):
         self.title = make_label(self, name=title)
         self.name = make_label(self, name=big, selectable=True)
         self.details = make_label(self, name=details, selectable=True)
-        for label, scale, bold in (
-            (self.icon, 2.2, True), (self.title, 1.25, False), (self.name, 1.9, True),
-            (self.details, 1.2, False),
+        for label, role, bold in (  # the one type scale (style.TYPE_SCALE)
+            (self.icon, "title", True), (self.title, "lead", False),
+            (self.name, "heading", True), (self.details, "body", False),
         ):  # fmt: skip
-            font = QFont(label.font())
-            font.setPointSizeF(font.pointSizeF() * scale)
-            font.setBold(bold)
-            label.setFont(font)
+            label.setFont(style.font(label.font(), role, bold=bold))
         align = QtCore.Qt.AlignmentFlag
         self.icon.setAlignment(align.AlignTop | align.AlignHCenter)
         self.rows = QVBoxLayout(self)
