@@ -12,6 +12,9 @@ hide exactly the overlaps we look for).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -265,3 +268,30 @@ def scrolled_rows(
     layout.addWidget(area)
     window.resize(300, 200)
     return window, area, inner, content
+
+
+def walk_pages(wizard: Any) -> Iterator[Any]:
+    """Every page in order, each yielded while it shows, pressing Next as a user would
+    (the demo account on the paste page, the sandbox's answer on the test page)."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from wizard.ui.pages import PAGES
+
+    for _ in range(len(PAGES)):
+        page = wizard.currentPage()
+        QApplication.processEvents()
+        yield page
+        if page is wizard.done_page:
+            return
+        if page is wizard.credentials:
+            page.use_demo_account()
+        wizard.next()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # the save and the test run on a worker
+            QApplication.processEvents()
+            current = wizard.currentPage()
+            if current is not page and (current is not wizard.test or not current.busy):
+                break
+            time.sleep(0.01)

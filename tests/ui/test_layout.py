@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from tests.helpers import cli
 from tests.helpers import layout as layout_checks
+from tests.helpers.layout import walk_pages
 from wizard.ui.pages import PAGES
 
 # In one process the first case waits for all eight walks: more than the default timeout.
@@ -182,29 +181,6 @@ def test_content_below_the_fold_of_a_scroll_area_is_fine(qtbot) -> None:  # type
 
 
 # --- one page template (issue 22, item 1) ---
-
-
-def walk_pages(wizard) -> Iterator:  # type: ignore[no-untyped-def]
-    """Every page in order, each yielded while it shows, pressing Next as a user would
-    (the demo account on the paste page, the sandbox's answer on the test page)."""
-    from PySide6.QtWidgets import QApplication
-
-    for _ in range(len(PAGES)):
-        page = wizard.currentPage()
-        QApplication.processEvents()
-        yield page
-        if page is wizard.done_page:
-            return
-        if page is wizard.credentials:
-            page.use_demo_account()
-        wizard.next()
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:  # the save and the test run on a worker
-            QApplication.processEvents()
-            current = wizard.currentPage()
-            if current is not page and (current is not wizard.test or not current.busy):
-                break
-            time.sleep(0.01)
 
 
 def left_edge(page: QWidget, window: QWidget) -> int:

@@ -156,7 +156,7 @@ def test_every_text_on_the_pages_is_on_the_one_type_scale(make_wizard) -> None: 
     application's own font is the body's, whatever the platform sets it to)."""
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from tests.ui.test_layout import walk_pages
+    from tests.helpers.layout import walk_pages
 
     wizard = make_wizard("--sandbox", "--lang", "es")
     allowed = {*style.TYPE_SCALE.values(), QApplication.font().pointSizeF()}
