@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.helpers.qt_wait import settle, wait_until  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 COMBOS = [(lang, theme) for lang in ("es", "en") for theme in ("light", "dark")]
 # (lang, theme, window size or "auto", QT_SCALE_FACTOR, physical screen): the laptop set,
@@ -44,21 +47,6 @@ LAPTOP_SHOTS = {
     "savePage", "donePage", "test-unauthorized", "test-basic-plan", "done-saved",
     "done-unverified",
 }  # fmt: skip
-
-
-def wait_until(app, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the wizard did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(5):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def shoot(

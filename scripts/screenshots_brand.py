@@ -16,28 +16,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.helpers.qt_wait import settle, wait_until  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots" / "brand"
 SAMPLE = ROOT / "resources" / "samples" / "facturador-pos" / "alegra-wizard.toml"
-
-
-def wait_until(app, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the wizard did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(8):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def shoot(lang: str) -> None:

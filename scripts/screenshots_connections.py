@@ -15,30 +15,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.helpers.qt_wait import settle, wait_until  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots" / "connections"
 COMBOS = [(lang, theme) for lang in ("es", "en") for theme in ("light", "dark")]
 SIZE = tuple(int(n) for n in os.environ.get("SHOTS_SIZE", "880x512").split("x"))
 WRONG_TOKEN = "0123456789abcdef9999"  # noqa: S105 (a fake: the sandbox answers 401)
-
-
-def wait_until(app, condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(8):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def shoot(lang: str, theme: str) -> None:

@@ -16,6 +16,7 @@ sibling test module or a conftest: tests/test_architecture.py fails otherwise.
 - tests.helpers.connections  the saved-connections view's profiles, dialogs and AT-SPI app
 - tests.helpers.files    the files a run wrote, for leak scans
 - tests.helpers.waiting  wait_until: waiting on a condition instead of sleeping
+- tests.helpers.qt_wait  wait_until, settle: the same where a script runs its own Qt loop
 - tests.helpers.secret_service  a private Secret Service and HOME per pytest-xdist worker
 - tests.helpers.frozen   the frozen app, built once per run (test_frozen.py, test_deb.py)
 """

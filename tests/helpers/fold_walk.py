@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.helpers import layout as layout_checks  # noqa: E402
+from tests.helpers.qt_wait import wait_until  # noqa: E402
 
 FRAME = (16, 40)  # what a window manager's frame and title bar take, logical px
 EMAILS = {
@@ -32,15 +31,6 @@ EMAILS = {
     "server error": "caido@alegra.test",
     "forbidden user": "sinpermiso@alegra.test",
 }
-
-
-def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the wizard did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
 
 
 def in_view(widget: QWidget, window: QWidget) -> bool:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from tests.helpers import done_states  # noqa: E402
 from tests.helpers import layout as layout_checks  # noqa: E402
+from tests.helpers.qt_wait import wait_until  # noqa: E402
 
 SLOW_S = 1.5
 
@@ -33,15 +34,6 @@ def pump(app: QApplication, rounds: int = 4) -> None:
         app.processEvents()
         time.sleep(0.005)
     app.processEvents()
-
-
-def wait_until(app: QApplication, condition: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the wizard did not get there in time")
-        app.processEvents()
-        time.sleep(0.005)
 
 
 def walk(
