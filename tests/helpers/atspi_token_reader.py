@@ -88,8 +88,11 @@ def main() -> int:
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1")
     env.update(QT_ACCESSIBILITY="1", GUI_DRIVER_TOKEN=token, GUI_DRIVER_GO=str(go))
     extra = ["--support"] if mode == "support" else []
+    # The X cookie in our own folder (-f): xvfb-run then makes and removes no folder of its
+    # own, whose removal failed once as the window closed and turned exit 19 into its own 5.
+    auth = go.parent / "Xauthority"
     app_proc = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", python, "-m",
+        ["xvfb-run", "-a", "-f", str(auth), "-s", "-screen 0 1280x800x24", python, "-m",
          "tests.helpers.gui_driver", "paste_routes", "--sandbox", "--lang", "es", *extra],
         env=env, cwd=ROOT, start_new_session=True, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
