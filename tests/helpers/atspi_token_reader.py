@@ -25,23 +25,12 @@ import time
 from pathlib import Path
 
 import pyatspi
-from gi.repository import GLib
+from atspi_reader import pump  # the sibling script: run from this folder
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = json.loads((ROOT / "resources/i18n/compiled/gui.json").read_text())["entries"]
 HEARD: list[dict] = []
 ROUTE = {"name": "start"}
-
-
-def pump(seconds: float = 0.0) -> None:
-    end = time.monotonic() + seconds
-    context = GLib.MainContext.default()
-    while True:
-        while context.pending():
-            context.iteration(False)
-        if time.monotonic() >= end:
-            return
-        time.sleep(0.02)
 
 
 def heard(event) -> None:  # type: ignore[no-untyped-def]
